@@ -1,0 +1,141 @@
+//! Outlet boilerplate: body lines that recur across many records of one
+//! outlet (site chrome, newsletter prompts, repeated photo captions).
+//!
+//! Such lines are removed before shingling so that they neither make two
+//! different articles of one outlet look alike nor dilute a real copy. Only
+//! short lines (at most [`MAX_WORDS`] words) count, so an outlet that runs
+//! the same story three times does not lose the story itself, and a body
+//! that would be left empty is kept whole.
+
+use std::collections::{HashMap, HashSet};
+
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::normalize::normalize_into;
+use crate::record::Article;
+
+/// Longest line, in normalized words, that can count as boilerplate.
+pub const MAX_WORDS: usize = 60;
+
+/// The boilerplate lines found in a collection: (outlet, line) hashes.
+#[derive(Debug, Default, Clone)]
+pub struct Boilerplate {
+    lines: HashSet<(u64, u64)>,
+}
+
+fn source_key(source: &str) -> u64 {
+    xxh3_64(source.trim().to_lowercase().as_bytes())
+}
+
+/// Each non-empty normalized line of `body` with its hash, calling `f`.
+fn for_each_line(body: &str, buf: &mut String, mut f: impl FnMut(u64, usize)) {
+    for line in body.lines() {
+        buf.clear();
+        let words = normalize_into(line, buf);
+        if words > 0 {
+            f(xxh3_64(buf.as_bytes()), words);
+        }
+    }
+}
+
+impl Boilerplate {
+    /// Find lines of at most [`MAX_WORDS`] words that occur in at least
+    /// `min_records` records of the same outlet. `min_records` 0 finds none.
+    pub fn detect(articles: &[Article], min_records: usize) -> Boilerplate {
+        let mut counts: HashMap<(u64, u64), usize> = HashMap::new();
+        if min_records == 0 {
+            return Boilerplate::default();
+        }
+        let mut buf = String::new();
+        let mut seen = HashSet::new();
+        for a in articles {
+            let src = source_key(&a.source);
+            seen.clear();
+            for_each_line(&a.body, &mut buf, |h, words| {
+                if words <= MAX_WORDS && seen.insert(h) {
+                    *counts.entry((src, h)).or_default() += 1;
+                }
+            });
+        }
+        let lines = counts.into_iter().filter(|&(_, n)| n >= min_records.max(2)).map(|(k, _)| k).collect();
+        Boilerplate { lines }
+    }
+
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// Append the normalized body of `article` without its boilerplate lines
+    /// to `out` (cleared first); return the word count. When every line is
+    /// boilerplate the whole body is kept.
+    pub fn normalized_body(&self, article: &Article, out: &mut String, scratch: &mut String) -> usize {
+        out.clear();
+        if self.lines.is_empty() {
+            return normalize_into(&article.body, out);
+        }
+        let src = source_key(&article.source);
+        let mut words = 0;
+        for line in article.body.lines() {
+            scratch.clear();
+            let n = normalize_into(line, scratch);
+            if n == 0 || self.lines.contains(&(src, xxh3_64(scratch.as_bytes()))) {
+                continue;
+            }
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(scratch);
+            words += n;
+        }
+        if words == 0 {
+            return normalize_into(&article.body, out);
+        }
+        words
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::Origin;
+
+    fn art(source: &str, body: &str) -> Article {
+        let mut a = Article::at(Origin { file: "t".into(), line: 1 });
+        a.source = source.into();
+        a.body = body.into();
+        a
+    }
+
+    #[test]
+    fn recurring_short_lines_of_one_outlet_are_removed() {
+        let arts = vec![
+            art("site", "Story one text.\nSign up for our newsletter!"),
+            art("site", "Story two text.\nSign up for our newsletter."),
+            art("site", "Story three.\nSIGN UP for our newsletter"),
+            art("other", "Story four.\nSign up for our newsletter"),
+        ];
+        let b = Boilerplate::detect(&arts, 3);
+        assert_eq!(b.len(), 1);
+        let (mut out, mut scratch) = (String::new(), String::new());
+        assert_eq!(b.normalized_body(&arts[0], &mut out, &mut scratch), 3);
+        assert_eq!(out, "story one text");
+        // The other outlet has the line only once: it stays.
+        b.normalized_body(&arts[3], &mut out, &mut scratch);
+        assert_eq!(out, "story four sign up for our newsletter");
+    }
+
+    #[test]
+    fn below_threshold_or_all_boilerplate_keeps_text() {
+        let arts = vec![art("s", "Same line"), art("s", "Same line")];
+        assert!(Boilerplate::detect(&arts, 3).is_empty());
+        let b = Boilerplate::detect(&arts, 2);
+        let (mut out, mut scratch) = (String::new(), String::new());
+        assert_eq!(b.normalized_body(&arts[0], &mut out, &mut scratch), 2);
+        assert_eq!(out, "same line");
+        assert!(Boilerplate::detect(&arts, 0).is_empty());
+    }
+}

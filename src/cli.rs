@@ -1,0 +1,227 @@
+//! The command line: clap definitions (each field's doc comment is its help
+//! text), validation into [`Params`], and the top-level [`run`].
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::{CanonicalRule, Params};
+use crate::error::Error;
+use crate::exit::ExitCode;
+use crate::reader::InputFormat;
+use crate::writer::{Output, OutputFormat};
+
+const EXAMPLES: &str = "\
+Examples:
+  newsdedup fixtures/listing-janlipavsky.txt
+  newsdedup --format text fixtures/listing-janlipavsky.txt
+  cat dump.jsonl | newsdedup --stats > clusters.jsonl
+  newsdedup -o clusters.jsonl a.txt b.jsonl
+  newsdedup --check -q fixtures/*.jsonl || echo 'duplicates found'
+  newsdedup eval --truth truth.jsonl corpus.jsonl
+  newsdedup explain ID_A ID_B corpus.jsonl
+
+Exit codes: 0 success; 1 with --check when duplicates were found; 2 any
+error (bad input reported on stderr, bad option, I/O). A closed output pipe
+(`newsdedup ... | head`) is not an error.";
+
+/// Find near-duplicate articles in scraped news dumps and write one
+/// canonical article per story with the outlets that carried it.
+#[derive(Debug, Parser)]
+#[command(name = "newsdedup", version, after_help = EXAMPLES, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Compare the clusters with labelled truth: pairwise precision, recall,
+    /// F1, adjusted Rand index, and every error.
+    #[command(
+        after_help = "Example:\n  newsdedup eval --truth web.truth.jsonl web.jsonl\n  newsdedup eval --label-field story --format json labelled.jsonl"
+    )]
+    Eval(crate::eval::EvalArgs),
+    /// Show why two records did or did not cluster.
+    #[command(after_help = "Example:\n  newsdedup explain census-761 census-16223 web.jsonl")]
+    Explain(crate::explain::ExplainArgs),
+}
+
+/// Options that say how inputs are read.
+#[derive(Debug, Clone, Args)]
+pub struct InputArgs {
+    /// Input format; auto picks JSON Lines when the first non-blank character is `{`.
+    #[arg(long = "input", value_enum, default_value = "auto", value_name = "FORMAT")]
+    pub input: InputFormat,
+    /// Stop at the first input problem, writing nothing (default: report each
+    /// problem, keep every record, write the output, exit 2).
+    #[arg(long)]
+    pub strict: bool,
+    /// Worker threads (default: one per core). Output does not depend on it.
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+/// Similarity options. Thresholds are inclusive: a pair passes at `>=`.
+#[derive(Debug, Clone, Args)]
+pub struct SimArgs {
+    /// Words per shingle.
+    #[arg(long, default_value_t = Params::default().shingle_size, value_name = "N")]
+    pub shingle_size: usize,
+    /// Duplicates when the Jaccard similarity of shingle sets is >= this.
+    #[arg(long, default_value_t = Params::default().jaccard, value_name = "X")]
+    pub jaccard: f64,
+    /// Duplicates when >= this share of the smaller record's shingles is in the larger one.
+    #[arg(long, default_value_t = Params::default().containment, value_name = "X")]
+    pub containment: f64,
+    /// Records with fewer body words than this match only the same normalized text or URL.
+    #[arg(long, default_value_t = Params::default().min_words, value_name = "N")]
+    pub min_words: usize,
+    /// Simhash tables propose pairs within this Hamming distance (inclusive).
+    #[arg(long, default_value_t = Params::default().max_hamming, value_name = "K")]
+    pub max_hamming: u32,
+    /// A body line recurring in >= N records of one outlet is boilerplate (0: off).
+    #[arg(long, default_value_t = Params::default().boilerplate_min, value_name = "N")]
+    pub boilerplate_min: usize,
+    /// Do not treat records with the same canonical URL as one article.
+    #[arg(long)]
+    pub no_urls: bool,
+}
+
+impl SimArgs {
+    pub fn params(&self) -> Result<Params, Error> {
+        let p = Params {
+            shingle_size: self.shingle_size,
+            jaccard: self.jaccard,
+            containment: self.containment,
+            min_words: self.min_words,
+            max_hamming: self.max_hamming,
+            boilerplate_min: self.boilerplate_min,
+            use_urls: !self.no_urls,
+        };
+        p.validate().map_err(Error::Usage)?;
+        Ok(p)
+    }
+}
+
+/// The default command: deduplicate.
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    /// Input files; none or `-` reads stdin.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub sim: SimArgs,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "jsonl")]
+    pub format: OutputFormat,
+    /// Write to FILE atomically (temp file + rename) instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Canonical article of each cluster.
+    #[arg(long, value_enum, default_value = "longest")]
+    pub canonical: CanonicalRule,
+    /// Exit 1 when any duplicates were found (for CI gates).
+    #[arg(long)]
+    pub check: bool,
+    /// Write no clusters (with --check: only the exit code speaks).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Print a summary to stderr: records, clusters, duplicates, time.
+    #[arg(long)]
+    pub stats: bool,
+}
+
+/// Run `f` on a thread pool of `threads` workers (default: rayon's).
+pub fn with_threads<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Send) -> Result<T, Error> {
+    match threads {
+        None => Ok(f()),
+        Some(0) => Err(Error::Usage("--threads must be at least 1".into())),
+        Some(n) => {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .map_err(|e| Error::Usage(format!("cannot start {n} threads: {e}")))?;
+            Ok(pool.install(f))
+        }
+    }
+}
+
+fn dedup_command(args: &RunArgs) -> Result<ExitCode, Error> {
+    let start = Instant::now();
+    let params = args.sim.params()?;
+    let read = crate::input::read_all(&args.files, args.input.input)?;
+    let problems = crate::input::report_problems(&read, args.input.strict)?;
+    let result = with_threads(args.input.threads, || crate::dedup(&read.articles, &params, args.canonical))?;
+    if !args.quiet {
+        let out = Output { articles: &read.articles, sigs: &result.sigs, clusters: &result.clusters };
+        crate::output::with_output(args.output.as_deref(), |w| crate::writer::write(args.format, &out, w))?;
+    }
+    if args.stats {
+        let mut e = std::io::stderr().lock();
+        let _ = writeln!(
+            e,
+            "newsdedup: {} records read, {} clusters, {} duplicates, {} problems, {} candidate pairs, {} verified pairs, {} boilerplate lines, {:.3}s",
+            read.articles.len(),
+            result.clusters.len(),
+            result.duplicates(),
+            problems,
+            result.candidates.len(),
+            result.edges.len(),
+            result.boilerplate.len(),
+            start.elapsed().as_secs_f64()
+        );
+    }
+    if problems > 0 {
+        return Err(Error::Reported(problems));
+    }
+    Ok(if args.check && result.duplicates() > 0 { ExitCode::DuplicatesFound } else { ExitCode::Success })
+}
+
+/// Parse arguments already split by the shell and run; the outcome is the
+/// exit code. Errors are printed here, once.
+pub fn run(cli: Cli) -> ExitCode {
+    let outcome = match &cli.command {
+        None => dedup_command(&cli.run),
+        Some(Command::Eval(a)) => crate::eval::command(a),
+        Some(Command::Explain(a)) => crate::explain::command(a),
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(e) if e.is_broken_pipe() => ExitCode::Success,
+        Err(Error::Reported(_)) => ExitCode::Error,
+        Err(e) => {
+            eprintln!("newsdedup: {e}");
+            ExitCode::Error
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn defaults_match_params_default() {
+        let cli = Cli::parse_from(["newsdedup"]);
+        assert_eq!(cli.run.sim.params().unwrap(), Params::default());
+    }
+
+    #[test]
+    fn out_of_range_options_are_usage_errors() {
+        let cli = Cli::parse_from(["newsdedup", "--jaccard", "1.5"]);
+        assert!(matches!(cli.run.sim.params(), Err(Error::Usage(m)) if m.contains("--jaccard")));
+    }
+}

@@ -1,0 +1,205 @@
+//! The `cluster` stage: from verified pairs to groups of records, without
+//! letting one page glue different stories together.
+//!
+//! Plain single-link union over all verified pairs chains: a roundup page
+//! that contains stories A and B links both, and whole stories merge. Two
+//! guards stop that:
+//!
+//! 1. **Hub pruning.** A record that *contains* two or more smaller records
+//!    (containment edges) which are not duplicates of each other is a hub
+//!    (a roundup, a live blog, a page of several stories): its containment
+//!    edges are dropped, and it joins a cluster only through a Jaccard,
+//!    same-text or same-URL edge.
+//! 2. **Majority linkage.** Edges are merged strongest first (same URL, same
+//!    text, then by Jaccard, then containment). Two clusters that are not
+//!    both single records merge only when a strict majority of the pairs
+//!    between them (up to [`LINK_SAMPLE`] members a side, in cluster order)
+//!    are duplicates by the verification rules. A chain A~B~C where A and C
+//!    differ stops at {A, B}.
+
+use std::cmp::Ordering;
+
+use crate::config::Params;
+use crate::signature::Signature;
+use crate::verify::{decide, similarity, Edge, Reason};
+
+/// Members compared per side when two clusters meet.
+pub const LINK_SAMPLE: usize = 6;
+/// Partners of a possible hub checked against each other.
+pub const HUB_SAMPLE: usize = 12;
+
+/// True when `container` holds `other` by a containment-only edge.
+fn is_container(sigs: &[Signature], container: u32, other: u32) -> bool {
+    let (c, o) = (sigs[container as usize].shingles.len(), sigs[other as usize].shingles.len());
+    c > o || (c == o && container < other)
+}
+
+/// Records that contain two or more mutually different smaller records.
+pub fn hubs(sigs: &[Signature], edges: &[Edge], p: &Params) -> Vec<bool> {
+    let mut contained: Vec<Vec<(f64, u32)>> = vec![Vec::new(); sigs.len()];
+    for e in edges.iter().filter(|e| e.reason == Reason::Containment) {
+        let (big, small) = if is_container(sigs, e.a, e.b) { (e.a, e.b) } else { (e.b, e.a) };
+        contained[big as usize].push((e.sim.containment, small));
+    }
+    use rayon::prelude::*;
+    contained
+        .into_par_iter()
+        .map(|mut parts| {
+            if parts.len() < 2 {
+                return false;
+            }
+            parts.sort_by(|x, y| y.0.partial_cmp(&x.0).unwrap_or(Ordering::Equal).then(x.1.cmp(&y.1)));
+            parts.truncate(HUB_SAMPLE);
+            parts.iter().enumerate().any(|(i, &(_, x))| {
+                parts[i + 1..].iter().any(|&(_, y)| {
+                    let (sx, sy) = (&sigs[x as usize], &sigs[y as usize]);
+                    decide(sx, sy, &similarity(sx, sy), p).is_none()
+                })
+            })
+        })
+        .collect()
+}
+
+fn strength(e: &Edge) -> (u8, f64, f64) {
+    let rank = match e.reason {
+        Reason::SameUrl => 3,
+        Reason::SameText => 2,
+        _ => 0,
+    };
+    (rank, e.sim.jaccard, e.sim.containment)
+}
+
+struct UnionFind {
+    parent: Vec<u32>,
+    members: Vec<Vec<u32>>,
+}
+
+impl UnionFind {
+    fn new(n: usize) -> UnionFind {
+        UnionFind { parent: (0..n as u32).collect(), members: (0..n as u32).map(|i| vec![i]).collect() }
+    }
+
+    fn find(&mut self, mut x: u32) -> u32 {
+        while self.parent[x as usize] != x {
+            let up = self.parent[self.parent[x as usize] as usize];
+            self.parent[x as usize] = up;
+            x = up;
+        }
+        x
+    }
+
+    fn union(&mut self, a: u32, b: u32) {
+        let (keep, gone) =
+            if self.members[a as usize].len() >= self.members[b as usize].len() { (a, b) } else { (b, a) };
+        self.parent[gone as usize] = keep;
+        let moved = std::mem::take(&mut self.members[gone as usize]);
+        self.members[keep as usize].extend(moved);
+    }
+}
+
+/// Group records `0..sigs.len()` from verified `edges`. Each group is sorted
+/// by input position; groups are ordered by their first member.
+pub fn cluster(sigs: &[Signature], edges: &[Edge], p: &Params) -> Vec<Vec<u32>> {
+    let hub = hubs(sigs, edges, p);
+    let mut order: Vec<&Edge> = edges
+        .iter()
+        .filter(|e| {
+            e.reason != Reason::Containment
+                || !{
+                    let big = if is_container(sigs, e.a, e.b) { e.a } else { e.b };
+                    hub[big as usize]
+                }
+        })
+        .collect();
+    order.sort_by(|x, y| {
+        strength(y).partial_cmp(&strength(x)).unwrap_or(Ordering::Equal).then((x.a, x.b).cmp(&(y.a, y.b)))
+    });
+    let mut uf = UnionFind::new(sigs.len());
+    for e in order {
+        let (ra, rb) = (uf.find(e.a), uf.find(e.b));
+        if ra == rb {
+            continue;
+        }
+        let (ma, mb) = (&uf.members[ra as usize], &uf.members[rb as usize]);
+        let agree = if ma.len() == 1 && mb.len() == 1 || matches!(e.reason, Reason::SameUrl | Reason::SameText) {
+            true
+        } else {
+            let (mut pass, mut total) = (0usize, 0usize);
+            for &x in ma.iter().take(LINK_SAMPLE) {
+                for &y in mb.iter().take(LINK_SAMPLE) {
+                    let (sx, sy) = (&sigs[x as usize], &sigs[y as usize]);
+                    total += 1;
+                    pass += decide(sx, sy, &similarity(sx, sy), p).is_some() as usize;
+                }
+            }
+            2 * pass > total
+        };
+        if agree {
+            uf.union(ra, rb);
+        }
+    }
+    let mut groups: Vec<Vec<u32>> = uf.members.into_iter().filter(|m| !m.is_empty()).collect();
+    for g in &mut groups {
+        g.sort_unstable();
+    }
+    groups.sort_unstable_by_key(|g| g[0]);
+    groups
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verify::verify;
+
+    fn sig(shingles: impl IntoIterator<Item = u64>) -> Signature {
+        let shingles: Vec<u64> = shingles.into_iter().collect();
+        Signature { fingerprint: 0, words: shingles.len() as u32 + 2, shingles, text_key: 0, url_key: None }
+    }
+
+    fn all_pairs(n: u32) -> Vec<(u32, u32)> {
+        // Tests only: the real pipeline gets its pairs from the index.
+        (0..n).flat_map(|a| (a + 1..n).map(move |b| (a, b))).collect()
+    }
+
+    #[test]
+    fn roundup_page_does_not_glue_two_stories() {
+        let p = Params::default();
+        let story_a = sig(0..100);
+        let story_a_copy = sig(0..95);
+        let story_b = sig(1000..1100);
+        let roundup = sig((0..100).chain(1000..1100).chain(5000..5050));
+        let sigs = vec![story_a, story_b, roundup, story_a_copy];
+        let edges = verify(&sigs, &all_pairs(4), &p);
+        // Single-link would merge everything through the roundup.
+        assert!(edges.iter().any(|e| (e.a, e.b) == (1, 2)));
+        assert!(edges.iter().any(|e| (e.a, e.b) == (0, 2)));
+        assert_eq!(hubs(&sigs, &edges, &p), [false, false, true, false]);
+        assert_eq!(cluster(&sigs, &edges, &p), vec![vec![0, 3], vec![1], vec![2]]);
+    }
+
+    #[test]
+    fn truncated_copies_join_their_full_version() {
+        let p = Params::default();
+        let full = sig(0..400);
+        let cut1 = sig(0..60);
+        let cut2 = sig(0..150);
+        let edited = sig((0..380).chain(900..920));
+        let other = sig(2000..2300);
+        let sigs = vec![cut1, other, full, cut2, edited];
+        let edges = verify(&sigs, &all_pairs(5), &p);
+        assert_eq!(cluster(&sigs, &edges, &p), vec![vec![0, 2, 3, 4], vec![1]]);
+    }
+
+    #[test]
+    fn jaccard_chain_stops_where_ends_differ() {
+        let p = Params { jaccard: 0.5, containment: 0.95, ..Params::default() };
+        let a = sig(0..100);
+        let b = sig(30..130);
+        let c = sig(60..160);
+        let sigs = vec![a, b, c];
+        let edges = verify(&sigs, &all_pairs(3), &p);
+        assert_eq!(edges.len(), 2, "{edges:?}");
+        let groups = cluster(&sigs, &edges, &p);
+        assert_eq!(groups.len(), 2, "{groups:?}");
+    }
+}

@@ -1,0 +1,65 @@
+//! Parameters of a run, validated once from the command line.
+
+/// How the canonical article of a cluster is chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CanonicalRule {
+    /// The most complete version: most normalized body words; ties go to input order.
+    Longest,
+    /// The member read first.
+    First,
+}
+
+/// Similarity parameters shared by every stage. Thresholds are inclusive:
+/// a pair passes when its measure is `>=` the threshold.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Params {
+    /// Words per shingle.
+    pub shingle_size: usize,
+    /// Pairs with Jaccard similarity `>=` this are duplicates.
+    pub jaccard: f64,
+    /// Pairs where `>=` this share of the smaller record's shingles occur in
+    /// the larger one are duplicates (a truncated copy joins its full version).
+    pub containment: f64,
+    /// Records with fewer normalized body words than this match only a
+    /// record with the same normalized body (or the same canonical URL).
+    pub min_words: usize,
+    /// The simhash tables propose pairs within this Hamming distance (inclusive).
+    pub max_hamming: u32,
+    /// A body line counts as outlet boilerplate when it recurs in at least
+    /// this many records of one outlet (0 turns boilerplate removal off).
+    pub boilerplate_min: usize,
+    /// Records whose canonical URLs are equal are the same article.
+    pub use_urls: bool,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params {
+            shingle_size: 3,
+            jaccard: 0.5,
+            containment: 0.8,
+            min_words: 20,
+            max_hamming: 3,
+            boilerplate_min: 3,
+            use_urls: true,
+        }
+    }
+}
+
+impl Params {
+    /// Check ranges; the message names the option.
+    pub fn validate(&self) -> Result<(), String> {
+        if !(1..=16).contains(&self.shingle_size) {
+            return Err(format!("--shingle-size must be from 1 to 16, not {}", self.shingle_size));
+        }
+        for (name, v) in [("--jaccard", self.jaccard), ("--containment", self.containment)] {
+            if !(v > 0.0 && v <= 1.0) {
+                return Err(format!("{name} must be greater than 0 and at most 1, not {v}"));
+            }
+        }
+        if self.max_hamming > 15 {
+            return Err(format!("--max-hamming must be from 0 to 15, not {}", self.max_hamming));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,102 @@
+//! Typed problems with input, each naming its file and line.
+
+use std::fmt;
+
+/// What is wrong with one place of the input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProblemKind {
+    InvalidUtf8,
+    EntryWithoutBody,
+    EntryWithoutTitle,
+    TextOutsideEntry,
+    InvalidJson(String),
+    NotAnObject,
+    MissingField(&'static str),
+    WrongType { field: String, expected: &'static str },
+    DuplicateId { id: String, first: String },
+    EmptyInput,
+}
+
+impl fmt::Display for ProblemKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProblemKind::InvalidUtf8 => {
+                write!(f, "invalid UTF-8 (kept with U+FFFD replacement characters)")
+            }
+            ProblemKind::EntryWithoutBody => write!(f, "entry has no body"),
+            ProblemKind::EntryWithoutTitle => write!(f, "entry has no title"),
+            ProblemKind::TextOutsideEntry => {
+                write!(f, "text outside any entry (kept as a record of its own)")
+            }
+            ProblemKind::InvalidJson(e) => write!(f, "invalid JSON: {e} (line kept as body)"),
+            ProblemKind::NotAnObject => write!(f, "JSON value is not an object (line kept as body)"),
+            ProblemKind::MissingField(name) => write!(f, "missing required field `{name}`"),
+            ProblemKind::WrongType { field, expected } => {
+                write!(f, "field `{field}` should be {expected} (kept as JSON text)")
+            }
+            ProblemKind::DuplicateId { id, first } => {
+                write!(f, "duplicate id `{id}`, first seen at {first}")
+            }
+            ProblemKind::EmptyInput => write!(f, "input holds no records"),
+        }
+    }
+}
+
+/// A problem at one place of the input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub file: String,
+    pub line: u64,
+    pub kind: ProblemKind,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.file, self.line, self.kind)
+    }
+}
+
+/// A failure that ends the run (exit code 2).
+#[derive(Debug)]
+pub enum Error {
+    /// Opening, reading or writing a path failed.
+    Io { path: String, source: std::io::Error },
+    /// `--strict`: the first problem in the input.
+    Input(Problem),
+    /// Problems were reported on stderr; the output was written anyway.
+    Reported(usize),
+    /// A bad option value or combination.
+    Usage(String),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Io { path, source } => write!(f, "{path}: {source}"),
+            Error::Input(p) => write!(f, "{p}"),
+            Error::Reported(n) => write!(f, "{n} input problem(s) reported above"),
+            Error::Usage(m) => write!(f, "{m}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+impl Error {
+    pub fn io(path: impl Into<String>, source: std::io::Error) -> Error {
+        Error::Io { path: path.into(), source }
+    }
+
+    /// True when the error is a closed pipe on output: `newsdedup | head` is
+    /// not a failure.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+}

@@ -1,0 +1,367 @@
+//! `newsdedup eval`: compare the clusters of a run with labelled truth.
+//!
+//! Pairwise precision, recall and F1 count pairs of records: a predicted
+//! pair is true when both records carry the same label. The adjusted Rand
+//! index (Hubert and Arabie 1985) is the NEWS-COPY metric. Only records
+//! present in both the input and the truth are scored; the others are
+//! listed, not ignored.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufReader, Write};
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use serde_json::{json, Value};
+
+use crate::cli::{with_threads, InputArgs, SimArgs};
+use crate::config::{CanonicalRule, Params};
+use crate::error::{Error, Problem, ProblemKind};
+use crate::exit::ExitCode;
+use crate::explain::{analyse, cluster_of, PairReport};
+use crate::record::Article;
+use crate::writer::round4;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EvalFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct EvalArgs {
+    /// Truth file: JSON Lines of `{"id": ..., "cluster": ...}`. Without it,
+    /// labels are read from the input records' --label-field.
+    #[arg(long, value_name = "TRUTH.jsonl")]
+    pub truth: Option<PathBuf>,
+    /// Field holding the label (in the truth file, or in the input records
+    /// when --truth is not given).
+    #[arg(long, default_value = "cluster", value_name = "NAME")]
+    pub label_field: String,
+    /// Input files; none or `-` reads stdin.
+    #[arg(value_name = "INPUT")]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub sim: SimArgs,
+    /// Report format.
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    pub format: EvalFormat,
+    /// List at most N false merges and N missed pairs (0: all).
+    #[arg(long, default_value_t = 25, value_name = "N")]
+    pub max_errors: usize,
+    /// Exit 1 when the adjusted Rand index is below X (for CI gates).
+    #[arg(long, value_name = "X")]
+    pub min_ari: Option<f64>,
+    /// Exit 1 when pairwise F1 is below X (for CI gates).
+    #[arg(long, value_name = "X")]
+    pub min_f1: Option<f64>,
+}
+
+/// Pairwise and partition-level agreement of two labellings.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scores {
+    pub records: usize,
+    pub predicted_pairs: u64,
+    pub truth_pairs: u64,
+    pub true_pairs: u64,
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+    pub ari: f64,
+}
+
+fn pairs(n: u64) -> u64 {
+    n * n.saturating_sub(1) / 2
+}
+
+/// Score `predicted` against `truth` (one label each, same length).
+pub fn score<P: Eq + std::hash::Hash, T: Eq + std::hash::Hash>(predicted: &[P], truth: &[T]) -> Scores {
+    assert_eq!(predicted.len(), truth.len());
+    let n = predicted.len();
+    let mut a: HashMap<&P, u64> = HashMap::new();
+    let mut b: HashMap<&T, u64> = HashMap::new();
+    let mut cells: HashMap<(&P, &T), u64> = HashMap::new();
+    for (p, t) in predicted.iter().zip(truth) {
+        *a.entry(p).or_default() += 1;
+        *b.entry(t).or_default() += 1;
+        *cells.entry((p, t)).or_default() += 1;
+    }
+    let tp: u64 = cells.values().map(|&c| pairs(c)).sum();
+    let pp: u64 = a.values().map(|&c| pairs(c)).sum();
+    let tt: u64 = b.values().map(|&c| pairs(c)).sum();
+    let total = pairs(n as u64) as f64;
+    let precision = if pp == 0 { 1.0 } else { tp as f64 / pp as f64 };
+    let recall = if tt == 0 { 1.0 } else { tp as f64 / tt as f64 };
+    let f1 = if precision + recall == 0.0 { 0.0 } else { 2.0 * precision * recall / (precision + recall) };
+    let expected = if total == 0.0 { 0.0 } else { pp as f64 * tt as f64 / total };
+    let max = (pp as f64 + tt as f64) / 2.0;
+    let ari = if (max - expected).abs() < f64::EPSILON {
+        if pp == tt && tp == pp {
+            1.0
+        } else {
+            0.0
+        }
+    } else {
+        (tp as f64 - expected) / (max - expected)
+    };
+    Scores { records: n, predicted_pairs: pp, truth_pairs: tt, true_pairs: tp, precision, recall, f1, ari }
+}
+
+fn label_string(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// Labels as (id, label), in file order.
+pub type Labels = Vec<(String, String)>;
+
+/// Read a truth file: id -> label, in file order. Problems name file and line.
+pub fn read_truth(path: &std::path::Path, field: &str) -> Result<(Labels, Vec<Problem>), Error> {
+    let name = path.to_string_lossy().into_owned();
+    let file = File::open(path).map_err(|e| Error::io(&name, e))?;
+    let mut problems = Vec::new();
+    let lines =
+        crate::reader::read_lines(BufReader::new(file), &name, &mut problems).map_err(|e| Error::io(&name, e))?;
+    let mut out = Vec::new();
+    for l in lines.iter().filter(|l| !l.text.trim().is_empty()) {
+        let bad = |kind| Problem { file: name.clone(), line: l.number, kind };
+        match serde_json::from_str::<Value>(&l.text) {
+            Ok(Value::Object(m)) => match (m.get("id").and_then(label_string), m.get(field).and_then(label_string)) {
+                (Some(id), Some(label)) => out.push((id, label)),
+                (None, _) => problems.push(bad(ProblemKind::MissingField("id"))),
+                (_, None) => problems.push(bad(ProblemKind::WrongType {
+                    field: field.to_owned(),
+                    expected: "a label (string or number)",
+                })),
+            },
+            Ok(_) => problems.push(bad(ProblemKind::NotAnObject)),
+            Err(e) => problems.push(bad(ProblemKind::InvalidJson(e.to_string()))),
+        }
+    }
+    Ok((out, problems))
+}
+
+/// The evaluation of one run against truth.
+pub struct Evaluation {
+    pub scores: Scores,
+    pub predicted_clusters: usize,
+    pub truth_clusters: usize,
+    pub false_merges: Vec<PairReport>,
+    pub false_merge_count: u64,
+    pub missed: Vec<PairReport>,
+    pub missed_count: u64,
+    pub missing_from_input: Vec<String>,
+    pub missing_from_truth: Vec<String>,
+}
+
+/// Evaluate a run over `articles` against `truth` labels (id -> label).
+pub fn evaluate(articles: &[Article], truth: &[(String, String)], p: &Params, max_errors: usize) -> Evaluation {
+    let d = crate::dedup(articles, p, CanonicalRule::Longest);
+    let of = cluster_of(&d, articles.len());
+    let label: HashMap<&str, &str> = truth.iter().map(|(i, l)| (i.as_str(), l.as_str())).collect();
+    let ids: HashMap<&str, u32> = articles.iter().enumerate().map(|(i, a)| (a.id.as_str(), i as u32)).collect();
+    let missing_from_input =
+        truth.iter().filter(|(i, _)| !ids.contains_key(i.as_str())).map(|(i, _)| i.clone()).collect();
+    let missing_from_truth: Vec<String> =
+        articles.iter().filter(|a| !label.contains_key(a.id.as_str())).map(|a| a.id.clone()).collect();
+    let scored: Vec<u32> =
+        (0..articles.len() as u32).filter(|&i| label.contains_key(articles[i as usize].id.as_str())).collect();
+    let pred: Vec<u32> = scored.iter().map(|&i| of[i as usize]).collect();
+    let tru: Vec<&str> = scored.iter().map(|&i| label[articles[i as usize].id.as_str()]).collect();
+    let scores = score(&pred, &tru);
+    let hubs = crate::cluster::hubs(&d.sigs, &d.edges, p);
+    let limit = if max_errors == 0 { usize::MAX } else { max_errors };
+    let (mut false_merges, mut missed) = (Vec::new(), Vec::new());
+    let (mut fm, mut mi) = (0u64, 0u64);
+    // Pairs are enumerated only within a predicted or a truth cluster.
+    let mut by_pred: HashMap<u32, Vec<usize>> = HashMap::new();
+    let mut by_truth: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (k, &i) in scored.iter().enumerate() {
+        by_pred.entry(of[i as usize]).or_default().push(k);
+        by_truth.entry(tru[k]).or_default().push(k);
+    }
+    let mut groups: Vec<&Vec<usize>> = by_pred.values().collect();
+    groups.sort();
+    for g in groups {
+        for (x, &i) in g.iter().enumerate() {
+            for &j in &g[x + 1..] {
+                if tru[i] != tru[j] {
+                    fm += 1;
+                    if false_merges.len() < limit {
+                        false_merges.push(analyse(scored[i], scored[j], &d, &hubs, &of, p));
+                    }
+                }
+            }
+        }
+    }
+    let mut groups: Vec<&Vec<usize>> = by_truth.values().collect();
+    groups.sort();
+    for g in groups {
+        for (x, &i) in g.iter().enumerate() {
+            for &j in &g[x + 1..] {
+                if pred[i] != pred[j] {
+                    mi += 1;
+                    if missed.len() < limit {
+                        missed.push(analyse(scored[i], scored[j], &d, &hubs, &of, p));
+                    }
+                }
+            }
+        }
+    }
+    Evaluation {
+        scores,
+        predicted_clusters: by_pred.len(),
+        truth_clusters: by_truth.len(),
+        false_merges,
+        false_merge_count: fm,
+        missed,
+        missed_count: mi,
+        missing_from_input,
+        missing_from_truth,
+    }
+}
+
+fn print_pairs(title: &str, count: u64, list: &[PairReport], arts: &[Article], p: &Params, out: &mut String) {
+    out.push_str(&format!(
+        "\n{title}: {count}{}\n",
+        if (list.len() as u64) < count { format!(" (first {} listed)", list.len()) } else { String::new() }
+    ));
+    for r in list {
+        let (a, b) = (&arts[r.a as usize], &arts[r.b as usize]);
+        out.push_str(&format!(
+            "  {} ({}) \"{}\"\n  {} ({}) \"{}\"\n    Jaccard {}, containment {}, Hamming {}: {}\n",
+            a.id,
+            a.source,
+            a.title,
+            b.id,
+            b.source,
+            b.title,
+            round4(r.sim.jaccard),
+            round4(r.sim.containment),
+            r.sim.hamming,
+            r.verdict(p)
+        ));
+    }
+}
+
+pub fn command(args: &EvalArgs) -> Result<ExitCode, Error> {
+    let p = args.sim.params()?;
+    let read = crate::input::read_all(&args.files, args.input.input)?;
+    let problems = crate::input::report_problems(&read, args.input.strict)?;
+    let arts = &read.articles;
+    let truth: Vec<(String, String)> = match &args.truth {
+        Some(path) => {
+            let (t, bad) = read_truth(path, &args.label_field)?;
+            if let (true, Some(first)) = (args.input.strict, bad.first()) {
+                return Err(Error::Input(first.clone()));
+            }
+            for b in &bad {
+                eprintln!("newsdedup: {b}");
+            }
+            if !bad.is_empty() {
+                return Err(Error::Usage(format!("{} problem(s) in the truth file", bad.len())));
+            }
+            t
+        }
+        None => arts
+            .iter()
+            .filter_map(|a| a.extra.get(&args.label_field).and_then(label_string).map(|l| (a.id.clone(), l)))
+            .collect(),
+    };
+    let ev = with_threads(args.input.threads, || evaluate(arts, &truth, &p, args.max_errors))?;
+    let s = &ev.scores;
+    let text = match args.format {
+        EvalFormat::Json => {
+            let v = json!({
+                "records": arts.len(),
+                "scored": s.records,
+                "predicted_clusters": ev.predicted_clusters,
+                "truth_clusters": ev.truth_clusters,
+                "predicted_pairs": s.predicted_pairs,
+                "truth_pairs": s.truth_pairs,
+                "true_pairs": s.true_pairs,
+                "precision": round4(s.precision),
+                "recall": round4(s.recall),
+                "f1": round4(s.f1),
+                "ari": round4(s.ari),
+                "false_merges": ev.false_merge_count,
+                "missed_pairs": ev.missed_count,
+                "false_merge_list": ev.false_merges.iter().map(|r| r.to_json(arts, &p)).collect::<Vec<_>>(),
+                "missed_pair_list": ev.missed.iter().map(|r| r.to_json(arts, &p)).collect::<Vec<_>>(),
+                "missing_from_input": ev.missing_from_input,
+                "missing_from_truth": ev.missing_from_truth,
+            });
+            serde_json::to_string(&v).expect("JSON values serialize") + "\n"
+        }
+        EvalFormat::Text => {
+            let mut o = format!(
+                "records   {} read, {} scored\nclusters  {} predicted, {} in truth\npairs     {} predicted, {} in truth, {} true\nprecision {:.4}\nrecall    {:.4}\nF1        {:.4}\nARI       {:.4}\n",
+                arts.len(),
+                s.records,
+                ev.predicted_clusters,
+                ev.truth_clusters,
+                s.predicted_pairs,
+                s.truth_pairs,
+                s.true_pairs,
+                s.precision,
+                s.recall,
+                s.f1,
+                s.ari
+            );
+            for (what, ids) in [
+                ("in the truth but not the input", &ev.missing_from_input),
+                ("in the input but not the truth", &ev.missing_from_truth),
+            ] {
+                if !ids.is_empty() {
+                    o.push_str(&format!("\nids {what} ({}): {}\n", ids.len(), ids.join(", ")));
+                }
+            }
+            print_pairs("false merges", ev.false_merge_count, &ev.false_merges, arts, &p, &mut o);
+            print_pairs("missed pairs", ev.missed_count, &ev.missed, arts, &p, &mut o);
+            o
+        }
+    };
+    std::io::stdout().lock().write_all(text.as_bytes()).map_err(|e| Error::io("<stdout>", e))?;
+    for id in &ev.missing_from_input {
+        eprintln!("newsdedup: truth id `{id}` is not in the input");
+    }
+    for id in &ev.missing_from_truth {
+        eprintln!("newsdedup: input id `{id}` has no label in the truth");
+    }
+    if problems > 0 {
+        return Err(Error::Reported(problems));
+    }
+    let below = args.min_ari.is_some_and(|m| s.ari < m) || args.min_f1.is_some_and(|m| s.f1 < m);
+    Ok(if below { ExitCode::DuplicatesFound } else { ExitCode::Success })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn perfect_and_trivial_scores() {
+        let s = score(&[1, 1, 2, 3], &["a", "a", "b", "c"]);
+        assert_eq!((s.precision, s.recall, s.f1, s.ari), (1.0, 1.0, 1.0, 1.0));
+        let all_single = score(&[1, 2, 3], &["a", "b", "c"]);
+        assert_eq!(all_single.ari, 1.0);
+    }
+
+    #[test]
+    fn known_ari_value() {
+        // Classic example: ARI of these partitions is 0.24242...
+        let pred = [0, 0, 0, 1, 1, 1];
+        let truth = [0, 0, 1, 1, 2, 2];
+        let s = score(&pred, &truth);
+        assert_eq!((s.true_pairs, s.predicted_pairs, s.truth_pairs), (2, 6, 3));
+        assert!((s.ari - 0.242_424_242).abs() < 1e-6, "{}", s.ari);
+        assert!((s.precision - 2.0 / 6.0).abs() < 1e-12);
+        assert!((s.recall - 2.0 / 3.0).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,216 @@
+//! `newsdedup explain ID_A ID_B INPUT...`: why two records did or did not
+//! cluster. Also the per-pair analysis `eval` prints for each error.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+use serde_json::{json, Value};
+
+use crate::cli::{with_threads, InputArgs, SimArgs};
+use crate::config::{CanonicalRule, Params};
+use crate::error::Error;
+use crate::exit::ExitCode;
+use crate::index::via;
+use crate::record::Article;
+use crate::verify::{decide, similarity, Reason, Similarity};
+use crate::writer::round4;
+use crate::Dedup;
+
+#[derive(Debug, Clone, Args)]
+pub struct ExplainArgs {
+    /// Id of the first record.
+    pub id_a: String,
+    /// Id of the second record.
+    pub id_b: String,
+    /// Input files; none or `-` reads stdin.
+    #[arg(value_name = "INPUT")]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub sim: SimArgs,
+    /// Print the analysis as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// What decided a pair, with every figure behind it.
+#[derive(Debug, Clone)]
+pub struct PairReport {
+    pub a: u32,
+    pub b: u32,
+    pub sim: Similarity,
+    /// Keys of the candidate index that proposed the pair (0: never proposed).
+    pub proposed: u8,
+    /// The verification rule that passed, if any.
+    pub reason: Option<Reason>,
+    /// Why verification failed, when it did.
+    pub failed_because: Option<String>,
+    pub same_cluster: bool,
+    pub hub_a: bool,
+    pub hub_b: bool,
+}
+
+fn via_names(v: u8) -> Vec<&'static str> {
+    [(via::SIMHASH, "simhash table"), (via::ANCHOR, "shingle anchor"), (via::TEXT, "same text"), (via::URL, "same URL")]
+        .into_iter()
+        .filter(|(f, _)| v & f != 0)
+        .map(|(_, n)| n)
+        .collect()
+}
+
+/// Analyse the pair `(a, b)` of a finished run.
+pub fn analyse(a: u32, b: u32, d: &Dedup, hubs: &[bool], cluster_of: &[u32], p: &Params) -> PairReport {
+    let (x, y) = (a.min(b), a.max(b));
+    let (sa, sb) = (&d.sigs[a as usize], &d.sigs[b as usize]);
+    let sim = similarity(sa, sb);
+    let reason = decide(sa, sb, &sim, p);
+    let proposed = d.candidates.binary_search_by_key(&(x, y), |c| (c.a, c.b)).map_or(0, |i| d.candidates[i].via);
+    let failed_because = reason.is_none().then(|| {
+        let short = (sa.words as usize) < p.min_words || (sb.words as usize) < p.min_words;
+        if short {
+            format!(
+                "a record has fewer than --min-words {} words ({} and {}) and the normalized texts differ",
+                p.min_words, sa.words, sb.words
+            )
+        } else {
+            format!(
+                "Jaccard {} < {} and containment {} < {}",
+                round4(sim.jaccard),
+                p.jaccard,
+                round4(sim.containment),
+                p.containment
+            )
+        }
+    });
+    PairReport {
+        a,
+        b,
+        sim,
+        proposed,
+        reason,
+        failed_because,
+        same_cluster: cluster_of[a as usize] == cluster_of[b as usize],
+        hub_a: hubs[a as usize],
+        hub_b: hubs[b as usize],
+    }
+}
+
+/// The cluster index of every record.
+pub fn cluster_of(d: &Dedup, n: usize) -> Vec<u32> {
+    let mut of = vec![0u32; n];
+    for (ci, c) in d.clusters.iter().enumerate() {
+        for &m in &c.members {
+            of[m as usize] = ci as u32;
+        }
+    }
+    of
+}
+
+impl PairReport {
+    /// A one-paragraph account of the decision.
+    pub fn verdict(&self, p: &Params) -> String {
+        let mut s = String::new();
+        if self.proposed == 0 {
+            s.push_str("the candidate index never proposed the pair; ");
+        } else {
+            s.push_str(&format!("proposed by {}; ", via_names(self.proposed).join(", ")));
+        }
+        match (self.reason, &self.failed_because) {
+            (Some(Reason::Jaccard), _) => s.push_str(&format!("duplicates by Jaccard >= {}", p.jaccard)),
+            (Some(Reason::Containment), _) => s.push_str(&format!("duplicates by containment >= {}", p.containment)),
+            (Some(r), _) => s.push_str(&format!("duplicates by {}", r.as_str())),
+            (None, Some(why)) => s.push_str(&format!("not duplicates: {why}")),
+            (None, None) => s.push_str("not duplicates"),
+        }
+        if self.hub_a || self.hub_b {
+            s.push_str(
+                "; a hub record (contains mutually different records) is involved, its containment pairs are not used",
+            );
+        }
+        s.push_str(if self.same_cluster { "; same cluster" } else { "; different clusters" });
+        s
+    }
+
+    pub fn to_json(&self, articles: &[Article], p: &Params) -> Value {
+        let side = |i: u32| {
+            let a = &articles[i as usize];
+            json!({"id": a.id, "source": a.source, "title": a.title})
+        };
+        json!({
+            "a": side(self.a),
+            "b": side(self.b),
+            "shared_shingles": self.sim.shared,
+            "jaccard": round4(self.sim.jaccard),
+            "containment": round4(self.sim.containment),
+            "hamming": self.sim.hamming,
+            "proposed_by": via_names(self.proposed),
+            "decided_by": self.reason.map(Reason::as_str),
+            "failed_because": self.failed_because,
+            "hub": self.hub_a || self.hub_b,
+            "same_cluster": self.same_cluster,
+            "verdict": self.verdict(p),
+        })
+    }
+}
+
+/// Position of the record with `id`, or a usage error naming it.
+pub fn find_id(articles: &[Article], id: &str) -> Result<u32, Error> {
+    articles
+        .iter()
+        .position(|a| a.id == id)
+        .map(|i| i as u32)
+        .ok_or_else(|| Error::Usage(format!("no record has id `{id}`")))
+}
+
+pub fn command(args: &ExplainArgs) -> Result<ExitCode, Error> {
+    let p = args.sim.params()?;
+    let read = crate::input::read_all(&args.files, args.input.input)?;
+    let problems = crate::input::report_problems(&read, args.input.strict)?;
+    let arts = &read.articles;
+    let (a, b) = (find_id(arts, &args.id_a)?, find_id(arts, &args.id_b)?);
+    let d = with_threads(args.input.threads, || crate::dedup(arts, &p, CanonicalRule::Longest))?;
+    let hubs = crate::cluster::hubs(&d.sigs, &d.edges, &p);
+    let r = analyse(a, b, &d, &hubs, &cluster_of(&d, arts.len()), &p);
+    let mut text = String::new();
+    if args.json {
+        text = serde_json::to_string_pretty(&r.to_json(arts, &p)).expect("JSON values serialize") + "\n";
+    } else {
+        let canon: HashMap<u32, u32> =
+            d.clusters.iter().flat_map(|c| c.members.iter().map(move |&m| (m, c.canonical))).collect();
+        for (label, i) in [("A", a), ("B", b)] {
+            let (art, s) = (&arts[i as usize], &d.sigs[i as usize]);
+            text += &format!(
+                "{label}: {} ({}) \"{}\"\n   {} words, {} shingles, fingerprint {:016x}{}, cluster of {}\n",
+                art.id,
+                art.source,
+                art.title,
+                s.words,
+                s.shingles.len(),
+                s.fingerprint,
+                if hubs[i as usize] { ", hub" } else { "" },
+                arts[canon[&i] as usize].id
+            );
+        }
+        text += &format!(
+            "shared shingles: {}\nJaccard:        {} (duplicates at >= {})\ncontainment:    {} (duplicates at >= {}, records of >= {} words)\nHamming:        {} (simhash tables propose <= {})\nproposed by:    {}\nverdict:        {}\n",
+            r.sim.shared,
+            round4(r.sim.jaccard),
+            p.jaccard,
+            round4(r.sim.containment),
+            p.containment,
+            p.min_words,
+            r.sim.hamming,
+            p.max_hamming,
+            if r.proposed == 0 { "nothing (never compared)".to_string() } else { via_names(r.proposed).join(", ") },
+            r.verdict(&p)
+        );
+    }
+    std::io::stdout().lock().write_all(text.as_bytes()).map_err(|e| Error::io("<stdout>", e))?;
+    if problems > 0 {
+        return Err(Error::Reported(problems));
+    }
+    Ok(ExitCode::Success)
+}

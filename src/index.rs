@@ -1,0 +1,239 @@
+//! The `pairs` stage: a candidate index that proposes pairs to verify
+//! without ever comparing all pairs.
+//!
+//! Four keys propose pairs:
+//! - **simhash block tables** (Manku, Jain, Das Sarma 2007): the 64-bit
+//!   fingerprint is split into `max_hamming + 1` blocks; two fingerprints
+//!   within Hamming distance `max_hamming` agree exactly on at least one
+//!   block, so each block is a table key, and pairs in a bucket are proposed
+//!   when their distance is `<= max_hamming`;
+//! - **shingle anchors**: the shingles whose hash has its low
+//!   [`ANCHOR_BITS`] bits zero (a content-defined 1-in-16 sample, so a
+//!   truncated copy keeps the anchors of the part it kept), plus each
+//!   record's smallest shingle hash;
+//! - the hash of the **normalized body** (exact copies);
+//! - the hash of the **canonical URL**.
+//!
+//! In every bucket of at most [`BUCKET_ALL_PAIRS`] records all pairs are
+//! proposed; a larger bucket is ordered by a hash of (key, record) and each
+//! record is paired with the next [`WINDOW`] records in that order, so a
+//! bucket of `m` records costs `m * WINDOW` pairs, not `m²`. True copies
+//! share many anchors and so meet in one of many differently ordered
+//! windows; a common phrase shared by thousands of records costs linear work.
+
+use rayon::prelude::*;
+
+use crate::config::Params;
+use crate::fingerprint::hamming;
+use crate::signature::Signature;
+
+/// Anchors are shingles whose hash has this many low bits zero (1 in 16).
+pub const ANCHOR_BITS: u32 = 4;
+/// Buckets up to this size propose all their pairs.
+pub const BUCKET_ALL_PAIRS: usize = 32;
+/// In larger buckets each record is paired with this many neighbours.
+pub const WINDOW: usize = 6;
+
+/// Which keys proposed a pair (bit flags).
+pub mod via {
+    pub const SIMHASH: u8 = 1;
+    pub const ANCHOR: u8 = 2;
+    pub const TEXT: u8 = 4;
+    pub const URL: u8 = 8;
+}
+
+/// A proposed pair, `a < b`, with the keys that proposed it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Candidate {
+    pub a: u32,
+    pub b: u32,
+    pub via: u8,
+}
+
+fn mix(x: u64) -> u64 {
+    // splitmix64 finalizer: a fixed permutation of u64.
+    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Append the pairs of one bucket (records sharing `key`) to `out`.
+fn bucket_pairs(key: u64, members: &mut [u32], flag: u8, keep: impl Fn(u32, u32) -> bool, out: &mut Vec<Candidate>) {
+    let push = |x: u32, y: u32, out: &mut Vec<Candidate>| {
+        if x != y && keep(x, y) {
+            out.push(Candidate { a: x.min(y), b: x.max(y), via: flag });
+        }
+    };
+    if members.len() <= BUCKET_ALL_PAIRS {
+        for i in 0..members.len() {
+            for j in i + 1..members.len() {
+                push(members[i], members[j], out);
+            }
+        }
+    } else {
+        members.sort_unstable_by_key(|&m| (mix(key ^ mix(m as u64)), m));
+        for i in 0..members.len() {
+            for j in i + 1..members.len().min(i + 1 + WINDOW) {
+                push(members[i], members[j], out);
+            }
+        }
+    }
+}
+
+/// Group `(key, record)` entries by key and collect each bucket's pairs.
+fn pairs_by_key(mut entries: Vec<(u64, u32)>, flag: u8, keep: impl Fn(u32, u32) -> bool + Sync) -> Vec<Candidate> {
+    entries.par_sort_unstable();
+    entries.dedup();
+    let mut starts = Vec::new();
+    for i in 0..entries.len() {
+        if i == 0 || entries[i].0 != entries[i - 1].0 {
+            starts.push(i);
+        }
+    }
+    starts.push(entries.len());
+    starts
+        .par_windows(2)
+        .filter(|w| w[1] - w[0] > 1)
+        .fold(Vec::new, |mut out, w| {
+            let key = entries[w[0]].0;
+            let mut members: Vec<u32> = entries[w[0]..w[1]].iter().map(|e| e.1).collect();
+            bucket_pairs(key, &mut members, flag, &keep, &mut out);
+            out
+        })
+        .reduce(Vec::new, |mut a, mut b| {
+            a.append(&mut b);
+            a
+        })
+}
+
+/// The `(key, record)` entries of block `t` of `blocks` simhash tables.
+fn block_key(fp: u64, t: u32, blocks: u32) -> u64 {
+    let lo = 64 * t / blocks;
+    let hi = 64 * (t + 1) / blocks;
+    let width = hi - lo;
+    let mask = if width == 64 { u64::MAX } else { (1u64 << width) - 1 };
+    ((fp >> lo) & mask) | ((t as u64) << 58)
+}
+
+/// All candidate pairs for `sigs`, sorted by `(a, b)`, each once, with the
+/// union of the keys that proposed it.
+pub fn candidates(sigs: &[Signature], p: &Params) -> Vec<Candidate> {
+    let n = sigs.len() as u32;
+    let blocks = p.max_hamming + 1;
+    let mut all = Vec::new();
+
+    // simhash block tables; records without shingles have no fingerprint.
+    let entries: Vec<(u64, u32)> = (0..n)
+        .filter(|&i| !sigs[i as usize].shingles.is_empty())
+        .flat_map(|i| (0..blocks).map(move |t| (block_key(sigs[i as usize].fingerprint, t, blocks), i)))
+        .collect();
+    all.extend(pairs_by_key(entries, via::SIMHASH, |x, y| {
+        hamming(sigs[x as usize].fingerprint, sigs[y as usize].fingerprint) <= p.max_hamming
+    }));
+
+    // shingle anchors
+    let mask = (1u64 << ANCHOR_BITS) - 1;
+    let entries: Vec<(u64, u32)> = sigs
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(i, s)| {
+            let min = s.shingles.first().copied();
+            s.shingles
+                .iter()
+                .copied()
+                .filter(move |h| h & mask == 0 && Some(*h) != min)
+                .chain(min)
+                .map(move |h| (h, i as u32))
+        })
+        .collect();
+    all.extend(pairs_by_key(entries, via::ANCHOR, |_, _| true));
+
+    // exact text and canonical URL
+    let entries = (0..n).filter_map(|i| {
+        let k = sigs[i as usize].text_key;
+        (k != 0).then_some(((k as u64) ^ ((k >> 64) as u64), i))
+    });
+    all.extend(pairs_by_key(entries.collect(), via::TEXT, |x, y| {
+        sigs[x as usize].text_key == sigs[y as usize].text_key
+    }));
+    let entries = (0..n).filter_map(|i| sigs[i as usize].url_key.map(|k| (k, i)));
+    all.extend(pairs_by_key(entries.collect(), via::URL, |_, _| true));
+
+    all.par_sort_unstable_by_key(|c| (c.a, c.b));
+    let mut out: Vec<Candidate> = Vec::with_capacity(all.len() / 2);
+    for c in all {
+        match out.last_mut() {
+            Some(last) if last.a == c.a && last.b == c.b => last.via |= c.via,
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sig(fp: u64, shingles: Vec<u64>) -> Signature {
+        Signature { fingerprint: fp, words: shingles.len() as u32, shingles, text_key: 0, url_key: None }
+    }
+
+    #[test]
+    fn each_bit_belongs_to_exactly_one_block() {
+        for blocks in 1..=16 {
+            for bit in 0..64 {
+                let differing =
+                    (0..blocks).filter(|&t| block_key(0, t, blocks) != block_key(1 << bit, t, blocks)).count();
+                assert_eq!(differing, 1, "blocks={blocks} bit={bit}");
+            }
+        }
+    }
+
+    #[test]
+    fn simhash_tables_find_pairs_within_k_and_only_those() {
+        let p = Params { max_hamming: 3, ..Params::default() };
+        let base = 0xDEAD_BEEF_0123_4567u64;
+        // One bit flipped in each of three blocks: distance 3 -> proposed.
+        let near = base ^ (1 << 1) ^ (1 << 20) ^ (1 << 40);
+        // Distance 4, one bit in each block: no block agrees, never proposed.
+        let far = base ^ (1 << 2) ^ (1 << 21) ^ (1 << 41) ^ (1 << 61);
+        // Distance 4 within one block: shares blocks but fails the distance check.
+        let far2 = base ^ 0b1111;
+        let sigs =
+            vec![sig(base, vec![1 << 8]), sig(near, vec![2 << 8]), sig(far, vec![3 << 8]), sig(far2, vec![5 << 8])];
+        let c = candidates(&sigs, &p);
+        let pairs: Vec<(u32, u32)> = c.iter().filter(|c| c.via & via::SIMHASH != 0).map(|c| (c.a, c.b)).collect();
+        assert_eq!(pairs, [(0, 1)]);
+    }
+
+    #[test]
+    fn shared_anchor_proposes_and_large_buckets_stay_linear() {
+        let p = Params::default();
+        let anchor = 7u64 << ANCHOR_BITS;
+        let n = 1000u32;
+        let sigs: Vec<Signature> = (0..n).map(|i| sig(mix(i as u64), vec![1 + (i as u64) * 16 + 1, anchor])).collect();
+        let c = candidates(&sigs, &p);
+        let anchored = c.iter().filter(|c| c.via & via::ANCHOR != 0).count();
+        assert!(anchored <= n as usize * WINDOW, "{anchored}");
+        assert!(anchored >= n as usize, "{anchored}");
+        // Every record is in some pair.
+        let mut seen = vec![false; n as usize];
+        for c in &c {
+            seen[c.a as usize] = true;
+            seen[c.b as usize] = true;
+        }
+        assert!(seen.iter().all(|&s| s));
+    }
+
+    #[test]
+    fn candidates_are_sorted_unique_and_merge_flags() {
+        let mut a = sig(1, vec![16, 33]);
+        a.text_key = 9;
+        let mut b = sig(1, vec![16, 35]);
+        b.text_key = 9;
+        let c = candidates(&[a, b], &Params::default());
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].via, via::SIMHASH | via::ANCHOR | via::TEXT);
+    }
+}

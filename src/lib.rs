@@ -1,0 +1,80 @@
+//! newsdedup finds near-duplicate articles in scraped news dumps and writes
+//! one canonical article per story with the outlets that carried it.
+//!
+//! The pipeline runs one way, one module per stage, each a function over
+//! plain data so that stages can also run apart:
+//!
+//! ```text
+//! reader      listing text / JSON Lines  -> Vec<Article>           (reader/)
+//! boilerplate per-outlet recurring lines -> Boilerplate            (boilerplate.rs)
+//! sign        normalize + shingle + simhash -> Vec<Signature>      (normalize, shingle, fingerprint, signature)
+//! pairs       candidate index, sub-quadratic -> Vec<Candidate>     (index.rs)
+//! verify      Jaccard / containment rules -> Vec<Edge>             (verify.rs)
+//! cluster     hub pruning + majority linkage -> groups             (cluster.rs)
+//! apply       canonical choice -> Vec<Cluster>                     (canonical.rs)
+//! writer      jsonl / json / text                                  (writer/)
+//! ```
+//!
+//! [`dedup`] runs the stages from records to clusters; [`run`] is the
+//! command line around it.
+
+pub mod boilerplate;
+pub mod canonical;
+pub mod cli;
+pub mod cluster;
+pub mod config;
+pub mod error;
+pub mod eval;
+pub mod exit;
+pub mod explain;
+pub mod fingerprint;
+pub mod index;
+pub mod input;
+pub mod normalize;
+pub mod output;
+pub mod reader;
+pub mod record;
+pub mod shingle;
+pub mod signature;
+pub mod urlkey;
+pub mod verify;
+pub mod writer;
+
+use crate::boilerplate::Boilerplate;
+use crate::canonical::Cluster;
+use crate::config::{CanonicalRule, Params};
+use crate::index::Candidate;
+use crate::record::Article;
+use crate::signature::Signature;
+use crate::verify::Edge;
+
+/// Everything one dedup run computed, for writers, `eval` and `explain`.
+#[derive(Debug)]
+pub struct Dedup {
+    pub boilerplate: Boilerplate,
+    pub sigs: Vec<Signature>,
+    pub candidates: Vec<Candidate>,
+    pub edges: Vec<Edge>,
+    pub clusters: Vec<Cluster>,
+}
+
+impl Dedup {
+    /// Number of records that are not the canonical of their cluster.
+    pub fn duplicates(&self) -> usize {
+        self.clusters.iter().map(|c| c.members.len() - 1).sum()
+    }
+}
+
+/// Run every stage from records to clusters.
+pub fn dedup(articles: &[Article], p: &Params, rule: CanonicalRule) -> Dedup {
+    let boilerplate = Boilerplate::detect(articles, p.boilerplate_min);
+    let sigs = signature::sign(articles, &boilerplate, p);
+    let candidates = index::candidates(&sigs, p);
+    let pairs: Vec<(u32, u32)> = candidates.iter().map(|c| (c.a, c.b)).collect();
+    let edges = verify::verify(&sigs, &pairs, p);
+    let groups = cluster::cluster(&sigs, &edges, p);
+    let clusters = canonical::apply(groups, &sigs, rule);
+    Dedup { boilerplate, sigs, candidates, edges, clusters }
+}
+
+pub use cli::run;

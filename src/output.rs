@@ -1,0 +1,44 @@
+//! Where output goes: buffered stdout (line-buffered on a terminal, block
+//! buffered in a pipe), or `-o FILE` written atomically: a temporary file
+//! beside FILE, renamed over it only once everything was written.
+
+use std::io::{self, BufWriter, IsTerminal, LineWriter, Write};
+use std::path::Path;
+
+use crate::error::Error;
+
+/// Write through `f` to stdout, or atomically to `path`.
+pub fn with_output(path: Option<&Path>, f: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
+    match path {
+        None => {
+            let stdout = io::stdout();
+            let lock = stdout.lock();
+            let result = if io::stdout().is_terminal() {
+                let mut w = LineWriter::new(lock);
+                f(&mut w).and_then(|_| w.flush())
+            } else {
+                let mut w = BufWriter::with_capacity(1 << 16, lock);
+                f(&mut w).and_then(|_| w.flush())
+            };
+            result.map_err(|e| Error::io("<stdout>", e))
+        }
+        Some(path) => {
+            let name = path.to_string_lossy().into_owned();
+            let dir = match path.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d,
+                _ => Path::new("."),
+            };
+            let tmp = tempfile::Builder::new()
+                .prefix(".newsdedup-")
+                .suffix(".tmp")
+                .tempfile_in(dir)
+                .map_err(|e| Error::io(&name, e))?;
+            let mut w = BufWriter::with_capacity(1 << 16, tmp);
+            f(&mut w).and_then(|_| w.flush()).map_err(|e| Error::io(&name, e))?;
+            let tmp = w.into_inner().map_err(|e| Error::io(&name, e.into_error()))?;
+            tmp.as_file().sync_all().map_err(|e| Error::io(&name, e))?;
+            tmp.persist(path).map_err(|e| Error::io(&name, e.error))?;
+            Ok(())
+        }
+    }
+}

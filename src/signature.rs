@@ -1,0 +1,57 @@
+//! The `sign` stage: from an article to the plain data every later stage
+//! needs (normalize + shingle + fingerprint).
+//!
+//! A [`Signature`] depends only on its article, the collection's
+//! [`Boilerplate`] and the [`Params`], so signing runs in parallel and can
+//! run apart from the other stages.
+
+use rayon::prelude::*;
+use xxhash_rust::xxh3::{xxh3_128, xxh3_64};
+
+use crate::boilerplate::Boilerplate;
+use crate::config::Params;
+use crate::fingerprint::fingerprint;
+use crate::record::Article;
+use crate::shingle::shingle_set_into;
+use crate::urlkey::canonical_url;
+
+/// What the candidate index, verification and canonical choice know of a record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signature {
+    /// 64-bit simhash of the body's shingles.
+    pub fingerprint: u64,
+    /// Hashes of the body's shingles, sorted, without repeats.
+    pub shingles: Vec<u64>,
+    /// Normalized body words (boilerplate removed).
+    pub words: u32,
+    /// Hash of the whole normalized body; 0 for an empty body.
+    pub text_key: u128,
+    /// Hash of the canonical URL, when the record has one.
+    pub url_key: Option<u64>,
+}
+
+/// Sign one article. `norm` and `scratch` are reusable buffers.
+pub fn sign_one(a: &Article, boiler: &Boilerplate, p: &Params, norm: &mut String, scratch: &mut String) -> Signature {
+    let words = boiler.normalized_body(a, norm, scratch);
+    let mut shingles = Vec::new();
+    shingle_set_into(norm, p.shingle_size, &mut shingles);
+    Signature {
+        fingerprint: fingerprint(norm, p.shingle_size),
+        shingles,
+        words: words as u32,
+        text_key: if norm.is_empty() { 0 } else { xxh3_128(norm.as_bytes()) },
+        url_key: if p.use_urls {
+            a.url.as_deref().and_then(canonical_url).map(|u| xxh3_64(u.as_bytes()))
+        } else {
+            None
+        },
+    }
+}
+
+/// Sign every article, in parallel, in input order.
+pub fn sign(articles: &[Article], boiler: &Boilerplate, p: &Params) -> Vec<Signature> {
+    articles
+        .par_iter()
+        .map_init(|| (String::new(), String::new()), |(norm, scratch), a| sign_one(a, boiler, p, norm, scratch))
+        .collect()
+}

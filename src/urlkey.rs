@@ -1,0 +1,77 @@
+//! Canonical URLs: two records with the same canonical URL are one article.
+//!
+//! Canonicalization ignores the scheme (`http`/`https`), a leading `www.`,
+//! the port when it is the default, case in the host, a trailing slash, the
+//! fragment, and tracking query parameters (`utm_*`, `fbclid`, `gclid`, ...).
+//! The remaining query parameters are kept, sorted.
+
+use url::Url;
+
+fn is_tracking(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    k.starts_with("utm_")
+        || matches!(
+            k.as_str(),
+            "fbclid"
+                | "gclid"
+                | "dclid"
+                | "msclkid"
+                | "mc_cid"
+                | "mc_eid"
+                | "igshid"
+                | "yclid"
+                | "_ga"
+                | "ref"
+                | "ref_src"
+                | "cmpid"
+                | "ncid"
+                | "smid"
+                | "ocid"
+        )
+}
+
+/// The canonical form of `raw`, or `None` when it is not an absolute URL.
+pub fn canonical_url(raw: &str) -> Option<String> {
+    let raw = raw.trim();
+    let url = Url::parse(raw).or_else(|_| Url::parse(&format!("http://{raw}"))).ok()?;
+    let host = url.host_str()?.to_ascii_lowercase();
+    let host = host.strip_prefix("www.").unwrap_or(&host);
+    let mut out = String::from(host);
+    if let Some(port) = url.port() {
+        out.push(':');
+        out.push_str(&port.to_string());
+    }
+    let path = url.path().trim_end_matches('/');
+    out.push_str(path);
+    let mut query: Vec<(String, String)> =
+        url.query_pairs().filter(|(k, _)| !is_tracking(k)).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    if !query.is_empty() {
+        query.sort();
+        out.push('?');
+        let mut ser = url::form_urlencoded::Serializer::new(String::new());
+        ser.extend_pairs(query);
+        out.push_str(&ser.finish());
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scheme_www_slash_tracking_and_fragment_are_ignored() {
+        let a = canonical_url("https://www.Example.com/news/story/?utm_source=tw&id=3&utm_medium=x#top").unwrap();
+        let b = canonical_url("http://example.com/news/story?id=3").unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a, "example.com/news/story?id=3");
+    }
+
+    #[test]
+    fn different_paths_or_queries_differ() {
+        assert_ne!(canonical_url("https://x.com/a"), canonical_url("https://x.com/b"));
+        assert_ne!(canonical_url("https://x.com/a?id=1"), canonical_url("https://x.com/a?id=2"));
+        assert_eq!(canonical_url("x.com/a/"), canonical_url("https://x.com/a"));
+        assert_eq!(canonical_url(""), None);
+    }
+}

@@ -1,0 +1,168 @@
+//! The `verify` stage: exact measures on shingle sets decide each candidate.
+//!
+//! Rules, tried in this order (all thresholds inclusive, see [`Params`]):
+//! 1. same canonical URL: duplicate;
+//! 2. same normalized body: duplicate;
+//! 3. either body shorter than `min_words` words: not a duplicate (short
+//!    records match only by rules 1 and 2);
+//! 4. Jaccard `>= jaccard`: duplicate;
+//! 5. containment `>= containment`: duplicate (a truncated copy joins its
+//!    full version).
+
+use crate::config::Params;
+use crate::fingerprint::hamming;
+use crate::signature::Signature;
+
+/// Similarity figures of a pair of records.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Similarity {
+    pub shared: usize,
+    /// |A ∩ B| / |A ∪ B| over shingle sets.
+    pub jaccard: f64,
+    /// |A ∩ B| / min(|A|, |B|): the share of the smaller record found in the larger.
+    pub containment: f64,
+    pub hamming: u32,
+}
+
+/// Why a pair was judged a duplicate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Reason {
+    SameUrl,
+    SameText,
+    Jaccard,
+    Containment,
+}
+
+impl Reason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::SameUrl => "same canonical URL",
+            Reason::SameText => "same normalized text",
+            Reason::Jaccard => "Jaccard",
+            Reason::Containment => "containment",
+        }
+    }
+}
+
+/// Size of the intersection of two sorted, repeat-free slices.
+pub fn intersection(a: &[u64], b: &[u64]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+/// Similarity figures of `a` and `b`.
+pub fn similarity(a: &Signature, b: &Signature) -> Similarity {
+    let shared = intersection(&a.shingles, &b.shingles);
+    let union = a.shingles.len() + b.shingles.len() - shared;
+    let smaller = a.shingles.len().min(b.shingles.len());
+    Similarity {
+        shared,
+        jaccard: if union == 0 { 0.0 } else { shared as f64 / union as f64 },
+        containment: if smaller == 0 { 0.0 } else { shared as f64 / smaller as f64 },
+        hamming: hamming(a.fingerprint, b.fingerprint),
+    }
+}
+
+/// The rule that makes `a` and `b` duplicates, or `None`.
+pub fn decide(a: &Signature, b: &Signature, s: &Similarity, p: &Params) -> Option<Reason> {
+    if a.url_key.is_some() && a.url_key == b.url_key {
+        return Some(Reason::SameUrl);
+    }
+    if a.text_key != 0 && a.text_key == b.text_key {
+        return Some(Reason::SameText);
+    }
+    if (a.words as usize) < p.min_words || (b.words as usize) < p.min_words {
+        return None;
+    }
+    if s.jaccard >= p.jaccard {
+        return Some(Reason::Jaccard);
+    }
+    if s.containment >= p.containment {
+        return Some(Reason::Containment);
+    }
+    None
+}
+
+/// A verified duplicate pair, `a < b` (input positions).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Edge {
+    pub a: u32,
+    pub b: u32,
+    pub reason: Reason,
+    pub sim: Similarity,
+}
+
+/// Verify candidate pairs in parallel; keep the duplicates, in pair order.
+pub fn verify(sigs: &[Signature], pairs: &[(u32, u32)], p: &Params) -> Vec<Edge> {
+    use rayon::prelude::*;
+    pairs
+        .par_iter()
+        .filter_map(|&(a, b)| {
+            let (sa, sb) = (&sigs[a as usize], &sigs[b as usize]);
+            let sim = similarity(sa, sb);
+            decide(sa, sb, &sim, p).map(|reason| Edge { a, b, reason, sim })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sig(shingles: Vec<u64>, words: u32) -> Signature {
+        Signature { fingerprint: 0, shingles, words, text_key: words as u128 * 7919 + 1, url_key: None }
+    }
+
+    #[test]
+    fn intersection_of_sorted_sets() {
+        assert_eq!(intersection(&[1, 3, 5, 7], &[2, 3, 7, 9]), 2);
+        assert_eq!(intersection(&[], &[1]), 0);
+    }
+
+    #[test]
+    fn thresholds_are_inclusive() {
+        let p = Params { jaccard: 0.5, containment: 0.8, min_words: 1, ..Params::default() };
+        // 2 shared of 4 in the union: Jaccard exactly 0.5 passes.
+        let a = sig(vec![1, 2, 3], 10);
+        let b = sig(vec![2, 3, 4], 11);
+        let s = similarity(&a, &b);
+        assert_eq!(s.jaccard, 0.5);
+        assert_eq!(decide(&a, &b, &s, &p), Some(Reason::Jaccard));
+        let p2 = Params { jaccard: 0.5001, containment: 0.9, ..p.clone() };
+        assert_eq!(decide(&a, &b, &s, &p2), None);
+        // Containment exactly 0.8: 4 of the smaller's 5 shingles.
+        let c = sig(vec![1, 2, 3, 4, 5], 10);
+        let d = sig((2..=20).collect(), 30);
+        let s = similarity(&c, &d);
+        assert_eq!(s.containment, 0.8);
+        assert_eq!(decide(&c, &d, &s, &Params { jaccard: 0.9, ..p.clone() }), Some(Reason::Containment));
+        assert_eq!(decide(&c, &d, &s, &Params { jaccard: 0.9, containment: 0.81, ..p }), None);
+    }
+
+    #[test]
+    fn short_records_need_the_same_text() {
+        let p = Params { min_words: 20, ..Params::default() };
+        let a = sig(vec![1, 2, 3], 19);
+        let mut b = sig(vec![1, 2, 3], 25);
+        let s = similarity(&a, &b);
+        assert_eq!(decide(&a, &b, &s, &p), None);
+        b.text_key = a.text_key;
+        assert_eq!(decide(&a, &b, &s, &p), Some(Reason::SameText));
+        b.text_key = 99;
+        b.url_key = Some(5);
+        let mut a2 = a.clone();
+        a2.url_key = Some(5);
+        assert_eq!(decide(&a2, &b, &s, &p), Some(Reason::SameUrl));
+    }
+}
