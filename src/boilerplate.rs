@@ -5,13 +5,14 @@
 //! different articles of one outlet look alike nor dilute a real copy. Only
 //! short lines (at most [`MAX_WORDS`] words) count, so an outlet that runs
 //! the same story three times does not lose the story itself, and a body
-//! that would be left empty is kept whole.
+//! that would be left empty is kept whole. A trailing wire-agency slug is
+//! dropped too ([`strip_agency_slug`]).
 
 use std::collections::{HashMap, HashSet};
 
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::normalize::normalize_into;
+use crate::normalize::{normalize_into, strip_agency_slug};
 use crate::record::Article;
 
 /// Longest line, in normalized words, that can count as boilerplate.
@@ -74,12 +75,13 @@ impl Boilerplate {
     /// boilerplate the whole body is kept.
     pub fn normalized_body(&self, article: &Article, out: &mut String, scratch: &mut String) -> usize {
         out.clear();
+        let body = strip_agency_slug(&article.body);
         if self.lines.is_empty() {
-            return normalize_into(&article.body, out);
+            return normalize_into(body, out);
         }
         let src = source_key(&article.source);
         let mut words = 0;
-        for line in article.body.lines() {
+        for line in body.lines() {
             scratch.clear();
             let n = normalize_into(line, scratch);
             if n == 0 || self.lines.contains(&(src, xxh3_64(scratch.as_bytes()))) {
@@ -92,7 +94,7 @@ impl Boilerplate {
             words += n;
         }
         if words == 0 {
-            return normalize_into(&article.body, out);
+            return normalize_into(body, out);
         }
         words
     }

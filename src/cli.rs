@@ -78,6 +78,9 @@ pub struct SimArgs {
     /// Duplicates when >= this share of the smaller record's shingles is in the larger one.
     #[arg(long, default_value_t = Params::default().containment, value_name = "X")]
     pub containment: f64,
+    /// Clusters merge only when every pair between them has containment >= this.
+    #[arg(long, default_value_t = Params::default().link, value_name = "X")]
+    pub link: f64,
     /// Records with fewer body words than this match only the same normalized text or URL.
     #[arg(long, default_value_t = Params::default().min_words, value_name = "N")]
     pub min_words: usize,
@@ -98,6 +101,7 @@ impl SimArgs {
             shingle_size: self.shingle_size,
             jaccard: self.jaccard,
             containment: self.containment,
+            link: self.link,
             min_words: self.min_words,
             max_hamming: self.max_hamming,
             boilerplate_min: self.boilerplate_min,

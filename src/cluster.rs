@@ -10,12 +10,14 @@
 //!    (a roundup, a live blog, a page of several stories): its containment
 //!    edges are dropped, and it joins a cluster only through a Jaccard,
 //!    same-text or same-URL edge.
-//! 2. **Majority linkage.** Edges are merged strongest first (same URL, same
-//!    text, then by Jaccard, then containment). Two clusters that are not
-//!    both single records merge only when a strict majority of the pairs
-//!    between them (up to [`LINK_SAMPLE`] members a side, in cluster order)
-//!    are duplicates by the verification rules. A chain A~B~C where A and C
-//!    differ stops at {A, B}.
+//! 2. **Complete linkage at a weaker level.** Edges are merged strongest
+//!    first (same URL, same text, then by Jaccard, then containment). Two
+//!    clusters merge only when every pair between them (up to
+//!    [`LINK_SAMPLE`] members a side, in cluster order) is related: a
+//!    duplicate by the verification rules, or with containment `>= link`.
+//!    Copies of one story are all related to each other; a chain A~B~C
+//!    through a page B that shares different parts with A and C stops at
+//!    {A, B}.
 
 use std::cmp::Ordering;
 
@@ -24,7 +26,7 @@ use crate::signature::Signature;
 use crate::verify::{decide, similarity, Edge, Reason};
 
 /// Members compared per side when two clusters meet.
-pub const LINK_SAMPLE: usize = 6;
+pub const LINK_SAMPLE: usize = 8;
 /// Partners of a possible hub checked against each other.
 pub const HUB_SAMPLE: usize = 12;
 
@@ -121,18 +123,16 @@ pub fn cluster(sigs: &[Signature], edges: &[Edge], p: &Params) -> Vec<Vec<u32>> 
             continue;
         }
         let (ma, mb) = (&uf.members[ra as usize], &uf.members[rb as usize]);
-        let agree = if ma.len() == 1 && mb.len() == 1 || matches!(e.reason, Reason::SameUrl | Reason::SameText) {
-            true
-        } else {
-            let (mut pass, mut total) = (0usize, 0usize);
-            for &x in ma.iter().take(LINK_SAMPLE) {
-                for &y in mb.iter().take(LINK_SAMPLE) {
+        let agree = matches!(e.reason, Reason::SameUrl | Reason::SameText) || {
+            // Complete linkage at the weaker `link` level: every sampled
+            // pair across the two clusters must be related.
+            ma.iter().take(LINK_SAMPLE).all(|&x| {
+                mb.iter().take(LINK_SAMPLE).all(|&y| {
                     let (sx, sy) = (&sigs[x as usize], &sigs[y as usize]);
-                    total += 1;
-                    pass += decide(sx, sy, &similarity(sx, sy), p).is_some() as usize;
-                }
-            }
-            2 * pass > total
+                    let s = similarity(sx, sy);
+                    s.containment >= p.link || decide(sx, sy, &s, p).is_some()
+                })
+            })
         };
         if agree {
             uf.union(ra, rb);
@@ -167,7 +167,7 @@ mod tests {
         let story_a = sig(0..100);
         let story_a_copy = sig(0..95);
         let story_b = sig(1000..1100);
-        let roundup = sig((0..100).chain(1000..1100).chain(5000..5050));
+        let roundup = sig((0..100).chain(1000..1100).chain(5000..5150));
         let sigs = vec![story_a, story_b, roundup, story_a_copy];
         let edges = verify(&sigs, &all_pairs(4), &p);
         // Single-link would merge everything through the roundup.
@@ -192,7 +192,7 @@ mod tests {
 
     #[test]
     fn jaccard_chain_stops_where_ends_differ() {
-        let p = Params { jaccard: 0.5, containment: 0.95, ..Params::default() };
+        let p = Params { jaccard: 0.5, containment: 0.95, link: 0.5, ..Params::default() };
         let a = sig(0..100);
         let b = sig(30..130);
         let c = sig(60..160);

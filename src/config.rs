@@ -20,6 +20,9 @@ pub struct Params {
     /// Pairs where `>=` this share of the smaller record's shingles occur in
     /// the larger one are duplicates (a truncated copy joins its full version).
     pub containment: f64,
+    /// Two clusters merge only when every pair between them has containment
+    /// `>=` this (or is a duplicate): complete linkage at a weaker level.
+    pub link: f64,
     /// Records with fewer normalized body words than this match only a
     /// record with the same normalized body (or the same canonical URL).
     pub min_words: usize,
@@ -36,8 +39,9 @@ impl Default for Params {
     fn default() -> Params {
         Params {
             shingle_size: 3,
-            jaccard: 0.5,
-            containment: 0.8,
+            jaccard: 0.4,
+            containment: 0.7,
+            link: 0.4,
             min_words: 20,
             max_hamming: 3,
             boilerplate_min: 3,
@@ -52,7 +56,7 @@ impl Params {
         if !(1..=16).contains(&self.shingle_size) {
             return Err(format!("--shingle-size must be from 1 to 16, not {}", self.shingle_size));
         }
-        for (name, v) in [("--jaccard", self.jaccard), ("--containment", self.containment)] {
+        for (name, v) in [("--jaccard", self.jaccard), ("--containment", self.containment), ("--link", self.link)] {
             if !(v > 0.0 && v <= 1.0) {
                 return Err(format!("{name} must be greater than 0 and at most 1, not {v}"));
             }

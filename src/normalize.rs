@@ -63,6 +63,27 @@ pub fn normalize_into(text: &str, out: &mut String) -> usize {
     words
 }
 
+/// `body` without a trailing wire-agency slug such as `bur-frj/jza/giv` or
+/// `sst/jj`: slash-separated groups of 2 to 5 lowercase ASCII letters (a
+/// group may join several with `-`), at least three groups or a `-`, as the last
+/// whitespace-separated token. Outlets append these to AFP copy; they say
+/// nothing about the story.
+pub fn strip_agency_slug(body: &str) -> &str {
+    let trimmed = body.trim_end();
+    let start = trimmed.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+    let token = &trimmed[start..];
+    let groups: Vec<&str> = token.split('/').collect();
+    let is_slug = (groups.len() >= 3 || token.contains('-'))
+        && groups.iter().all(|g| {
+            g.split('-').all(|part| (2..=5).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_lowercase()))
+        });
+    if is_slug {
+        trimmed[..start].trim_end()
+    } else {
+        body
+    }
+}
+
 /// The normalized form of `text`.
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -86,6 +107,16 @@ mod tests {
     #[test]
     fn non_latin_scripts_and_accents_survive() {
         assert_eq!(normalize("Lipavský ŘEKL: Ζεύς"), "lipavský řekl ζεύς");
+    }
+
+    #[test]
+    fn agency_slugs_are_stripped() {
+        assert_eq!(strip_agency_slug("the current conflict\". bur-frj/jza/giv"), "the current conflict\".");
+        assert_eq!(strip_agency_slug("Text.\nbur-sst/jj  \n"), "Text.");
+        assert_eq!(strip_agency_slug("Text. ach/ea/dw"), "Text.");
+        for keep in ["and/or", "see http://x.com/a", "Text ends here.", "24/7", "AP/Reuters", "a/b"] {
+            assert_eq!(strip_agency_slug(keep), keep);
+        }
     }
 
     #[test]
