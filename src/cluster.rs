@@ -6,10 +6,11 @@
 //! guards stop that:
 //!
 //! 1. **Hub pruning.** A record that *contains* two or more smaller records
-//!    (containment edges) which are not duplicates of each other is a hub
-//!    (a roundup, a live blog, a page of several stories): its containment
-//!    edges are dropped, and it joins a cluster only through a Jaccard,
-//!    same-text or same-URL edge.
+//!    (containment `>=` the threshold, whichever rule passed the pair) which
+//!    are not duplicates of each other is a hub (a roundup, a live blog, a
+//!    page of several stories): the pairs in which it is the container are
+//!    dropped, so it joins a cluster only as a same-text or same-URL copy or
+//!    through a record it does not contain.
 //! 2. **Complete linkage at a weaker level.** Edges are merged strongest
 //!    first (same URL, same text, then by Jaccard, then containment). Two
 //!    clusters merge only when every pair between them (up to
@@ -30,7 +31,13 @@ pub const LINK_SAMPLE: usize = 8;
 /// Partners of a possible hub checked against each other.
 pub const HUB_SAMPLE: usize = 12;
 
-/// True when `container` holds `other` by a containment-only edge.
+/// True when one side of `e` holds the other (containment `>=` the
+/// threshold), whichever rule made it a duplicate; exact copies excepted.
+fn contains(e: &Edge, p: &Params) -> bool {
+    matches!(e.reason, Reason::Jaccard | Reason::Containment) && e.sim.containment >= p.containment
+}
+
+/// True when `container` is the larger side of a containment pair.
 fn is_container(sigs: &[Signature], container: u32, other: u32) -> bool {
     let (c, o) = (sigs[container as usize].shingles.len(), sigs[other as usize].shingles.len());
     c > o || (c == o && container < other)
@@ -39,7 +46,7 @@ fn is_container(sigs: &[Signature], container: u32, other: u32) -> bool {
 /// Records that contain two or more mutually different smaller records.
 pub fn hubs(sigs: &[Signature], edges: &[Edge], p: &Params) -> Vec<bool> {
     let mut contained: Vec<Vec<(f64, u32)>> = vec![Vec::new(); sigs.len()];
-    for e in edges.iter().filter(|e| e.reason == Reason::Containment) {
+    for e in edges.iter().filter(|e| contains(e, p)) {
         let (big, small) = if is_container(sigs, e.a, e.b) { (e.a, e.b) } else { (e.b, e.a) };
         contained[big as usize].push((e.sim.containment, small));
     }
@@ -106,11 +113,10 @@ pub fn cluster(sigs: &[Signature], edges: &[Edge], p: &Params) -> Vec<Vec<u32>> 
     let mut order: Vec<&Edge> = edges
         .iter()
         .filter(|e| {
-            e.reason != Reason::Containment
-                || !{
-                    let big = if is_container(sigs, e.a, e.b) { e.a } else { e.b };
-                    hub[big as usize]
-                }
+            !contains(e, p) || {
+                let big = if is_container(sigs, e.a, e.b) { e.a } else { e.b };
+                !hub[big as usize]
+            }
         })
         .collect();
     order.sort_by(|x, y| {
