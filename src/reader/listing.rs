@@ -78,15 +78,21 @@ fn is_entry_start(lines: &[Line], i: usize) -> bool {
         && lines.get(i + 2).is_some_and(|l| is_tag(l.text.trim_end()))
 }
 
-/// A page header such as `Latest news with #JanLipavsky`: a short line that
-/// starts with "Latest news" or ends in a hashtag, followed (after blank
-/// lines) by an entry or the end of the input.
+/// A page header such as `Latest news with #JanLipavsky`: a line at the
+/// start of the input or after a blank line, followed (after blank lines) by
+/// an entry or the end of the input, that either starts with "Latest news"
+/// or is a short line (at most 6 words) ending in a hashtag and followed by
+/// a blank line. A body's last line that ends in a hashtag stays in the body.
 fn is_header(lines: &[Line], i: usize) -> bool {
     let t = lines[i].text.trim();
-    let looks = t.chars().count() <= 120
-        && (t.to_lowercase().starts_with("latest news")
-            || t.rsplit(' ').next().is_some_and(|w| w.len() > 1 && w.starts_with('#')));
-    if !looks {
+    if i > 0 && !lines[i - 1].text.trim().is_empty() {
+        return false;
+    }
+    let latest = t.chars().count() <= 120 && t.to_lowercase().starts_with("latest news");
+    let tagged = t.split_whitespace().count() <= 6
+        && t.rsplit(' ').next().is_some_and(|w| w.len() > 1 && w.starts_with('#'))
+        && lines.get(i + 1).is_some_and(|l| l.text.trim().is_empty());
+    if !latest && !tagged {
         return false;
     }
     let mut j = i + 1;
@@ -210,6 +216,18 @@ mod tests {
         assert_eq!(out.articles.len(), 2);
         assert_eq!(out.articles[0].body, "Body.");
         assert_eq!(out.articles[1].body, "More.");
+    }
+
+    #[test]
+    fn body_lines_ending_in_a_hashtag_stay_in_the_body() {
+        let out =
+            read("A\n1 day ago\n- A\nT\nBody.\nFollow us with #Floods\nB\n1 day ago\n- B\nU\nMore.\nShare with #X\n");
+        assert!(out.problems.is_empty(), "{:?}", out.problems);
+        assert_eq!(out.articles[0].body, "Body.\nFollow us with #Floods");
+        assert_eq!(out.articles[1].body, "More.\nShare with #X");
+        let out = read("#Czechia\n\nA\n1 day ago\n- A\nT\nBody.\n");
+        assert_eq!(out.articles.len(), 1);
+        assert!(out.problems.is_empty(), "{:?}", out.problems);
     }
 
     #[test]

@@ -1,0 +1,1556 @@
+//! `newsdedup-gen`: write a large, labelled corpus of syndicated news copies
+//! for `newsdedup eval`, reproducible from a seed.
+//!
+//! ```text
+//! newsdedup-gen --seed 1 --articles 10000 --out gen.jsonl --truth gen.truth.jsonl INPUT...
+//! ```
+//!
+//! * Base stories: the input articles (one per `--base-truth` cluster), then
+//!   as many stories as needed written by a word Markov chain trained on every
+//!   input body. Each base story is its own truth cluster.
+//! * Variants: each story is carried by 1 to 8 more outlets, each altering the
+//!   copy in 1 to 4 of the ways outlets alter wire copy (see [`Edit`]). A
+//!   variant is in its story's cluster.
+//! * Decoys (`--decoys`, a share of the records): different articles quoting
+//!   1 to 3 of a story's quoted sentences. Each is its own cluster.
+//!
+//! Records are shuffled and numbered `gen-000000`, ...; a story's cluster is
+//! the id of its base record, a decoy's its own id. The pseudo-random
+//! generator (xoshiro256** seeded by splitmix64) is written out here and no
+//! hash map is ever iterated, so a seed and the same inputs give
+//! byte-identical files on every platform and with every crate version.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::Parser;
+use serde_json::{Map, Value};
+
+use newsdedup::reader::InputFormat;
+use newsdedup::record::Article;
+
+const EXAMPLES: &str = "\
+Examples:
+  newsdedup-gen --seed 1 --articles 10000 --out gen.jsonl --truth gen.truth.jsonl \\
+      --base-truth web.truth.jsonl web.jsonl listing.txt
+  newsdedup eval --truth gen.truth.jsonl gen.jsonl";
+
+/// Write a seeded, labelled corpus of syndicated copies, new stories and
+/// decoys built from real news articles, for `newsdedup eval`.
+#[derive(Debug, Parser)]
+#[command(name = "newsdedup-gen", version, after_help = EXAMPLES)]
+struct Cli {
+    /// Seed of the pseudo-random generator: the same seed and inputs give byte-identical files.
+    #[arg(long, value_name = "N")]
+    seed: u64,
+    /// Number of records to write, exactly.
+    #[arg(long, value_name = "N")]
+    articles: usize,
+    /// Corpus to write: JSON Lines of `id`, `source`, `title`, `date`, `body`.
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    /// Truth to write: JSON Lines of `id`, `cluster`, one row per record in corpus order.
+    #[arg(long, value_name = "FILE")]
+    truth: PathBuf,
+    /// Share of the records that are decoys: different articles quoting the same statements as a story.
+    #[arg(long, default_value_t = 0.1, value_name = "FRACTION")]
+    decoys: f64,
+    /// Truth for the inputs (`{"id": ..., "cluster": ...}` a line; repeatable): only one article
+    /// per cluster, the longest, becomes a base story. Without it every input record is its own story.
+    #[arg(long, value_name = "FILE")]
+    base_truth: Vec<PathBuf>,
+    /// Inputs, listing text or JSON Lines as newsdedup reads them.
+    #[arg(value_name = "INPUT", required = true)]
+    inputs: Vec<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    match run(&Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("newsdedup-gen: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: &Cli) -> Result<(), String> {
+    let start = Instant::now();
+    if !(0.0..=1.0).contains(&cli.decoys) {
+        return Err(format!("--decoys must be from 0 to 1, not {}", cli.decoys));
+    }
+    let read = newsdedup::input::read_all(&cli.inputs, InputFormat::Auto).map_err(|e| e.to_string())?;
+    for p in &read.problems {
+        eprintln!("newsdedup-gen: {p}");
+    }
+    let mut labels = HashMap::new();
+    for (n, path) in cli.base_truth.iter().enumerate() {
+        for (id, label) in read_labels(path)? {
+            // Labels of different truth files never meet.
+            labels.insert(id, format!("{n}:{label}"));
+        }
+    }
+    let known = read.articles.iter().filter(|a| labels.contains_key(&a.id)).count();
+    if labels.len() > known {
+        eprintln!(
+            "newsdedup-gen: {} --base-truth id(s) are not in the inputs (ids of listing records are FILE:LINE as given on the command line)",
+            labels.len() - known
+        );
+    }
+    let opts = Options { seed: cli.seed, articles: cli.articles, decoys: cli.decoys };
+    let corpus = generate(&opts, &read.articles, &labels)?;
+    let create = |p: &Path| File::create(p).map(BufWriter::new).map_err(|e| format!("{}: {e}", p.display()));
+    let (mut out, mut truth) = (create(&cli.out)?, create(&cli.truth)?);
+    write_corpus(&corpus, &mut out, &mut truth)
+        .and_then(|()| out.flush())
+        .and_then(|()| truth.flush())
+        .map_err(|e| format!("writing {} / {}: {e}", cli.out.display(), cli.truth.display()))?;
+    let s = &corpus.stats;
+    eprintln!(
+        "newsdedup-gen: {} records: {} stories ({} real, {} synthetic), {} variants, {} decoys; seed {}, {:.2}s",
+        corpus.records.len(),
+        s.real + s.synthetic,
+        s.real,
+        s.synthetic,
+        s.variants,
+        s.decoys,
+        cli.seed,
+        start.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// `(id, cluster)` of every row of a truth file; ids and labels may be strings or numbers.
+fn read_labels(path: &Path) -> Result<Vec<(String, String)>, String> {
+    let name = path.display();
+    let file = File::open(path).map_err(|e| format!("{name}: {e}"))?;
+    let text = |v: Option<&Value>| match v {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    let mut out = Vec::new();
+    for (n, line) in BufReader::new(file).lines().enumerate() {
+        let line = line.map_err(|e| format!("{name}: {e}"))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: Value = serde_json::from_str(&line).map_err(|e| format!("{name}:{}: {e}", n + 1))?;
+        match (text(v.get("id")), text(v.get("cluster"))) {
+            (Some(id), Some(label)) => out.push((id, label)),
+            _ => return Err(format!("{name}:{}: a truth row needs `id` and `cluster`", n + 1)),
+        }
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------
+// Pseudo-random numbers: xoshiro256** seeded by splitmix64, both fixed forever.
+
+fn splitmix64(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+#[derive(Debug, Clone)]
+struct Rng {
+    s: [u64; 4],
+}
+
+impl Rng {
+    fn new(seed: u64) -> Rng {
+        let mut sm = seed;
+        Rng { s: [splitmix64(&mut sm), splitmix64(&mut sm), splitmix64(&mut sm), splitmix64(&mut sm)] }
+    }
+
+    /// An independent stream for one stage of the generator, so that stages
+    /// do not shift each other's numbers.
+    fn stream(seed: u64, stage: u64) -> Rng {
+        let mut sm = seed ^ stage.wrapping_mul(0xD605_BBB5_8C8A_BBCD);
+        Rng::new(splitmix64(&mut sm))
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        let s = &mut self.s;
+        let result = s[1].wrapping_mul(5).rotate_left(7).wrapping_mul(9);
+        let t = s[1] << 17;
+        s[2] ^= s[0];
+        s[3] ^= s[1];
+        s[1] ^= s[2];
+        s[0] ^= s[3];
+        s[2] ^= t;
+        s[3] = s[3].rotate_left(45);
+        result
+    }
+
+    /// Uniform in `0..n` (`n > 0`), without modulo bias (Lemire's method).
+    fn below(&mut self, n: usize) -> usize {
+        assert!(n > 0, "below(0)");
+        let n = n as u64;
+        let threshold = n.wrapping_neg() % n;
+        loop {
+            let m = u128::from(self.next_u64()) * u128::from(n);
+            if (m as u64) >= threshold {
+                return (m >> 64) as usize;
+            }
+        }
+    }
+
+    /// Uniform in `lo..=hi`; `lo` when `hi < lo`.
+    fn range(&mut self, lo: usize, hi: usize) -> usize {
+        if hi <= lo {
+            lo
+        } else {
+            lo + self.below(hi - lo + 1)
+        }
+    }
+
+    /// Uniform in `[0, 1)` with 53 bits.
+    fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    fn chance(&mut self, p: f64) -> bool {
+        self.unit() < p
+    }
+
+    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
+        &xs[self.below(xs.len())]
+    }
+
+    /// Index drawn with the given integer weights.
+    fn weighted(&mut self, weights: &[u32]) -> usize {
+        let total: u64 = weights.iter().map(|&w| u64::from(w)).sum();
+        let mut x = self.below(total as usize) as u64;
+        for (i, &w) in weights.iter().enumerate() {
+            if x < u64::from(w) {
+                return i;
+            }
+            x -= u64::from(w);
+        }
+        unreachable!("weights sum to total")
+    }
+
+    fn shuffle<T>(&mut self, xs: &mut [T]) {
+        for i in (1..xs.len()).rev() {
+            let j = self.below(i + 1);
+            xs.swap(i, j);
+        }
+    }
+
+    /// `k` distinct indices of `0..n` (all of them when `k >= n`), in draw order.
+    fn sample(&mut self, n: usize, k: usize) -> Vec<usize> {
+        let mut all: Vec<usize> = (0..n).collect();
+        let k = k.min(n);
+        for i in 0..k {
+            let j = i + self.below(n - i);
+            all.swap(i, j);
+        }
+        all.truncate(k);
+        all
+    }
+
+    /// Like [`Rng::sample`], sorted.
+    fn sample_sorted(&mut self, n: usize, k: usize) -> Vec<usize> {
+        let mut v = self.sample(n, k);
+        v.sort_unstable();
+        v
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Text: paragraphs, sentences, words.
+
+/// Documents are paragraphs of text; a body joins them with blank lines.
+#[derive(Debug, Clone, PartialEq)]
+struct Doc {
+    source: String,
+    title: String,
+    date: Option<String>,
+    paras: Vec<String>,
+}
+
+impl Doc {
+    fn body(&self) -> String {
+        self.paras.join("\n\n")
+    }
+
+    fn words(&self) -> usize {
+        self.paras.iter().map(|p| words(p)).sum()
+    }
+}
+
+fn words(s: &str) -> usize {
+    s.split_whitespace().count()
+}
+
+/// Paragraphs of a body: runs of non-blank lines.
+fn paragraphs(body: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for line in body.lines() {
+        if line.trim().is_empty() {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+        } else {
+            if !cur.is_empty() {
+                cur.push('\n');
+            }
+            cur.push_str(line.trim());
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+const OPENERS: &[char] = &['"', '\'', '\u{201C}', '\u{2018}', '(', '['];
+const CLOSERS: &[char] = &['"', '\'', '\u{201D}', '\u{2019}', ')', ']'];
+
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "st", "sen", "rep", "gov", "gen", "lt", "col", "sgt", "prof", "jr", "sr", "inc", "corp",
+    "co", "ltd", "no", "vs", "jan", "feb", "mar", "apr", "aug", "sept", "sep", "oct", "nov", "dec", "u.s", "u.k",
+    "u.n", "d.c", "a.m", "p.m", "e.g", "i.e", "calif", "mass", "fla", "ariz", "ore", "wash",
+];
+
+fn is_abbreviation(core: &str) -> bool {
+    let w = core.trim_end_matches('.').trim_start_matches(OPENERS);
+    let mut chars = w.chars();
+    if let (Some(c), None) = (chars.next(), chars.next()) {
+        return c.is_uppercase();
+    }
+    ABBREVIATIONS.contains(&w.to_lowercase().as_str())
+}
+
+/// Whether token `tok` ends a sentence, given the token after it.
+fn ends_sentence(tok: &str, next: Option<&str>) -> bool {
+    let core = tok.trim_end_matches(CLOSERS);
+    if !core.ends_with(['.', '!', '?']) {
+        return false;
+    }
+    let Some(next) = next else { return true };
+    match next.trim_start_matches(OPENERS).chars().next() {
+        Some(c) if c.is_uppercase() || c.is_ascii_digit() => !is_abbreviation(core),
+        _ => false,
+    }
+}
+
+/// Sentences of a paragraph, whitespace collapsed to single spaces.
+fn sentences(par: &str) -> Vec<String> {
+    let toks: Vec<&str> = par.split_whitespace().collect();
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, tok) in toks.iter().enumerate() {
+        if ends_sentence(tok, toks.get(i + 1).copied()) {
+            out.push(toks[start..=i].join(" "));
+            start = i + 1;
+        }
+    }
+    if start < toks.len() {
+        out.push(toks[start..].join(" "));
+    }
+    out
+}
+
+fn is_double_quote(c: char) -> bool {
+    matches!(c, '"' | '\u{201C}' | '\u{201D}' | '\u{201E}')
+}
+
+/// An opening quote may follow these (or the start of the text).
+fn opens_after(prev: Option<char>) -> bool {
+    prev.map_or(true, |p| p.is_whitespace() || "([{\u{2014}\u{2013}-/".contains(p))
+}
+
+/// Whether a sentence quotes someone: double quotes, or a single quote opening a word.
+fn has_quote(s: &str) -> bool {
+    let chars: Vec<char> = s.chars().collect();
+    chars.iter().enumerate().any(|(i, &c)| {
+        is_double_quote(c)
+            || (matches!(c, '\'' | '\u{2018}')
+                && opens_after(i.checked_sub(1).map(|j| chars[j]))
+                && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric()))
+    })
+}
+
+/// Remove unpaired quote marks that a Markov chain leaves behind.
+fn balance_quotes(s: String) -> String {
+    let straight = s.matches('"').count();
+    let (open, close) = (s.matches('\u{201C}').count(), s.matches('\u{201D}').count());
+    let s = if straight % 2 == 1 || open != close { s.chars().filter(|&c| !is_double_quote(c)).collect() } else { s };
+    let chars: Vec<char> = s.chars().collect();
+    let opening = |i: usize| {
+        matches!(chars[i], '\'' | '\u{2018}')
+            && opens_after(i.checked_sub(1).map(|j| chars[j]))
+            && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric())
+    };
+    let closing = |i: usize| {
+        matches!(chars[i], '\'' | '\u{2019}')
+            && i > 0
+            && !chars[i - 1].is_whitespace()
+            && chars.get(i + 1).map_or(true, |n| n.is_whitespace() || ".,;:!?)".contains(*n))
+    };
+    let opens = (0..chars.len()).filter(|&i| opening(i)).count();
+    let closes = (0..chars.len()).filter(|&i| closing(i)).count();
+    if opens > closes {
+        (0..chars.len()).filter(|&i| !opening(i)).map(|i| chars[i]).collect()
+    } else {
+        s
+    }
+}
+
+const SMALL_WORDS: &[&str] =
+    &["a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with"];
+
+fn capitalize(w: &str) -> String {
+    let mut c = w.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// Headline case: every word capitalized except small words after the first.
+fn headline_case(s: &str) -> String {
+    let mut out = Vec::new();
+    for (i, w) in s.split_whitespace().enumerate() {
+        if i > 0 && SMALL_WORDS.contains(&w.to_lowercase().as_str()) {
+            out.push(w.to_lowercase());
+        } else {
+            out.push(capitalize(w));
+        }
+    }
+    out.join(" ")
+}
+
+/// A headline from running text: its first `n` words without quotes, with
+/// no dangling small word or punctuation at the end.
+fn headline_from(text: &str, n: usize) -> String {
+    let mut toks: Vec<String> = text
+        .split_whitespace()
+        .map(|t| t.chars().filter(|&c| !is_double_quote(c) && !matches!(c, '\u{2018}' | '(' | ')')).collect::<String>())
+        .map(|t| t.trim_matches(|c: char| c == '\'' || c == '\u{2019}').to_owned())
+        .filter(|t| t.chars().any(char::is_alphanumeric))
+        .take(n)
+        .collect();
+    while toks.len() > 2 && SMALL_WORDS.contains(&toks[toks.len() - 1].to_lowercase().trim_end_matches(',')) {
+        toks.pop();
+    }
+    let joined = toks.join(" ");
+    headline_case(joined.trim_end_matches(|c: char| !c.is_alphanumeric()))
+}
+
+/// Split `sents` into `p` non-empty runs of consecutive sentences.
+fn group(sents: Vec<String>, p: usize, rng: &mut Rng) -> Vec<String> {
+    let n = sents.len();
+    let p = p.clamp(1, n.max(1));
+    let cuts: Vec<usize> = rng.sample_sorted(n.saturating_sub(1), p - 1).into_iter().map(|c| c + 1).collect();
+    let mut out = Vec::with_capacity(p);
+    let mut cur: Vec<String> = Vec::new();
+    for (i, s) in sents.into_iter().enumerate() {
+        if cuts.binary_search(&i).is_ok() {
+            out.push(cur.join(" "));
+            cur.clear();
+        }
+        cur.push(s);
+    }
+    if !cur.is_empty() {
+        out.push(cur.join(" "));
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// Dates: `YYYY-MM-DD` arithmetic (Howard Hinnant's civil-day algorithms).
+
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = i64::from((m + 9) % 12);
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+fn format_day(days: i64) -> String {
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// `date` moved by `by` days when it starts with `YYYY-MM-DD` (the rest is kept).
+fn shift_date(date: &str, by: i64) -> Option<String> {
+    let b = date.as_bytes();
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| date.get(r)?.parse::<u32>().ok();
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    Some(format_day(days_from_civil(i64::from(y), m, d) + by) + &date[10..])
+}
+
+const MONTHS: [&str; 12] =
+    ["Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec."];
+
+// ---------------------------------------------------------------------------
+// The Markov chain: word trigrams, backing off to bigrams now and then so
+// that new stories are new and not long runs of one input article.
+
+const BOUNDARY: u32 = 0;
+const BACKOFF: f64 = 0.25;
+const MIN_SENTENCE: usize = 5;
+const MAX_SENTENCE: usize = 45;
+
+struct Markov {
+    vocab: Vec<String>,
+    next2: HashMap<(u32, u32), Vec<u32>>,
+    next1: HashMap<u32, Vec<u32>>,
+}
+
+impl Markov {
+    fn train<'a>(bodies: impl IntoIterator<Item = &'a str>) -> Markov {
+        let mut m = Markov { vocab: vec![String::new()], next2: HashMap::new(), next1: HashMap::new() };
+        let mut index: HashMap<String, u32> = HashMap::new();
+        for body in bodies {
+            for par in paragraphs(body) {
+                for s in sentences(&par) {
+                    let toks: Vec<&str> = s.split_whitespace().collect();
+                    if toks.len() < 4 || !ends_sentence(toks[toks.len() - 1], None) {
+                        continue;
+                    }
+                    let (mut a, mut b) = (BOUNDARY, BOUNDARY);
+                    for tok in toks {
+                        let id = *index.entry(tok.to_owned()).or_insert_with(|| {
+                            m.vocab.push(tok.to_owned());
+                            (m.vocab.len() - 1) as u32
+                        });
+                        m.add(a, b, id);
+                        (a, b) = (b, id);
+                    }
+                    m.add(a, b, BOUNDARY);
+                }
+            }
+        }
+        m
+    }
+
+    fn add(&mut self, a: u32, b: u32, next: u32) {
+        self.next2.entry((a, b)).or_default().push(next);
+        if b != BOUNDARY {
+            self.next1.entry(b).or_default().push(next);
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        !self.next2.contains_key(&(BOUNDARY, BOUNDARY))
+    }
+
+    fn walk(&self, rng: &mut Rng) -> Vec<u32> {
+        let mut out = Vec::new();
+        let (mut a, mut b) = (BOUNDARY, BOUNDARY);
+        while out.len() < MAX_SENTENCE {
+            let backoff = b != BOUNDARY && rng.chance(BACKOFF);
+            let followers = if backoff { self.next1.get(&b) } else { None }
+                .or_else(|| self.next2.get(&(a, b)))
+                .or_else(|| self.next1.get(&b));
+            let Some(f) = followers else { break };
+            let w = f[rng.below(f.len())];
+            if w == BOUNDARY {
+                return out;
+            }
+            out.push(w);
+            (a, b) = (b, w);
+        }
+        out.push(BOUNDARY); // too long: marks an unfinished walk
+        out
+    }
+
+    /// One sentence of 5 to 45 words with balanced quotes.
+    fn sentence(&self, rng: &mut Rng) -> String {
+        let mut last = Vec::new();
+        for _ in 0..32 {
+            let w = self.walk(rng);
+            if w.last() != Some(&BOUNDARY) && (MIN_SENTENCE..=MAX_SENTENCE).contains(&w.len()) {
+                last = w;
+                break;
+            }
+            last = w.into_iter().filter(|&x| x != BOUNDARY).collect();
+        }
+        let mut s = last.iter().map(|&x| self.vocab[x as usize].as_str()).collect::<Vec<_>>().join(" ");
+        if !ends_sentence(&s, None) {
+            s = s.trim_end_matches(|c: char| !c.is_alphanumeric()).to_owned() + ".";
+        }
+        balance_quotes(s)
+    }
+
+    fn title(&self, rng: &mut Rng) -> String {
+        let n = rng.range(5, 11);
+        headline_from(&self.sentence(rng), n)
+    }
+
+    /// A new story of 150 to 900 words in 4 to 12 paragraphs.
+    fn story(&self, rng: &mut Rng) -> Doc {
+        let target = rng.range(150, 900);
+        let (mut sents, mut n) = (Vec::new(), 0);
+        while n < target || sents.len() < 4 {
+            let s = self.sentence(rng);
+            let w = words(&s);
+            if n + w > 900 {
+                if n >= 150 && sents.len() >= 4 {
+                    break;
+                }
+                continue;
+            }
+            n += w;
+            sents.push(s);
+        }
+        let p = rng.range(4, 12);
+        let title = self.title(rng);
+        let date = format_day(days_from_civil(2018, 1, 1) + rng.below(730) as i64);
+        Doc { source: String::new(), title, date: Some(date), paras: group(sents, p, rng) }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Outlets: names and the fixed site boilerplate of each.
+
+const OUTLETS: [&str; 40] = [
+    "Yahoo News",
+    "The Sun",
+    "Daily Mail",
+    "The Independent",
+    "ABC News",
+    "CBS News",
+    "NBC News",
+    "Fox News",
+    "The Washington Post",
+    "Los Angeles Times",
+    "Chicago Tribune",
+    "The Seattle Times",
+    "The Boston Globe",
+    "Houston Chronicle",
+    "San Francisco Chronicle",
+    "Star Tribune",
+    "Miami Herald",
+    "The Denver Post",
+    "Tampa Bay Times",
+    "Arkansas Democrat-Gazette",
+    "Hindustan Times",
+    "The Straits Times",
+    "South China Morning Post",
+    "The Japan Times",
+    "Asahi Shimbun",
+    "The Hindu",
+    "Arab News",
+    "France 24",
+    "Deutsche Welle",
+    "The Irish Times",
+    "The Guardian",
+    "The Sydney Morning Herald",
+    "NZ Herald",
+    "Toronto Star",
+    "CTV News",
+    "Euronews",
+    "MarketWatch",
+    "Business Insider",
+    "Newsweek",
+    "U.S. News & World Report",
+];
+
+const HEAD_LINES: [&str; 5] =
+    ["Advertisement", "Listen to this article", "Share this article", "Supported by", "{name} | Breaking News"];
+
+const TAIL_LINES: [&str; 12] = [
+    "Sign up for our daily newsletter.",
+    "Sign up for the {name} morning briefing and get the day's top stories in your inbox.",
+    "Follow {name} on Facebook, Twitter and Instagram.",
+    "Copyright 2019 {name}. All rights reserved.",
+    "This material may not be published, broadcast, rewritten or redistributed.",
+    "Download the {name} app for breaking news alerts.",
+    "Have a news tip? Email us at tips@{domain}.",
+    "Subscribe to {name} for unlimited digital access.",
+    "We use cookies to improve your experience on our site.",
+    "Comments on this article are closed.",
+    "Related Stories",
+    "Most Read",
+];
+
+/// The fixed (head, tail) boilerplate lines of outlet `i`.
+fn outlet_lines(i: usize) -> (Vec<String>, Vec<String>) {
+    let name = OUTLETS[i];
+    let domain: String = name.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_lowercase() + ".com";
+    let fill = |t: &str| t.replace("{name}", name).replace("{domain}", &domain);
+    let head = if i % 3 == 0 { vec![fill(HEAD_LINES[(i / 3) % HEAD_LINES.len()])] } else { Vec::new() };
+    let tail = (0..1 + i % 3).map(|k| fill(TAIL_LINES[(i * 5 + k * 7) % TAIL_LINES.len()])).collect();
+    (head, tail)
+}
+
+// ---------------------------------------------------------------------------
+// Edits: the ways outlets alter wire copy.
+
+/// One alteration of a syndicated copy. Variants apply theirs in this order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Edit {
+    /// Cut to the first K paragraphs (at least 2 paragraphs and 80 words kept).
+    Truncate,
+    /// Drop the dateline (`PRAGUE (AP) — `), or add one.
+    Dateline,
+    /// Link text removed: 2-5 word spans dropped from a few sentences.
+    LinkGaps,
+    /// One sentence edited: 1-3 words replaced.
+    SentenceEdit,
+    /// Quote marks changed: straight <-> curly, single <-> double.
+    Quotes,
+    /// Subheads inserted between paragraphs.
+    Subheads,
+    /// Photo captions added.
+    Captions,
+    /// Agency slug (`bur-frj/jza/giv`) appended.
+    Slug,
+    /// The outlet's fixed site boilerplate added.
+    Boilerplate,
+    /// A new headline.
+    Headline,
+}
+
+impl Edit {
+    const ALL: [Edit; 10] = [
+        Edit::Truncate,
+        Edit::Dateline,
+        Edit::LinkGaps,
+        Edit::SentenceEdit,
+        Edit::Quotes,
+        Edit::Subheads,
+        Edit::Captions,
+        Edit::Slug,
+        Edit::Boilerplate,
+        Edit::Headline,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Edit::Truncate => "truncate",
+            Edit::Dateline => "dateline",
+            Edit::LinkGaps => "link-gaps",
+            Edit::SentenceEdit => "sentence-edit",
+            Edit::Quotes => "quotes",
+            Edit::Subheads => "subheads",
+            Edit::Captions => "captions",
+            Edit::Slug => "slug",
+            Edit::Boilerplate => "boilerplate",
+            Edit::Headline => "headline",
+        }
+    }
+
+    /// The edited document, or `None` when the edit does not apply (or would change nothing).
+    fn apply(self, doc: &Doc, outlet: usize, rng: &mut Rng) -> Option<Doc> {
+        match self {
+            Edit::Truncate => truncate(doc, rng),
+            Edit::Dateline => dateline(doc, rng),
+            Edit::LinkGaps => link_gaps(doc, rng),
+            Edit::SentenceEdit => edit_sentence(doc, rng),
+            Edit::Quotes => requote(doc, rng),
+            Edit::Subheads => subheads(doc, rng),
+            Edit::Captions => captions(doc, rng),
+            Edit::Slug => slug(doc, rng),
+            Edit::Boilerplate => boilerplate(doc, outlet),
+            Edit::Headline => retitle(doc, rng),
+        }
+    }
+}
+
+fn truncate(doc: &Doc, rng: &mut Rng) -> Option<Doc> {
+    let mut kept = 0;
+    let mut kmin = None;
+    for (i, p) in doc.paras.iter().enumerate() {
+        kept += words(p);
+        if i >= 1 && kept >= 80 {
+            kmin = Some(i + 1);
+            break;
+        }
+    }
+    let kmin = kmin?;
+    if kmin >= doc.paras.len() {
+        return None;
+    }
+    let k = rng.range(kmin, doc.paras.len() - 1);
+    Some(Doc { paras: doc.paras[..k].to_vec(), ..doc.clone() })
+}
+
+const CITIES: [&str; 24] = [
+    "Washington",
+    "New York",
+    "Prague",
+    "London",
+    "Paris",
+    "Berlin",
+    "Brussels",
+    "Beijing",
+    "Tokyo",
+    "Moscow",
+    "Seoul",
+    "Kyiv",
+    "Geneva",
+    "Rome",
+    "Madrid",
+    "Stockholm",
+    "Sydney",
+    "Toronto",
+    "Hong Kong",
+    "Taipei",
+    "Los Angeles",
+    "Chicago",
+    "Raleigh",
+    "Austin",
+];
+const AGENCIES: [&str; 5] = ["AP", "AFP", "Reuters", "dpa", "Bloomberg"];
+
+/// The first city of [`CITIES`] the document mentions, or a random one.
+fn city_for(doc: &Doc, rng: &mut Rng) -> &'static str {
+    let found = CITIES.iter().find(|c| doc.paras.iter().any(|p| p.contains(*c)));
+    found.copied().unwrap_or_else(|| *rng.pick(&CITIES))
+}
+
+/// Byte length of the dateline opening `par` (`PRAGUE (AP) — `, `PRAGUE: `,
+/// `AUSTIN, Texas — `, `NEW YORK, May 30 (Reuters) - `, `PRAGUE--`), with the
+/// spaces after it.
+fn dateline_len(par: &str) -> Option<usize> {
+    let chars: Vec<(usize, char)> = par.char_indices().collect();
+    let mut i = 0;
+    let mut upper = 0;
+    while let Some(&(_, c)) = chars.get(i) {
+        let next_upper = chars.get(i + 1).is_some_and(|&(_, n)| n.is_uppercase());
+        if c.is_uppercase() {
+            upper += 1;
+        } else if !(c == ' ' || c == '.' || c == '\'' || (c == '-' && next_upper && upper > 0)) {
+            break;
+        }
+        i += 1;
+    }
+    if upper < 2 || i > 40 {
+        return None;
+    }
+    let byte = |i: usize| chars.get(i).map_or(par.len(), |&(b, _)| b);
+    let mut rest = &par[byte(i)..];
+    // The place must be whole words.
+    if chars.get(i).is_some_and(|&(_, c)| c.is_alphanumeric()) {
+        return None;
+    }
+    if let Some(r) = rest.strip_prefix(',') {
+        // A state or a date: `, Texas`, `, May 30`.
+        let end = r.find(['(', '\u{2014}', '\u{2013}', ':']).or_else(|| r.find(" -"))?;
+        let q = &r[..end];
+        if end > 25 || !q.chars().all(|c| c.is_alphanumeric() || c == ' ' || c == '.') {
+            return None;
+        }
+        rest = &r[end..];
+    }
+    let mut agency = false;
+    let t = rest.trim_start();
+    if let Some(r) = t.strip_prefix('(') {
+        let close = r.find(')')?;
+        if close == 0 || close > 20 || !r[..close].chars().all(|c| c.is_alphanumeric() || " /.&".contains(c)) {
+            return None;
+        }
+        rest = &r[close + 1..];
+        agency = true;
+    }
+    let t = rest.trim_start();
+    let after = ["\u{2014}", "\u{2013}", "--", "-", ":"].iter().find_map(|s| t.strip_prefix(s));
+    let rest = match after {
+        Some(r) => r,
+        None if agency => t,
+        None => return None,
+    };
+    let rest = rest.trim_start();
+    (!rest.is_empty()).then(|| par.len() - rest.len())
+}
+
+fn dateline(doc: &Doc, rng: &mut Rng) -> Option<Doc> {
+    let mut d = doc.clone();
+    // Real copy often opens with a byline or a timestamp: look at the first few paragraphs.
+    if let Some((i, len)) = doc.paras.iter().take(4).enumerate().find_map(|(i, p)| Some((i, dateline_len(p)?))) {
+        d.paras[i] = capitalize(&doc.paras[i][len..]);
+        return Some(d);
+    }
+    let lede = doc.paras.iter().position(|p| words(p) >= 20).unwrap_or(0);
+    let first = doc.paras.get(lede)?;
+    let city = city_for(doc, rng).to_uppercase();
+    let agency = rng.pick(&AGENCIES);
+    let line = match rng.below(5) {
+        0 => format!("{city} ({agency}) \u{2014} "),
+        1 => format!("{city}: "),
+        2 => format!("{city} -- "),
+        3 => format!("{city}, {} {} ({agency}) - ", rng.pick(&MONTHS), rng.range(1, 28)),
+        _ => format!("{city}--"),
+    };
+    d.paras[lede] = format!("{line}{first}");
+    Some(d)
+}
+
+/// Words after which outlets' link text tends to start: "according to a [report]".
+const LINK_TRIGGERS: [&str; 9] = ["a", "an", "the", "to", "in", "on", "via", "from", "by"];
+
+fn link_gaps(doc: &Doc, rng: &mut Rng) -> Option<Doc> {
+    let mut paras: Vec<Vec<String>> = doc.paras.iter().map(|p| sentences(p)).collect();
+    let triggers = |s: &str| -> Vec<usize> {
+        let toks: Vec<&str> = s.split_whitespace().collect();
+        (1..toks.len().saturating_sub(2))
+            .filter(|&i| LINK_TRIGGERS.contains(&toks[i].to_lowercase().as_str()))
+            .collect()
+    };
+    let mut cands = Vec::new();
+    for (p, ss) in paras.iter().enumerate() {
+        for (s, sent) in ss.iter().enumerate() {
+            if words(sent) >= 8 && !triggers(sent).is_empty() {
+                cands.push((p, s));
+            }
+        }
+    }
+    if cands.is_empty() {
+        return None;
+    }
+    let n = rng.range(2, 5);
+    let mut changed = vec![false; paras.len()];
+    for c in rng.sample_sorted(cands.len(), n) {
+        let (p, s) = cands[c];
+        let sent = &paras[p][s];
+        let at = *rng.pick(&triggers(sent));
+        let toks: Vec<&str> = sent.split_whitespace().collect();
+        let len = rng.range(2, 5.min(toks.len() - at - 1));
+        let kept: Vec<&str> = toks[..=at].iter().chain(&toks[at + 1 + len..]).copied().collect();
+        paras[p][s] = kept.join(" ");
+        changed[p] = true;
+    }
+    let mut d = doc.clone();
+    for (p, ss) in paras.into_iter().enumerate() {
+        if changed[p] {
+            d.paras[p] = ss.join(" ");
+        }
+    }
+    Some(d)
+}
+
+/// Word pairs outlets swap when they touch up a sentence (either direction).
+const SYNONYMS: [(&str, &str); 24] = [
+    ("said", "stated"),
+    ("told", "informed"),
+    ("about", "around"),
+    ("many", "numerous"),
+    ("big", "large"),
+    ("help", "assist"),
+    ("buy", "purchase"),
+    ("start", "begin"),
+    ("started", "began"),
+    ("also", "additionally"),
+    ("because", "since"),
+    ("people", "individuals"),
+    ("government", "administration"),
+    ("attack", "assault"),
+    ("rejected", "dismissed"),
+    ("condemned", "denounced"),
+    ("statement", "release"),
+    ("officials", "authorities"),
+    ("country", "nation"),
+    ("important", "significant"),
+    ("Monday", "Tuesday"),
+    ("Wednesday", "Thursday"),
+    ("Friday", "Saturday"),
+    ("week", "month"),
+];
+
+/// Plain words used when a sentence has nothing in [`SYNONYMS`].
+const FILLERS: [&str; 8] = ["several", "major", "senior", "local", "former", "key", "recent", "top"];
+
+/// Split a token into (leading punctuation, word, trailing punctuation).
+fn split_token(tok: &str) -> (&str, &str, &str) {
+    let start = tok.find(char::is_alphanumeric).unwrap_or(tok.len());
+    let end = tok.rfind(char::is_alphanumeric).map_or(start, |i| i + tok[i..].chars().next().map_or(1, char::len_utf8));
+    (&tok[..start], &tok[start..end], &tok[end..])
+}
+
+/// A replacement for the word in `tok` (number moved, synonym swapped), punctuation kept.
+fn replace_word(tok: &str, rng: &mut Rng, filler: bool) -> Option<String> {
+    let (pre, core, post) = split_token(tok);
+    if core.is_empty() {
+        return None;
+    }
+    let new = if core.chars().all(|c| c.is_ascii_digit()) && core.len() < 10 {
+        let n: u64 = core.parse().ok()?;
+        (n + rng.range(1, 9) as u64).to_string()
+    } else if let Some(&(a, b)) = SYNONYMS.iter().find(|(a, b)| core == *a || core == *b) {
+        (if core == a { b } else { a }).to_owned()
+    } else if let Some(&(a, b)) =
+        SYNONYMS.iter().find(|(a, b)| core.eq_ignore_ascii_case(a) || core.eq_ignore_ascii_case(b))
+    {
+        capitalize(if core.eq_ignore_ascii_case(a) { b } else { a })
+    } else if filler && core.len() >= 4 && core.chars().all(|c| c.is_ascii_lowercase()) {
+        let f = *rng.pick(&FILLERS);
+        if f == core {
+            return None;
+        }
+        f.to_owned()
+    } else {
+        return None;
+    };
+    Some(format!("{pre}{new}{post}"))
+}
+
+fn edit_sentence(doc: &Doc, rng: &mut Rng) -> Option<Doc> {
+    let paras: Vec<Vec<String>> = doc.paras.iter().map(|p| sentences(p)).collect();
+    let cands: Vec<(usize, usize)> = paras
+        .iter()
+        .enumerate()
+        .flat_map(|(p, ss)| ss.iter().enumerate().filter(|(_, s)| words(s) >= 8).map(move |(s, _)| (p, s)))
+        .collect();
+    if cands.is_empty() {
+        return None;
+    }
+    let (p, s) = *rng.pick(&cands);
+    let mut toks: Vec<String> = paras[p][s].split_whitespace().map(str::to_owned).collect();
+    // Prefer real synonyms and numbers; else put a plain word in place of another.
+    let mut probe = rng.clone();
+    let mut spots: Vec<usize> =
+        (1..toks.len()).filter(|&i| replace_word(&toks[i], &mut probe, false).is_some()).collect();
+    let filler = spots.is_empty();
+    if filler {
+        spots = (1..toks.len()).filter(|&i| replace_word(&toks[i], &mut probe, true).is_some()).collect();
+    }
+    if spots.is_empty() {
+        return None;
+    }
+    let k = rng.range(1, 3);
+    let mut changed = false;
+    for i in rng.sample_sorted(spots.len(), k) {
+        if let Some(w) = replace_word(&toks[spots[i]], rng, filler) {
+            changed |= w != toks[spots[i]];
+            toks[spots[i]] = w;
+        }
+    }
+    if !changed {
+        return None;
+    }
+    let mut ss = paras[p].clone();
+    ss[s] = toks.join(" ");
+    let mut d = doc.clone();
+    d.paras[p] = ss.join(" ");
+    Some(d)
+}
+
+/// How [`requote`] changes quote marks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum QuoteChange {
+    StraightToCurly,
+    CurlyToStraight,
+    SingleToDouble,
+    DoubleToSingle,
+}
+
+fn convert_quotes(text: &str, how: QuoteChange) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let prev = |i: usize| i.checked_sub(1).map(|j| chars[j]);
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut open = false;
+    for (i, &c) in chars.iter().enumerate() {
+        let next = chars.get(i + 1).copied();
+        let opening = opens_after(prev(i)) && next.is_some_and(|n| !n.is_whitespace());
+        out.push(match (how, c) {
+            (QuoteChange::StraightToCurly, '"') if opening => '\u{201C}',
+            (QuoteChange::StraightToCurly, '"') => '\u{201D}',
+            (QuoteChange::StraightToCurly, '\'') if opening => '\u{2018}',
+            (QuoteChange::StraightToCurly, '\'') => '\u{2019}',
+            (QuoteChange::CurlyToStraight, '\u{201C}' | '\u{201D}' | '\u{201E}') => '"',
+            (QuoteChange::CurlyToStraight, '\u{2018}' | '\u{2019}') => '\'',
+            (QuoteChange::DoubleToSingle, '"') => '\'',
+            (QuoteChange::DoubleToSingle, '\u{201C}') => '\u{2018}',
+            (QuoteChange::DoubleToSingle, '\u{201D}') => '\u{2019}',
+            (QuoteChange::SingleToDouble, '\'' | '\u{2018}') if opening && next.is_some_and(char::is_alphanumeric) => {
+                open = true;
+                if c == '\'' {
+                    '"'
+                } else {
+                    '\u{201C}'
+                }
+            }
+            (QuoteChange::SingleToDouble, '\'' | '\u{2019}')
+                if open
+                    && prev(i).is_some_and(|p| !p.is_whitespace())
+                    && next.map_or(true, |n| n.is_whitespace() || ".,;:!?)-\u{2014}".contains(n)) =>
+            {
+                open = false;
+                if c == '\'' {
+                    '"'
+                } else {
+                    '\u{201D}'
+                }
+            }
+            _ => c,
+        });
+    }
+    out
+}
+
+fn requote(doc: &Doc, rng: &mut Rng) -> Option<Doc> {
+    let mut ways = [
+        QuoteChange::StraightToCurly,
+        QuoteChange::CurlyToStraight,
+        QuoteChange::SingleToDouble,
+        QuoteChange::DoubleToSingle,
+    ];
+    rng.shuffle(&mut ways);
+    ways.into_iter().find_map(|how| {
+        let d = Doc {
+            title: convert_quotes(&doc.title, how),
+            paras: doc.paras.iter().map(|p| convert_quotes(p, how)).collect(),
+            ..doc.clone()
+        };
+        // Only a change inside the body counts: the title alone is not a quote edit.
+        (d.paras != doc.paras).then_some(d)
+    })
+}
+
+fn subheads(doc: &Doc, rng: &mut Rng) -> Option<Doc> {
+    let n = doc.paras.len();
+    if n < 3 {
+        return None;
+    }
+    let afp = rng.chance(0.5);
+    let k = rng.range(1, 3);
+    let at: Vec<usize> = rng.sample_sorted(n - 2, k).into_iter().map(|i| i + 1).collect();
+    let mut paras = Vec::with_capacity(n + at.len());
+    for (i, p) in doc.paras.iter().enumerate() {
+        if at.binary_search(&i).is_ok() {
+            let ws: Vec<String> = p
+                .split_whitespace()
+                .map(|w| w.chars().filter(|c| c.is_alphanumeric() || *c == '\'').collect::<String>())
+                .map(|w| w.trim_matches('\'').to_owned())
+                .filter(|w| !w.is_empty())
+                .collect();
+            if ws.len() < 2 {
+                paras.push(p.clone());
+                continue;
+            }
+            let len = rng.range(2, 3).min(ws.len());
+            let s = rng.below(ws.len() - len + 1);
+            let phrase = ws[s..s + len].join(" ");
+            paras.push(if afp { format!("- {} -", capitalize(&phrase)) } else { headline_case(&phrase) });
+        }
+        paras.push(p.clone());
+    }
+    (paras.len() > n).then(|| Doc { paras, ..doc.clone() })
+}
+
+const FIRST_NAMES: [&str; 12] =
+    ["Petr", "Evan", "Alex", "Maria", "Jacquelyn", "Susan", "Kiichiro", "Andrew", "Markus", "Ng Han", "Lisa", "Jose"];
+const LAST_NAMES: [&str; 12] =
+    ["Josek", "Vucci", "Brandon", "Sato", "Martin", "Walsh", "Harnik", "Schreiber", "Guan", "Kovacs", "Luis", "Rourke"];
+const ACTIONS: [&str; 7] = [
+    "speaks to journalists",
+    "arrives for a meeting",
+    "attends a news conference",
+    "gestures during a press briefing",
+    "looks on during a hearing",
+    "walks past the building",
+    "addresses supporters",
+];
+const SUBJECTS: [&str; 6] = ["Protesters", "Police officers", "Officials", "Lawmakers", "Supporters", "Journalists"];
+const NOT_NAMES: [&str; 14] =
+    ["The", "A", "An", "In", "On", "But", "He", "She", "It", "They", "We", "This", "That", "And"];
+
+/// Two capitalized words in a row, like a person's name.
+fn names_in(doc: &Doc) -> Vec<String> {
+    let mut out = Vec::new();
+    for p in &doc.paras {
+        let toks: Vec<&str> = p.split_whitespace().collect();
+        for w in toks.windows(2) {
+            let cap = |t: &str| {
+                t.chars().next().is_some_and(char::is_uppercase)
+                    && t.chars().skip(1).all(|c| c.is_lowercase())
+                    && t.chars().count() >= 2
+            };
+            let second = w[1].trim_end_matches(['.', ',', ';', ':', '\'', '"', '\u{2019}', '\u{201D}']);
+            if cap(w[0]) && cap(second) && !NOT_NAMES.contains(&w[0]) && !w[1].ends_with("'s") {
+                out.push(format!("{} {second}", w[0]));
+            }
+        }
+    }
+    out
+}
+
+fn caption(doc: &Doc, rng: &mut Rng) -> String {
+    let names = names_in(doc);
+    let subject =
+        if !names.is_empty() && rng.chance(0.6) { rng.pick(&names).clone() } else { rng.pick(&SUBJECTS).to_string() };
+    let action = rng.pick(&ACTIONS);
+    let city = city_for(doc, rng);
+    let year = doc.date.as_deref().and_then(|d| d.get(..4)).filter(|y| y.parse::<u32>().is_ok()).unwrap_or("2019");
+    let when = format!("{} {}, {year}", rng.pick(&MONTHS), rng.range(1, 28));
+    let who = format!("{} {}", rng.pick(&FIRST_NAMES), rng.pick(&LAST_NAMES));
+    let credit = match rng.below(4) {
+        0 | 1 => format!("(AP Photo/{who})"),
+        2 => format!("(Reuters/{who})"),
+        _ => format!("(Photo by {who}/AFP via Getty Images)"),
+    };
+    let prefix = if rng.chance(0.6) { "Photo: " } else { "" };
+    format!("{prefix}{subject} {action} in {city}, {when}. {credit}")
+}
+
+fn captions(doc: &Doc, rng: &mut Rng) -> Option<Doc> {
+    let mut d = doc.clone();
+    for _ in 0..rng.range(1, 2) {
+        let c = caption(doc, rng);
+        let at = if rng.chance(0.5) { 0 } else { rng.below(d.paras.len() + 1) };
+        d.paras.insert(at, c);
+    }
+    Some(d)
+}
+
+/// An agency slug: `bur-frj/jza/giv`.
+fn slug_text(rng: &mut Rng) -> String {
+    let group =
+        |rng: &mut Rng| -> String { (0..rng.range(2, 4)).map(|_| (b'a' + rng.below(26) as u8) as char).collect() };
+    let mut s = format!("{}-{}", group(rng), group(rng));
+    for _ in 0..rng.range(1, 3) {
+        s.push('/');
+        s.push_str(&group(rng));
+    }
+    s
+}
+
+fn slug(doc: &Doc, rng: &mut Rng) -> Option<Doc> {
+    let mut d = doc.clone();
+    let s = slug_text(rng);
+    let last = d.paras.last_mut()?;
+    if rng.chance(0.5) {
+        last.push(' ');
+        last.push_str(&s);
+    } else {
+        d.paras.push(s);
+    }
+    Some(d)
+}
+
+fn boilerplate(doc: &Doc, outlet: usize) -> Option<Doc> {
+    let (head, tail) = outlet_lines(outlet);
+    let paras = head.into_iter().chain(doc.paras.iter().cloned()).chain(tail).collect();
+    Some(Doc { paras, ..doc.clone() })
+}
+
+const TITLE_PREFIXES: [&str; 6] = ["UPDATE 1-", "UPDATE 2-", "WATCH: ", "Breaking: ", "EXPLAINER: ", "Live updates: "];
+
+fn retitle(doc: &Doc, rng: &mut Rng) -> Option<Doc> {
+    let lede = doc.paras.iter().find(|p| words(p) >= 12).or(doc.paras.first());
+    for _ in 0..8 {
+        let t = match rng.below(5) {
+            0 => match lede {
+                Some(p) => {
+                    let text = dateline_len(p).map_or(p.as_str(), |n| &p[n..]);
+                    let first = sentences(text).into_iter().next().unwrap_or_default();
+                    headline_from(&first, rng.range(6, 11))
+                }
+                None => continue,
+            },
+            1 => headline_case(&doc.title),
+            2 if !doc.title.is_empty() => format!("{}{}", rng.pick(&TITLE_PREFIXES), doc.title),
+            3 if !doc.title.is_empty() => format!("{} {} {}", doc.title, rng.pick(&["|", "-"]), doc.source),
+            _ => {
+                let mut toks: Vec<String> = doc.title.split_whitespace().map(str::to_owned).collect();
+                let spots: Vec<usize> =
+                    (0..toks.len()).filter(|&i| replace_word(&toks[i], &mut rng.clone(), false).is_some()).collect();
+                if spots.is_empty() {
+                    continue;
+                }
+                let i = *rng.pick(&spots);
+                toks[i] = replace_word(&toks[i], rng, false)?;
+                toks.join(" ")
+            }
+        };
+        if !t.trim().is_empty() && t != doc.title {
+            return Some(Doc { title: t, ..doc.clone() });
+        }
+    }
+    let t = format!("{}{}", rng.pick(&TITLE_PREFIXES), doc.title);
+    Some(Doc { title: t.trim().to_owned(), ..doc.clone() })
+}
+
+/// Copies per story beyond the base: 1 to 8, mostly few.
+const VARIANT_WEIGHTS: [u32; 8] = [40, 22, 13, 9, 6, 4, 3, 3];
+
+/// A syndicated copy of `base` by outlet `outlet`, with the edits applied.
+fn variant(base: &Doc, outlet: usize, rng: &mut Rng) -> (Doc, Vec<Edit>) {
+    let want = 1 + rng.weighted(&[35, 30, 20, 15]);
+    let mut order = Edit::ALL;
+    rng.shuffle(&mut order);
+    let chosen = &order[..want];
+    let mut doc = Doc { source: OUTLETS[outlet].to_owned(), ..base.clone() };
+    if let Some(date) = doc.date.as_deref().and_then(|d| shift_date(d, rng.range(0, 2) as i64)) {
+        doc.date = Some(date);
+    }
+    let mut applied = Vec::new();
+    for e in Edit::ALL.into_iter().filter(|e| chosen.contains(e)) {
+        if let Some(d) = e.apply(&doc, outlet, rng) {
+            doc = d;
+            applied.push(e);
+        }
+    }
+    if applied.is_empty() {
+        if let Some(d) = retitle(&doc, rng) {
+            doc = d;
+            applied.push(Edit::Headline);
+        }
+    }
+    (doc, applied)
+}
+
+/// The sentences of `doc` that quote someone, long enough to recognise.
+fn quoted_sentences(doc: &Doc) -> Vec<String> {
+    doc.paras.iter().flat_map(|p| sentences(p)).filter(|s| words(s) >= 6 && has_quote(s)).collect()
+}
+
+/// A different article quoting 1 to 3 of `quotes`, the rest written by the chain.
+fn decoy(quotes: &[String], date: Option<String>, markov: &Markov, rng: &mut Rng) -> (Doc, usize) {
+    let k = rng.range(1, 3);
+    let picked: Vec<&String> = rng.sample_sorted(quotes.len(), k).into_iter().map(|i| &quotes[i]).collect();
+    let target = rng.range(120, 600);
+    let mut n: usize = picked.iter().map(|q| words(q)).sum();
+    let mut sents = Vec::new();
+    while n < target || sents.is_empty() {
+        let s = markov.sentence(rng);
+        n += words(&s);
+        sents.push(s);
+    }
+    for q in &picked {
+        let at = rng.range(1, sents.len());
+        sents.insert(at, (*q).clone());
+    }
+    let p = rng.range(3, 10);
+    let title = markov.title(rng);
+    (Doc { source: String::new(), title, date, paras: group(sents, p, rng) }, picked.len())
+}
+
+// ---------------------------------------------------------------------------
+// The corpus.
+
+struct Options {
+    seed: u64,
+    articles: usize,
+    decoys: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Base,
+    Variant,
+    Decoy,
+}
+
+#[derive(Debug, Clone)]
+struct Record {
+    doc: Doc,
+    kind: Kind,
+    /// The story: its cluster, or for a decoy the story it quotes.
+    story: usize,
+    edits: Vec<Edit>,
+    /// The input id of a real base story.
+    from: Option<String>,
+    /// Quoted sentences a decoy shares with its story.
+    quotes: usize,
+}
+
+#[derive(Debug, Default, Clone, PartialEq)]
+struct Stats {
+    real: usize,
+    synthetic: usize,
+    variants: usize,
+    decoys: usize,
+}
+
+struct Corpus {
+    /// Records in output order, with their ids and truth labels.
+    records: Vec<Record>,
+    ids: Vec<String>,
+    clusters: Vec<String>,
+    /// The id of each story's base record.
+    base_ids: Vec<String>,
+    stats: Stats,
+}
+
+/// The input articles as base stories: one per label of `labels` (the
+/// longest), every unlabelled article alone; flat one-paragraph bodies are
+/// split into paragraphs of 1 to 3 sentences.
+fn real_stories(articles: &[Article], labels: &HashMap<String, String>, rng: &mut Rng) -> Vec<(Doc, String)> {
+    let mut out: Vec<(Doc, String)> = Vec::new();
+    let mut slot: HashMap<&str, usize> = HashMap::new();
+    for a in articles {
+        let mut paras = paragraphs(&a.body);
+        if paras.is_empty() {
+            continue;
+        }
+        if paras.len() == 1 && words(&paras[0]) > 120 {
+            let sents = sentences(&paras[0]);
+            paras.clear();
+            let mut i = 0;
+            while i < sents.len() {
+                let k = rng.range(1, 3).min(sents.len() - i);
+                paras.push(sents[i..i + k].join(" "));
+                i += k;
+            }
+        }
+        let doc = Doc { source: a.source.clone(), title: a.title.clone(), date: a.date.clone(), paras };
+        match labels.get(&a.id).map(|l| (l, slot.get(l.as_str()).copied())) {
+            Some((_, Some(i))) => {
+                if doc.words() > out[i].0.words() {
+                    out[i] = (doc, a.id.clone());
+                }
+            }
+            Some((l, None)) => {
+                slot.insert(l, out.len());
+                out.push((doc, a.id.clone()));
+            }
+            None => out.push((doc, a.id.clone())),
+        }
+    }
+    out
+}
+
+fn generate(opts: &Options, articles: &[Article], labels: &HashMap<String, String>) -> Result<Corpus, String> {
+    let mut plan = Rng::stream(opts.seed, 1);
+    let mut text = Rng::stream(opts.seed, 2);
+    let mut edits = Rng::stream(opts.seed, 3);
+    let mut decoys_rng = Rng::stream(opts.seed, 4);
+    let mut order = Rng::stream(opts.seed, 5);
+
+    let markov = Markov::train(articles.iter().map(|a| a.body.as_str()));
+    let mut real = real_stories(articles, labels, &mut plan);
+    plan.shuffle(&mut real);
+    let n_decoys = ((opts.articles as f64 * opts.decoys).round() as usize).min(opts.articles);
+    let mut left = opts.articles - n_decoys;
+    let mut stats = Stats::default();
+    let mut records: Vec<Record> = Vec::with_capacity(opts.articles);
+    let mut stories: Vec<Doc> = Vec::new();
+    let mut real = real.into_iter();
+    while left > 0 {
+        let story = stories.len();
+        let (mut base, from) = match real.next() {
+            Some((doc, id)) => {
+                stats.real += 1;
+                (doc, Some(id))
+            }
+            None => {
+                if markov.is_empty() {
+                    return Err("the inputs have no sentences to train the Markov chain on".into());
+                }
+                stats.synthetic += 1;
+                (markov.story(&mut text), None)
+            }
+        };
+        let k = (1 + plan.weighted(&VARIANT_WEIGHTS)).min(left - 1);
+        let home = OUTLETS.iter().position(|o| *o == base.source);
+        if base.source.is_empty() {
+            let i = plan.below(OUTLETS.len());
+            base.source = OUTLETS[i].to_owned();
+        }
+        let outlets: Vec<usize> =
+            plan.sample(OUTLETS.len(), k + 1).into_iter().filter(|&o| Some(o) != home).take(k).collect();
+        for &o in &outlets {
+            let (doc, applied) = variant(&base, o, &mut edits);
+            records.push(Record { doc, kind: Kind::Variant, story, edits: applied, from: None, quotes: 0 });
+        }
+        stats.variants += outlets.len();
+        left -= 1 + outlets.len();
+        records.push(Record { doc: base.clone(), kind: Kind::Base, story, edits: Vec::new(), from, quotes: 0 });
+        stories.push(base);
+    }
+    // Decoys quote stories of this corpus (or, when it has none, the inputs).
+    let mut pool: Vec<(usize, Doc)> = stories.iter().cloned().enumerate().collect();
+    if pool.is_empty() {
+        pool = real_stories(articles, labels, &mut plan).into_iter().map(|(d, _)| (usize::MAX, d)).collect();
+    }
+    let quoted: Vec<(usize, Vec<String>, Option<String>)> =
+        pool.into_iter().map(|(i, d)| (i, quoted_sentences(&d), d.date)).filter(|(_, q, _)| !q.is_empty()).collect();
+    if n_decoys > 0 && (quoted.is_empty() || markov.is_empty()) {
+        return Err("no input sentence quotes anyone: cannot write decoys (use --decoys 0)".into());
+    }
+    for _ in 0..n_decoys {
+        let (story, quotes, date) = decoys_rng.pick(&quoted);
+        let (mut doc, n) = decoy(quotes, date.clone(), &markov, &mut decoys_rng);
+        doc.source = decoys_rng.pick(&OUTLETS).to_string();
+        records.push(Record { doc, kind: Kind::Decoy, story: *story, edits: Vec::new(), from: None, quotes: n });
+        stats.decoys += 1;
+    }
+    order.shuffle(&mut records);
+    let width = 6.max(opts.articles.saturating_sub(1).to_string().len());
+    let ids: Vec<String> = (0..records.len()).map(|i| format!("gen-{i:0width$}")).collect();
+    let mut base_id = vec![String::new(); stories.len()];
+    for (r, id) in records.iter().zip(&ids) {
+        if r.kind == Kind::Base {
+            base_id[r.story] = id.clone();
+        }
+    }
+    let clusters = records
+        .iter()
+        .zip(&ids)
+        .map(|(r, id)| if r.kind == Kind::Decoy { id.clone() } else { base_id[r.story].clone() })
+        .collect();
+    Ok(Corpus { records, ids, clusters, base_ids: base_id, stats })
+}
+
+fn write_corpus(c: &Corpus, out: &mut impl Write, truth: &mut impl Write) -> io::Result<()> {
+    for ((r, id), cluster) in c.records.iter().zip(&c.ids).zip(&c.clusters) {
+        let mut o = Map::new();
+        o.insert("id".into(), id.clone().into());
+        o.insert("source".into(), r.doc.source.clone().into());
+        o.insert("title".into(), r.doc.title.clone().into());
+        if let Some(d) = &r.doc.date {
+            o.insert("date".into(), d.clone().into());
+        }
+        o.insert("body".into(), r.doc.body().into());
+        serde_json::to_writer(&mut *out, &Value::Object(o))?;
+        out.write_all(b"\n")?;
+        let mut t = Map::new();
+        t.insert("id".into(), id.clone().into());
+        t.insert("cluster".into(), cluster.clone().into());
+        match r.kind {
+            Kind::Base => {
+                if let Some(f) = &r.from {
+                    t.insert("from".into(), f.clone().into());
+                }
+            }
+            Kind::Variant => {
+                t.insert("edits".into(), r.edits.iter().map(|e| Value::from(e.name())).collect());
+            }
+            Kind::Decoy => {
+                t.insert("decoy".into(), true.into());
+                if let Some(b) = c.base_ids.get(r.story) {
+                    t.insert("quotes".into(), b.clone().into());
+                }
+            }
+        }
+        serde_json::to_writer(&mut *truth, &Value::Object(t))?;
+        truth.write_all(b"\n")?;
+    }
+    Ok(())
+}
