@@ -181,6 +181,9 @@ fn dedup_command(args: &RunArgs) -> Result<ExitCode, Error> {
             result.boilerplate.len(),
             start.elapsed().as_secs_f64()
         );
+        let stages: Vec<String> =
+            result.timings.iter().map(|(name, t)| format!("{name} {:.3}s", t.as_secs_f64())).collect();
+        let _ = writeln!(e, "newsdedup: stages: {}", stages.join(", "));
     }
     if problems > 0 {
         return Err(Error::Reported(problems));

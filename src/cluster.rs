@@ -21,6 +21,7 @@
 //!    {A, B}.
 
 use std::cmp::Ordering;
+use std::collections::HashSet;
 
 use crate::config::Params;
 use crate::signature::Signature;
@@ -123,12 +124,19 @@ pub fn cluster(sigs: &[Signature], edges: &[Edge], p: &Params) -> Vec<Vec<u32>> 
         strength(y).partial_cmp(&strength(x)).unwrap_or(Ordering::Equal).then((x.a, x.b).cmp(&(y.a, y.b)))
     });
     let mut uf = UnionFind::new(sigs.len());
+    // Clusters only grow, so a refused merge stays refused until one side
+    // changes: remember refusals by (roots, sizes).
+    let mut refused: HashSet<(u32, u32, usize, usize)> = HashSet::new();
     for e in order {
         let (ra, rb) = (uf.find(e.a), uf.find(e.b));
         if ra == rb {
             continue;
         }
         let (ma, mb) = (&uf.members[ra as usize], &uf.members[rb as usize]);
+        let key = if ra < rb { (ra, rb, ma.len(), mb.len()) } else { (rb, ra, mb.len(), ma.len()) };
+        if refused.contains(&key) {
+            continue;
+        }
         let agree = matches!(e.reason, Reason::SameUrl | Reason::SameText) || {
             // Complete linkage at the weaker `link` level: every sampled
             // pair across the two clusters must be related.
@@ -142,6 +150,8 @@ pub fn cluster(sigs: &[Signature], edges: &[Edge], p: &Params) -> Vec<Vec<u32>> 
         };
         if agree {
             uf.union(ra, rb);
+        } else {
+            refused.insert(key);
         }
     }
     let mut groups: Vec<Vec<u32>> = uf.members.into_iter().filter(|m| !m.is_empty()).collect();

@@ -56,6 +56,8 @@ pub struct Dedup {
     pub candidates: Vec<Candidate>,
     pub edges: Vec<Edge>,
     pub clusters: Vec<Cluster>,
+    /// Wall time of each stage, in pipeline order.
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 impl Dedup {
@@ -67,14 +69,27 @@ impl Dedup {
 
 /// Run every stage from records to clusters.
 pub fn dedup(articles: &[Article], p: &Params, rule: CanonicalRule) -> Dedup {
+    let mut timings = Vec::new();
+    let mut clock = std::time::Instant::now();
+    let mut lap = |name: &'static str| {
+        let now = std::time::Instant::now();
+        timings.push((name, now - clock));
+        clock = now;
+    };
     let boilerplate = Boilerplate::detect(articles, p.boilerplate_min);
+    lap("boilerplate");
     let sigs = signature::sign(articles, &boilerplate, p);
+    lap("sign");
     let candidates = index::candidates(&sigs, p);
+    lap("pairs");
     let pairs: Vec<(u32, u32)> = candidates.iter().map(|c| (c.a, c.b)).collect();
     let edges = verify::verify(&sigs, &pairs, p);
+    lap("verify");
     let groups = cluster::cluster(&sigs, &edges, p);
+    lap("cluster");
     let clusters = canonical::apply(groups, &sigs, rule);
-    Dedup { boilerplate, sigs, candidates, edges, clusters }
+    lap("apply");
+    Dedup { boilerplate, sigs, candidates, edges, clusters, timings }
 }
 
 pub use cli::run;

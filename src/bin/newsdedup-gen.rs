@@ -520,7 +520,7 @@ const MONTHS: [&str; 12] =
 // that new stories are new and not long runs of one input article.
 
 const BOUNDARY: u32 = 0;
-const BACKOFF: f64 = 0.25;
+const BACKOFF: f64 = 0.1;
 const MIN_SENTENCE: usize = 5;
 const MAX_SENTENCE: usize = 45;
 
@@ -1545,8 +1545,9 @@ fn write_corpus(c: &Corpus, out: &mut impl Write, truth: &mut impl Write) -> io:
             Kind::Decoy => {
                 t.insert("decoy".into(), true.into());
                 if let Some(b) = c.base_ids.get(r.story) {
-                    t.insert("quotes".into(), b.clone().into());
+                    t.insert("quotes_from".into(), b.clone().into());
                 }
+                t.insert("quoted".into(), r.quotes.into());
             }
         }
         serde_json::to_writer(&mut *truth, &Value::Object(t))?;
