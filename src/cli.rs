@@ -142,27 +142,25 @@ pub struct RunArgs {
     pub stats: bool,
 }
 
-/// Run `f` on a thread pool of `threads` workers (default: rayon's).
-pub fn with_threads<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Send) -> Result<T, Error> {
-    match threads {
-        None => Ok(f()),
-        Some(0) => Err(Error::Usage("--threads must be at least 1".into())),
-        Some(n) => {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(n)
-                .build()
-                .map_err(|e| Error::Usage(format!("cannot start {n} threads: {e}")))?;
-            Ok(pool.install(f))
-        }
+/// The worker pool for `--threads` (default: one worker per core), built
+/// before any input is read so that a bad value fails at once.
+pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Error> {
+    if threads == Some(0) {
+        return Err(Error::Usage("--threads must be at least 1".into()));
     }
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))
 }
 
 fn dedup_command(args: &RunArgs) -> Result<ExitCode, Error> {
     let start = Instant::now();
     let params = args.sim.params()?;
+    let pool = thread_pool(args.input.threads)?;
     let read = crate::input::read_all(&args.files, args.input.input)?;
     let problems = crate::input::report_problems(&read, args.input.strict)?;
-    let result = with_threads(args.input.threads, || crate::dedup(&read.articles, &params, args.canonical))?;
+    let result = pool.install(|| crate::dedup(&read.articles, &params, args.canonical));
     if !args.quiet {
         let out = Output { articles: &read.articles, sigs: &result.sigs, clusters: &result.clusters };
         crate::output::with_output(args.output.as_deref(), |w| crate::writer::write(args.format, &out, w))?;

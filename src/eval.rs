@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use serde_json::{json, Value};
 
-use crate::cli::{with_threads, InputArgs, SimArgs};
+use crate::cli::{thread_pool, InputArgs, SimArgs};
 use crate::config::{CanonicalRule, Params};
 use crate::error::{Error, Problem, ProblemKind};
 use crate::exit::ExitCode;
@@ -252,6 +252,7 @@ fn print_pairs(title: &str, count: u64, list: &[PairReport], arts: &[Article], p
 
 pub fn command(args: &EvalArgs) -> Result<ExitCode, Error> {
     let p = args.sim.params()?;
+    let pool = thread_pool(args.input.threads)?;
     let read = crate::input::read_all(&args.files, args.input.input)?;
     let problems = crate::input::report_problems(&read, args.input.strict)?;
     let arts = &read.articles;
@@ -274,7 +275,7 @@ pub fn command(args: &EvalArgs) -> Result<ExitCode, Error> {
             .filter_map(|a| a.extra.get(&args.label_field).and_then(label_string).map(|l| (a.id.clone(), l)))
             .collect(),
     };
-    let ev = with_threads(args.input.threads, || evaluate(arts, &truth, &p, args.max_errors))?;
+    let ev = pool.install(|| evaluate(arts, &truth, &p, args.max_errors));
     let s = &ev.scores;
     let text = match args.format {
         EvalFormat::Json => {

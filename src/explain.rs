@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use clap::Args;
 use serde_json::{json, Value};
 
-use crate::cli::{with_threads, InputArgs, SimArgs};
+use crate::cli::{thread_pool, InputArgs, SimArgs};
 use crate::config::{CanonicalRule, Params};
 use crate::error::Error;
 use crate::exit::ExitCode;
@@ -167,11 +167,12 @@ pub fn find_id(articles: &[Article], id: &str) -> Result<u32, Error> {
 
 pub fn command(args: &ExplainArgs) -> Result<ExitCode, Error> {
     let p = args.sim.params()?;
+    let pool = thread_pool(args.input.threads)?;
     let read = crate::input::read_all(&args.files, args.input.input)?;
     let problems = crate::input::report_problems(&read, args.input.strict)?;
     let arts = &read.articles;
     let (a, b) = (find_id(arts, &args.id_a)?, find_id(arts, &args.id_b)?);
-    let d = with_threads(args.input.threads, || crate::dedup(arts, &p, CanonicalRule::Longest))?;
+    let d = pool.install(|| crate::dedup(arts, &p, CanonicalRule::Longest));
     let hubs = crate::cluster::hubs(&d.sigs, &d.edges, &p);
     let r = analyse(a, b, &d, &hubs, &cluster_of(&d, arts.len()), &p);
     let mut text = String::new();

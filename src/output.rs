@@ -28,11 +28,20 @@ pub fn with_output(path: Option<&Path>, f: impl FnOnce(&mut dyn Write) -> io::Re
                 Some(d) if !d.as_os_str().is_empty() => d,
                 _ => Path::new("."),
             };
-            let tmp = tempfile::Builder::new()
-                .prefix(".newsdedup-")
-                .suffix(".tmp")
-                .tempfile_in(dir)
-                .map_err(|e| Error::io(&name, e))?;
+            let mut builder = tempfile::Builder::new();
+            builder.prefix(".newsdedup-").suffix(".tmp");
+            // A replaced file keeps its mode; a new one gets the mode `> FILE`
+            // would give (0666 less the umask), not tempfile's private 0600.
+            let existing = std::fs::metadata(path).ok().map(|m| m.permissions());
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                builder.permissions(std::fs::Permissions::from_mode(0o666));
+            }
+            let tmp = builder.tempfile_in(dir).map_err(|e| Error::io(&name, e))?;
+            if let Some(perms) = existing {
+                tmp.as_file().set_permissions(perms).map_err(|e| Error::io(&name, e))?;
+            }
             let mut w = BufWriter::with_capacity(1 << 16, tmp);
             f(&mut w).and_then(|_| w.flush()).map_err(|e| Error::io(&name, e))?;
             let tmp = w.into_inner().map_err(|e| Error::io(&name, e.into_error()))?;

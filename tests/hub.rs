@@ -25,12 +25,20 @@ fn roundup_page_does_not_merge_two_stories() {
     let entries = listing_bodies();
     let sun = &entries.iter().find(|(s, _)| s == "The Sun").unwrap().1;
     let asahi = &entries.iter().find(|(s, _)| s == "Asahi Shimbun").unwrap().1;
-    let roundup = format!("Today's top stories on Czech diplomacy.\n\n{sun}\n\nAlso today:\n\n{asahi}\n\nMore news below.");
+    let roundup =
+        format!("Today's top stories on Czech diplomacy.\n\n{sun}\n\nAlso today:\n\n{asahi}\n\nMore news below.");
     let copy = sun.replace('\'', "\u{2019}").replacen("PRAGUE: ", "", 1);
-    let records = [("sun", "The Sun", sun.as_str()), ("asahi", "Asahi Shimbun", asahi), ("roundup", "Digest", &roundup), ("copy", "Yahoo", &copy)];
+    let records = [
+        ("sun", "The Sun", sun.as_str()),
+        ("asahi", "Asahi Shimbun", asahi),
+        ("roundup", "Digest", &roundup),
+        ("copy", "Yahoo", &copy),
+    ];
     let input: String = records
         .iter()
-        .map(|(id, src, body)| serde_json::json!({"id": id, "source": src, "title": id, "body": body}).to_string() + "\n")
+        .map(|(id, src, body)| {
+            serde_json::json!({"id": id, "source": src, "title": id, "body": body}).to_string() + "\n"
+        })
         .collect();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("in.jsonl");

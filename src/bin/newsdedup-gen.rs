@@ -1132,31 +1132,36 @@ fn requote(doc: &Doc, rng: &mut Rng) -> Option<Doc> {
     })
 }
 
+/// A subhead taken from `par`: 2 or 3 words in a row, not starting or ending on a small word.
+fn subhead_phrase(par: &str, rng: &mut Rng) -> Option<String> {
+    let ws: Vec<&str> = par.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric())).collect();
+    let plain = |w: &str| !w.is_empty() && w.chars().all(|c| c.is_alphabetic() || c == '\'' || c == '-');
+    let edge = |w: &str| plain(w) && w.chars().count() >= 3 && !SMALL_WORDS.contains(&w.to_lowercase().as_str());
+    let len = rng.range(2, 3);
+    let spots: Vec<usize> = (0..ws.len().saturating_sub(len - 1))
+        .filter(|&i| edge(ws[i]) && edge(ws[i + len - 1]) && ws[i..i + len].iter().all(|w| plain(w)))
+        .collect();
+    if spots.is_empty() {
+        return None;
+    }
+    let i = *rng.pick(&spots);
+    Some(ws[i..i + len].join(" "))
+}
+
 fn subheads(doc: &Doc, rng: &mut Rng) -> Option<Doc> {
     let n = doc.paras.len();
-    if n < 3 {
+    if n < 2 {
         return None;
     }
     let afp = rng.chance(0.5);
     let k = rng.range(1, 3);
-    let at: Vec<usize> = rng.sample_sorted(n - 2, k).into_iter().map(|i| i + 1).collect();
+    let at: Vec<usize> = rng.sample_sorted(n - 1, k).into_iter().map(|i| i + 1).collect();
     let mut paras = Vec::with_capacity(n + at.len());
     for (i, p) in doc.paras.iter().enumerate() {
         if at.binary_search(&i).is_ok() {
-            let ws: Vec<String> = p
-                .split_whitespace()
-                .map(|w| w.chars().filter(|c| c.is_alphanumeric() || *c == '\'').collect::<String>())
-                .map(|w| w.trim_matches('\'').to_owned())
-                .filter(|w| !w.is_empty())
-                .collect();
-            if ws.len() < 2 {
-                paras.push(p.clone());
-                continue;
+            if let Some(phrase) = subhead_phrase(p, rng) {
+                paras.push(if afp { format!("- {} -", capitalize(&phrase)) } else { headline_case(&phrase) });
             }
-            let len = rng.range(2, 3).min(ws.len());
-            let s = rng.below(ws.len() - len + 1);
-            let phrase = ws[s..s + len].join(" ");
-            paras.push(if afp { format!("- {} -", capitalize(&phrase)) } else { headline_case(&phrase) });
         }
         paras.push(p.clone());
     }
@@ -1179,6 +1184,25 @@ const ACTIONS: [&str; 7] = [
 const SUBJECTS: [&str; 6] = ["Protesters", "Police officers", "Officials", "Lawmakers", "Supporters", "Journalists"];
 const NOT_NAMES: [&str; 14] =
     ["The", "A", "An", "In", "On", "But", "He", "She", "It", "They", "We", "This", "That", "And"];
+/// Second words of capitalized pairs that name institutions, not people.
+const NOT_SURNAMES: [&str; 16] = [
+    "Court",
+    "Department",
+    "House",
+    "Republic",
+    "Ministry",
+    "Office",
+    "Union",
+    "States",
+    "Bureau",
+    "Party",
+    "Times",
+    "News",
+    "Post",
+    "Committee",
+    "Council",
+    "Music",
+];
 
 /// Two capitalized words in a row, like a person's name.
 fn names_in(doc: &Doc) -> Vec<String> {
@@ -1192,7 +1216,12 @@ fn names_in(doc: &Doc) -> Vec<String> {
                     && t.chars().count() >= 2
             };
             let second = w[1].trim_end_matches(['.', ',', ';', ':', '\'', '"', '\u{2019}', '\u{201D}']);
-            if cap(w[0]) && cap(second) && !NOT_NAMES.contains(&w[0]) && !w[1].ends_with("'s") {
+            if cap(w[0])
+                && cap(second)
+                && !NOT_NAMES.contains(&w[0])
+                && !NOT_SURNAMES.contains(&second)
+                && !w[1].ends_with("'s")
+            {
                 out.push(format!("{} {second}", w[0]));
             }
         }
@@ -1327,15 +1356,16 @@ fn variant(base: &Doc, outlet: usize, rng: &mut Rng) -> (Doc, Vec<Edit>) {
 
 /// The sentences of `doc` that quote someone, long enough to recognise.
 fn quoted_sentences(doc: &Doc) -> Vec<String> {
-    doc.paras.iter().flat_map(|p| sentences(p)).filter(|s| words(s) >= 6 && has_quote(s)).collect()
+    doc.paras.iter().flat_map(|p| sentences(p)).filter(|s| (6..=40).contains(&words(s)) && has_quote(s)).collect()
 }
 
 /// A different article quoting 1 to 3 of `quotes`, the rest written by the chain.
 fn decoy(quotes: &[String], date: Option<String>, markov: &Markov, rng: &mut Rng) -> (Doc, usize) {
     let k = rng.range(1, 3);
     let picked: Vec<&String> = rng.sample_sorted(quotes.len(), k).into_iter().map(|i| &quotes[i]).collect();
-    let target = rng.range(120, 600);
     let mut n: usize = picked.iter().map(|q| words(q)).sum();
+    // Quotes are a minor part of a different article: at most a third of it.
+    let target = rng.range(120, 600).max(3 * n);
     let mut sents = Vec::new();
     while n < target || sents.is_empty() {
         let s = markov.sentence(rng);

@@ -78,18 +78,18 @@ fn is_entry_start(lines: &[Line], i: usize) -> bool {
         && lines.get(i + 2).is_some_and(|l| is_tag(l.text.trim_end()))
 }
 
-/// A page header such as `Latest news with #JanLipavsky`: a line at the
-/// start of the input or after a blank line, followed (after blank lines) by
-/// an entry or the end of the input, that either starts with "Latest news"
-/// or is a short line (at most 6 words) ending in a hashtag and followed by
-/// a blank line. A body's last line that ends in a hashtag stays in the body.
+/// A page header such as `Latest news with #JanLipavsky`: a line followed
+/// (after blank lines) by an entry or the end of the input, that either
+/// starts with "Latest news" (pages joined by `cat` put it straight after
+/// the last body line) or is a short line (at most 6 words) ending in a
+/// hashtag, at the start of the input or after a blank line, and followed
+/// by a blank line. A body's last line that ends in a hashtag stays in the body.
 fn is_header(lines: &[Line], i: usize) -> bool {
     let t = lines[i].text.trim();
-    if i > 0 && !lines[i - 1].text.trim().is_empty() {
-        return false;
-    }
+    let after_blank = i == 0 || lines[i - 1].text.trim().is_empty();
     let latest = t.chars().count() <= 120 && t.to_lowercase().starts_with("latest news");
-    let tagged = t.split_whitespace().count() <= 6
+    let tagged = after_blank
+        && t.split_whitespace().count() <= 6
         && t.rsplit(' ').next().is_some_and(|w| w.len() > 1 && w.starts_with('#'))
         && lines.get(i + 1).is_some_and(|l| l.text.trim().is_empty());
     if !latest && !tagged {

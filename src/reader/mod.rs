@@ -29,6 +29,8 @@ pub enum InputFormat {
 pub struct ReadOutcome {
     pub articles: Vec<Article>,
     pub problems: Vec<Problem>,
+    /// Display names of the inputs, in the order read.
+    pub inputs: Vec<String>,
 }
 
 /// A line of input: its 1-based number and its text without the line ending.
@@ -88,6 +90,7 @@ pub fn read_input<R: BufRead>(
     format: InputFormat,
     out: &mut ReadOutcome,
 ) -> std::io::Result<()> {
+    out.inputs.push(name.to_owned());
     let lines = read_lines(reader, name, &mut out.problems)?;
     let before = out.articles.len();
     match match format {
@@ -97,8 +100,9 @@ pub fn read_input<R: BufRead>(
         InputFormat::Jsonl => jsonl::parse(&lines, name, out),
         _ => listing::parse(&lines, name, out),
     }
-    if out.articles.len() == before && lines.iter().all(|l| l.text.trim().is_empty()) {
-        out.problems.push(Problem { file: name.to_owned(), line: lines.len() as u64, kind: ProblemKind::EmptyInput });
+    if out.articles.len() == before {
+        let line = lines.len().max(1) as u64;
+        out.problems.push(Problem { file: name.to_owned(), line, kind: ProblemKind::EmptyInput });
     }
     Ok(())
 }
@@ -120,14 +124,13 @@ pub fn check_unique_ids(out: &mut ReadOutcome) {
         }
         seen.insert(a.id.clone(), here);
     }
-    // Keep problems in input order (inputs in the order read, then line).
-    let mut rank: HashMap<String, usize> = HashMap::new();
-    let files = out.articles.iter().map(|a| &a.origin.file);
-    for f in files.chain(out.problems.iter().map(|p| &p.file)) {
-        let next = rank.len();
-        rank.entry(f.clone()).or_insert(next);
+    // Keep problems in input order: inputs in the order read, then line.
+    // The same name read twice (`- -`) ranks at its first reading.
+    let mut rank: HashMap<&str, usize> = HashMap::new();
+    for (i, name) in out.inputs.iter().enumerate() {
+        rank.entry(name.as_str()).or_insert(i);
     }
-    out.problems.sort_by_key(|p| (rank[&p.file], p.line));
+    out.problems.sort_by_key(|p| (rank.get(p.file.as_str()).copied().unwrap_or(usize::MAX), p.line));
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! present, `categories`, `body`, then the passed-through fields), then
 //! `sources` (distinct outlets, canonical first) and `duplicates` (every
 //! other member: `id`, `source`, `title`, `date`, `similarity`, `containment`).
+//! A pass-through field named like one of these is written as `_NAME`.
 
 pub mod json;
 pub mod jsonl;
@@ -29,6 +30,10 @@ pub enum OutputFormat {
     /// Human-readable: canonical title, outlets, duplicates, then the body.
     Text,
 }
+
+/// Names of the fields every cluster record has.
+pub const OWN_FIELDS: &[&str] =
+    &["id", "source", "title", "date", "url", "categories", "body", "sources", "duplicates"];
 
 /// Everything a writer needs: the records, their signatures and the clusters.
 pub struct Output<'a> {
@@ -70,8 +75,15 @@ impl Output<'_> {
         }
         m.insert("categories".into(), a.categories.clone().into());
         m.insert("body".into(), a.body.clone().into());
+        // Pass-through fields follow; one whose name the output uses itself
+        // (`sources`, `duplicates`, or a known field kept there for its
+        // wrong type) is kept under the name with `_` prefixed until free.
         for (k, v) in &a.extra {
-            m.entry(k.clone()).or_insert_with(|| v.clone());
+            let mut key = k.clone();
+            while m.contains_key(&key) || OWN_FIELDS.contains(&key.as_str()) {
+                key.insert(0, '_');
+            }
+            m.insert(key, v.clone());
         }
         m.insert("sources".into(), self.sources(c).into());
         let canon = &self.sigs[c.canonical as usize];
@@ -101,5 +113,28 @@ pub fn write(format: OutputFormat, out: &Output, w: &mut dyn Write) -> io::Resul
         OutputFormat::Jsonl => jsonl::write(out, w),
         OutputFormat::Json => json::write(out, w),
         OutputFormat::Text => text::write(out, w),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::Origin;
+
+    #[test]
+    fn pass_through_fields_never_overwrite_output_fields() {
+        let mut a = Article::at(Origin { file: "in".into(), line: 1 });
+        a.body = "x y z".into();
+        for (k, v) in [("sources", serde_json::json!(["wire"])), ("duplicates", 7.into()), ("_sources", 1.into()), ("lang", "en".into())] {
+            a.extra.insert(k.into(), v);
+        }
+        let sig = Signature { fingerprint: 0, shingles: vec![1], words: 3, text_key: 1, url_key: None };
+        let clusters = [Cluster { canonical: 0, members: vec![0] }];
+        let out = Output { articles: std::slice::from_ref(&a), sigs: std::slice::from_ref(&sig), clusters: &clusters };
+        let text = serde_json::to_string(&out.record(&clusters[0])).unwrap();
+        assert_eq!(
+            text,
+            r#"{"id":"in:1","source":"","title":"","date":null,"categories":[],"body":"x y z","_sources":["wire"],"_duplicates":7,"__sources":1,"lang":"en","sources":[],"duplicates":[]}"#
+        );
     }
 }
