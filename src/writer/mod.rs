@@ -125,7 +125,12 @@ mod tests {
     fn pass_through_fields_never_overwrite_output_fields() {
         let mut a = Article::at(Origin { file: "in".into(), line: 1 });
         a.body = "x y z".into();
-        for (k, v) in [("sources", serde_json::json!(["wire"])), ("duplicates", 7.into()), ("_sources", 1.into()), ("lang", "en".into())] {
+        for (k, v) in [
+            ("sources", serde_json::json!(["wire"])),
+            ("duplicates", 7.into()),
+            ("_sources", 1.into()),
+            ("lang", "en".into()),
+        ] {
             a.extra.insert(k.into(), v);
         }
         let sig = Signature { fingerprint: 0, shingles: vec![1], words: 3, text_key: 1, url_key: None };
