@@ -180,7 +180,7 @@ def evaluate(corpus, truth):
             secs = time.perf_counter() - t0
             rows.append({"method": name, "parameter": label, **score([pred[i] for i in scored], gold),
                          "seconds": secs})
-    scores, secs = run_newsdedup(corpus, truth)  
+    scores, secs = run_newsdedup(corpus, truth)
     if scores:
         rows.append({"method": "newsdedup", "parameter": "defaults", **scores, "seconds": secs})
     versions = {p: version(p) for p in ("datasketch", "rensa", "simhash")}
