@@ -43,20 +43,30 @@ impl Boilerplate {
     /// Find lines of at most [`MAX_WORDS`] words that occur in at least
     /// `min_records` records of the same outlet. `min_records` 0 finds none.
     pub fn detect(articles: &[Article], min_records: usize) -> Boilerplate {
-        let mut counts: HashMap<(u64, u64), usize> = HashMap::new();
+        use rayon::prelude::*;
         if min_records == 0 {
             return Boilerplate::default();
         }
-        let mut buf = String::new();
-        let mut seen = HashSet::new();
-        for a in articles {
-            let src = source_key(&a.source);
-            seen.clear();
-            for_each_line(&a.body, &mut buf, |h, words| {
-                if words <= MAX_WORDS && seen.insert(h) {
-                    *counts.entry((src, h)).or_default() += 1;
-                }
-            });
+        // Each record's distinct short lines, in parallel; then one count.
+        let per_record: Vec<(u64, Vec<u64>)> = articles
+            .par_iter()
+            .map_init(String::new, |buf, a| {
+                let mut hashes = Vec::new();
+                for_each_line(&a.body, buf, |h, words| {
+                    if words <= MAX_WORDS {
+                        hashes.push(h);
+                    }
+                });
+                hashes.sort_unstable();
+                hashes.dedup();
+                (source_key(&a.source), hashes)
+            })
+            .collect();
+        let mut counts: HashMap<(u64, u64), usize> = HashMap::new();
+        for (src, hashes) in per_record {
+            for h in hashes {
+                *counts.entry((src, h)).or_default() += 1;
+            }
         }
         let lines = counts.into_iter().filter(|&(_, n)| n >= min_records.max(2)).map(|(k, _)| k).collect();
         Boilerplate { lines }

@@ -49,8 +49,10 @@ pub fn normalize_into(text: &str, out: &mut String) -> usize {
             }
             let start = out.len();
             for c in word.chars().filter(|&c| !is_dropped_in_word(c)) {
-                for l in c.to_lowercase() {
-                    out.push(l);
+                if c.is_ascii() {
+                    out.push(c.to_ascii_lowercase());
+                } else {
+                    out.extend(c.to_lowercase());
                 }
             }
             if out.len() == start {

@@ -44,19 +44,16 @@ impl Reason {
     }
 }
 
-/// Size of the intersection of two sorted, repeat-free slices.
+/// Size of the intersection of two sorted, repeat-free slices. Branch-free
+/// merge: the comparison results move the cursors, so the loop does not
+/// stall on mispredicted branches.
 pub fn intersection(a: &[u64], b: &[u64]) -> usize {
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
-        }
+        let (x, y) = (a[i], b[j]);
+        n += (x == y) as usize;
+        i += (x <= y) as usize;
+        j += (y <= x) as usize;
     }
     n
 }
