@@ -94,6 +94,9 @@ fn run(cli: &Cli) -> Result<(), String> {
             labels.insert(id, format!("{n}:{label}"));
         }
     }
+    if cli.base_truth.is_empty() {
+        eprintln!("newsdedup-gen: no --base-truth: copies among the inputs become different stories in the truth");
+    }
     let known = read.articles.iter().filter(|a| labels.contains_key(&a.id)).count();
     if labels.len() > known {
         eprintln!(
@@ -526,13 +529,67 @@ const MAX_SENTENCE: usize = 45;
 
 struct Markov {
     vocab: Vec<String>,
+    /// Per word: a name (capitalized, never seen in lower case) that a new story may recast.
+    names: Vec<bool>,
     next2: HashMap<(u32, u32), Vec<u32>>,
     next1: HashMap<u32, Vec<u32>>,
 }
 
+/// The word of a token without punctuation or a possessive `'s`: (before, word, after).
+fn name_core(tok: &str) -> (&str, &str, &str) {
+    let (pre, core, _) = split_token(tok);
+    let core = core.strip_suffix("'s").or_else(|| core.strip_suffix("\u{2019}s")).unwrap_or(core);
+    (pre, core, &tok[pre.len() + core.len()..])
+}
+
+const SYLLABLES: [&str; 24] = [
+    "ka", "lo", "ver", "dan", "mi", "sto", "ra", "bel", "tor", "nes", "qui", "mar", "el", "ost", "vin", "dra", "pel",
+    "sen", "ga", "lu", "rik", "ham", "zo", "bri",
+];
+
+/// The people, places and figures of one new story: each name of the input
+/// is kept or consistently replaced by a made-up one, so that new stories
+/// share the phrasing of the inputs but are about different things.
+#[derive(Default)]
+struct Cast {
+    names: HashMap<String, Option<String>>,
+}
+
+impl Cast {
+    fn made_up(like: &str, rng: &mut Rng) -> String {
+        if like.chars().all(|c| c.is_uppercase() || c.is_ascii_digit()) {
+            let letter = |rng: &mut Rng| (b'A' + rng.below(26) as u8) as char;
+            let digit = |rng: &mut Rng| (b'0' + rng.below(10) as u8) as char;
+            return like.chars().map(|c| if c.is_ascii_digit() { digit(rng) } else { letter(rng) }).collect();
+        }
+        let n = rng.range(2, 3);
+        capitalize(&(0..n).map(|_| *rng.pick(&SYLLABLES)).collect::<String>())
+    }
+
+    fn render(&mut self, tok: &str, is_name: bool, rng: &mut Rng) -> String {
+        let (pre, core, post) = name_core(tok);
+        if is_name {
+            let new =
+                self.names.entry(core.to_owned()).or_insert_with(|| rng.chance(0.7).then(|| Cast::made_up(core, rng)));
+            if let Some(n) = new {
+                return format!("{pre}{n}{post}");
+            }
+        } else if core.len() <= 6 && !core.is_empty() && core.chars().all(|c| c.is_ascii_digit()) {
+            let year = core.len() == 4 && (core.starts_with("19") || core.starts_with("20"));
+            if !year && rng.chance(0.5) {
+                let first = (b'1' + rng.below(9) as u8) as char;
+                let rest: String = (1..core.len()).map(|_| (b'0' + rng.below(10) as u8) as char).collect();
+                return format!("{pre}{first}{rest}{post}");
+            }
+        }
+        tok.to_owned()
+    }
+}
+
 impl Markov {
     fn train<'a>(bodies: impl IntoIterator<Item = &'a str>) -> Markov {
-        let mut m = Markov { vocab: vec![String::new()], next2: HashMap::new(), next1: HashMap::new() };
+        let mut m =
+            Markov { vocab: vec![String::new()], names: Vec::new(), next2: HashMap::new(), next1: HashMap::new() };
         let mut index: HashMap<String, u32> = HashMap::new();
         for body in bodies {
             for par in paragraphs(body) {
@@ -554,6 +611,24 @@ impl Markov {
                 }
             }
         }
+        let lower: std::collections::HashSet<String> = m
+            .vocab
+            .iter()
+            .map(|t| name_core(t).1)
+            .filter(|c| c.starts_with(char::is_lowercase))
+            .map(str::to_lowercase)
+            .collect();
+        m.names = m
+            .vocab
+            .iter()
+            .map(|t| {
+                let core = name_core(t).1;
+                core.starts_with(char::is_uppercase)
+                    && core.chars().count() >= 2
+                    && core.chars().all(|c| c.is_alphanumeric() || c == '-')
+                    && !lower.contains(&core.to_lowercase())
+            })
+            .collect();
         m
     }
 
@@ -590,6 +665,11 @@ impl Markov {
 
     /// One sentence of 5 to 45 words with balanced quotes.
     fn sentence(&self, rng: &mut Rng) -> String {
+        self.sentence_in(rng, None)
+    }
+
+    /// A sentence with the names and figures of `cast`.
+    fn sentence_in(&self, rng: &mut Rng, mut cast: Option<&mut Cast>) -> String {
         let mut last = Vec::new();
         for _ in 0..32 {
             let w = self.walk(rng);
@@ -599,24 +679,35 @@ impl Markov {
             }
             last = w.into_iter().filter(|&x| x != BOUNDARY).collect();
         }
-        let mut s = last.iter().map(|&x| self.vocab[x as usize].as_str()).collect::<Vec<_>>().join(" ");
+        let toks: Vec<String> = last
+            .iter()
+            .map(|&x| {
+                let tok = &self.vocab[x as usize];
+                match cast.as_deref_mut() {
+                    Some(c) => c.render(tok, self.names[x as usize], rng),
+                    None => tok.clone(),
+                }
+            })
+            .collect();
+        let mut s = toks.join(" ");
         if !ends_sentence(&s, None) {
             s = s.trim_end_matches(|c: char| !c.is_alphanumeric()).to_owned() + ".";
         }
         balance_quotes(s)
     }
 
-    fn title(&self, rng: &mut Rng) -> String {
+    fn title(&self, rng: &mut Rng, cast: Option<&mut Cast>) -> String {
         let n = rng.range(5, 11);
-        headline_from(&self.sentence(rng), n)
+        headline_from(&self.sentence_in(rng, cast), n)
     }
 
-    /// A new story of 150 to 900 words in 4 to 12 paragraphs.
+    /// A new story of 150 to 900 words in 4 to 12 paragraphs, with its own cast.
     fn story(&self, rng: &mut Rng) -> Doc {
         let target = rng.range(150, 900);
+        let mut cast = Cast::default();
         let (mut sents, mut n) = (Vec::new(), 0);
         while n < target || sents.len() < 4 {
-            let s = self.sentence(rng);
+            let s = self.sentence_in(rng, Some(&mut cast));
             let w = words(&s);
             if n + w > 900 {
                 if n >= 150 && sents.len() >= 4 {
@@ -628,7 +719,7 @@ impl Markov {
             sents.push(s);
         }
         let p = rng.range(4, 12);
-        let title = self.title(rng);
+        let title = self.title(rng, Some(&mut cast));
         let date = format_day(days_from_civil(2018, 1, 1) + rng.below(730) as i64);
         Doc { source: String::new(), title, date: Some(date), paras: group(sents, p, rng) }
     }
@@ -721,7 +812,7 @@ enum Edit {
     /// Link text removed: 2-5 word spans dropped from a few sentences.
     LinkGaps,
     /// One sentence edited: 1-3 words replaced.
-    SentenceEdit,
+    Reword,
     /// Quote marks changed: straight <-> curly, single <-> double.
     Quotes,
     /// Subheads inserted between paragraphs.
@@ -741,7 +832,7 @@ impl Edit {
         Edit::Truncate,
         Edit::Dateline,
         Edit::LinkGaps,
-        Edit::SentenceEdit,
+        Edit::Reword,
         Edit::Quotes,
         Edit::Subheads,
         Edit::Captions,
@@ -755,7 +846,7 @@ impl Edit {
             Edit::Truncate => "truncate",
             Edit::Dateline => "dateline",
             Edit::LinkGaps => "link-gaps",
-            Edit::SentenceEdit => "sentence-edit",
+            Edit::Reword => "sentence-edit",
             Edit::Quotes => "quotes",
             Edit::Subheads => "subheads",
             Edit::Captions => "captions",
@@ -771,7 +862,7 @@ impl Edit {
             Edit::Truncate => truncate(doc, rng),
             Edit::Dateline => dateline(doc, rng),
             Edit::LinkGaps => link_gaps(doc, rng),
-            Edit::SentenceEdit => edit_sentence(doc, rng),
+            Edit::Reword => edit_sentence(doc, rng),
             Edit::Quotes => requote(doc, rng),
             Edit::Subheads => subheads(doc, rng),
             Edit::Captions => captions(doc, rng),
@@ -1181,7 +1272,8 @@ const ACTIONS: [&str; 7] = [
     "walks past the building",
     "addresses supporters",
 ];
-const SUBJECTS: [&str; 6] = ["Protesters", "Police officers", "Officials", "Lawmakers", "Supporters", "Journalists"];
+const SUBJECTS: [&str; 6] =
+    ["A protester", "A police officer", "An official", "A lawmaker", "A supporter", "A journalist"];
 const NOT_NAMES: [&str; 14] =
     ["The", "A", "An", "In", "On", "But", "He", "She", "It", "They", "We", "This", "That", "And"];
 /// Second words of capitalized pairs that name institutions, not people.
@@ -1377,7 +1469,7 @@ fn decoy(quotes: &[String], date: Option<String>, markov: &Markov, rng: &mut Rng
         sents.insert(at, (*q).clone());
     }
     let p = rng.range(3, 10);
-    let title = markov.title(rng);
+    let title = markov.title(rng, None);
     (Doc { source: String::new(), title, date, paras: group(sents, p, rng) }, picked.len())
 }
 
@@ -1584,4 +1676,494 @@ fn write_corpus(c: &Corpus, out: &mut impl Write, truth: &mut impl Write) -> io:
         truth.write_all(b"\n")?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use newsdedup::record::Origin;
+
+    const FLOOD: &str = "PRAGUE (AP) \u{2014} Heavy rain caused the Vltava river to burst its banks in southern Bohemia on Tuesday, forcing the evacuation of about 2,000 residents from low-lying districts, regional officials said.
+
+Firefighters used boats to reach families trapped on upper floors, and the army deployed two helicopters to carry drinking water and food to villages cut off by the flood.
+
+\"We have never seen the water rise this fast in such a short time,\" said Jana Novakova, the mayor of one of the flooded towns. \"People had less than an hour to leave their homes.\"
+
+The river peaked at 5.3 metres overnight, more than three metres above its normal level, and forecasters warned that further storms could push it higher before the weekend.
+
+Prime Minister Petr Fiala said the government would release emergency funds on Wednesday. \"Nobody will be left alone with the damage,\" he told reporters in Prague after a meeting of the security council.
+
+Insurers said they had already received more than 4,000 claims, most of them for flooded cellars, damaged cars and ruined household appliances, according to the Czech Insurance Association.";
+
+    const BANK: &str = "The European Central Bank kept its key interest rates unchanged on Thursday and said inflation in the euro area was returning to its target more slowly than it had expected in the spring.
+
+ECB President Christine Lagarde told reporters in Frankfurt that the governing council would continue to decide meeting by meeting. 'We are not committing in advance to any particular rate path,' she said.
+
+Markets had priced in no change, and the euro was little moved after the announcement. Analysts said the bank was likely to cut rates again in December if wage growth continued to slow.
+
+'The last mile of disinflation is always the hardest,' said Carsten Brzeski, an economist at ING in Frankfurt. He added that the bank would watch services prices closely over the winter.
+
+The bank also said it would keep reinvesting the proceeds of maturing bonds bought under its pandemic programme until the end of the year, a decision welcomed by the governments of Italy and Greece.";
+
+    const ELECTION: &str = "Voters in the southern state went to the polls on Sunday in a closely watched election for governor that both parties have called a test of the national mood ahead of next year's vote.
+
+Turnout was high in the morning, election officials said, with long lines reported outside polling stations in the capital and in several rural districts.
+
+\u{201C}This is the most important election in a generation,\u{201D} the opposition candidate told supporters at a rally on Saturday night. \u{201C}Every single vote is going to count.\u{201D}
+
+The incumbent governor, who is seeking a third term, has campaigned on his record of cutting taxes and attracting new factories to the state, while his rival has promised to expand health care.
+
+Polls close at 8 p.m. local time, and the first results are expected shortly afterwards. A recount is automatic if the margin is less than half a percentage point.";
+
+    fn article(n: u64, source: &str, title: &str, body: &str) -> Article {
+        let mut a = Article::at(Origin { file: "t.jsonl".into(), line: n });
+        a.id = format!("t-{n}");
+        a.source = source.into();
+        a.title = title.into();
+        a.date = Some("2019-05-30T10:00:00-04:00".into());
+        a.body = body.into();
+        a
+    }
+
+    fn inputs() -> Vec<Article> {
+        vec![
+            article(1, "ctk.cz", "Floods force thousands from homes in Bohemia", FLOOD),
+            article(2, "ecb-watch.eu", "ECB holds rates, sees slower disinflation", BANK),
+            article(3, "statehouse.com", "Voters head to the polls in governor's race", ELECTION),
+        ]
+    }
+
+    fn doc(body: &str) -> Doc {
+        Doc { source: "Test".into(), title: "A title".into(), date: None, paras: paragraphs(body) }
+    }
+
+    fn all_words(d: &Doc) -> Vec<String> {
+        d.paras.iter().flat_map(|p| p.split_whitespace().map(str::to_owned)).collect()
+    }
+
+    /// `small` is `big` with words left out.
+    fn is_subsequence(small: &[String], big: &[String]) -> bool {
+        let mut it = big.iter();
+        small.iter().all(|w| it.any(|b| b == w))
+    }
+
+    fn write(opts: &Options, labels: &HashMap<String, String>) -> (Corpus, String, String) {
+        let c = generate(opts, &inputs(), labels).unwrap();
+        let (mut out, mut truth) = (Vec::new(), Vec::new());
+        write_corpus(&c, &mut out, &mut truth).unwrap();
+        (c, String::from_utf8(out).unwrap(), String::from_utf8(truth).unwrap())
+    }
+
+    #[test]
+    fn prng_golden_values() {
+        // Published first output of splitmix64 from state 0, and xoshiro256**
+        // seeded by it: the corpora of a seed must never change.
+        assert_eq!(splitmix64(&mut 0), 0xE220_A839_7B1D_CDAF);
+        let mut r = Rng::new(1);
+        assert_eq!(
+            [r.next_u64(), r.next_u64(), r.next_u64()],
+            [0xB3F2_AF6D_0FC7_10C5, 0x853B_5596_4736_4CEA, 0x92F8_9756_082A_4514]
+        );
+    }
+
+    #[test]
+    fn prng_helpers_stay_in_range() {
+        let mut r = Rng::new(42);
+        let mut seen = [false; 7];
+        for _ in 0..1000 {
+            let x = r.below(7);
+            seen[x] = true;
+            assert!((3..=5).contains(&r.range(3, 5)));
+            let u = r.unit();
+            assert!((0.0..1.0).contains(&u));
+            assert_ne!(r.weighted(&[0, 5, 0, 1]), 0);
+        }
+        assert!(seen.iter().all(|&s| s), "below(7) hits every value");
+        let s = r.sample(10, 4);
+        assert_eq!(s.len(), 4);
+        assert!(s.iter().all(|&i| i < 10) && s.iter().collect::<std::collections::BTreeSet<_>>().len() == 4);
+        let mut v: Vec<usize> = (0..50).collect();
+        r.shuffle(&mut v);
+        assert_ne!(v, (0..50).collect::<Vec<_>>());
+        v.sort_unstable();
+        assert_eq!(v, (0..50).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn same_seed_gives_identical_bytes_and_another_seed_does_not() {
+        let opts = |seed| Options { seed, articles: 300, decoys: 0.1 };
+        let none = HashMap::new();
+        let (_, out1, truth1) = write(&opts(7), &none);
+        let (_, out2, truth2) = write(&opts(7), &none);
+        assert_eq!(out1, out2);
+        assert_eq!(truth1, truth2);
+        let (_, out3, _) = write(&opts(8), &none);
+        assert_ne!(out1, out3);
+    }
+
+    #[test]
+    fn truth_covers_every_record_exactly() {
+        let none = HashMap::new();
+        for articles in [0, 1, 2, 5, 37, 300] {
+            for decoys in [0.0, 0.1, 0.5] {
+                let (c, out, truth) = write(&Options { seed: 3, articles, decoys }, &none);
+                let recs: Vec<Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+                let rows: Vec<Value> = truth.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+                assert_eq!(recs.len(), articles, "{articles} {decoys}");
+                assert_eq!(rows.len(), articles);
+                let ids: Vec<&str> = recs.iter().map(|r| r["id"].as_str().unwrap()).collect();
+                let unique: std::collections::BTreeSet<&str> = ids.iter().copied().collect();
+                assert_eq!(unique.len(), articles, "ids are unique");
+                let n_decoys = (articles as f64 * decoys).round() as usize;
+                assert_eq!(c.stats.decoys, n_decoys);
+                assert_eq!(c.stats.real + c.stats.synthetic + c.stats.variants + c.stats.decoys, articles);
+                let mut bases = 0;
+                for (i, (rec, row)) in recs.iter().zip(&rows).enumerate() {
+                    assert_eq!(rec["id"], row["id"], "same order");
+                    for field in ["source", "title", "body"] {
+                        assert!(rec[field].is_string(), "{field}");
+                    }
+                    let cluster = row["cluster"].as_str().unwrap();
+                    assert!(unique.contains(cluster), "cluster {cluster} names a record");
+                    match c.records[i].kind {
+                        Kind::Decoy => {
+                            assert_eq!(cluster, ids[i]);
+                            assert_eq!(row["decoy"], true);
+                        }
+                        Kind::Base => {
+                            assert_eq!(cluster, ids[i]);
+                            bases += 1;
+                        }
+                        Kind::Variant => {
+                            let j = ids.iter().position(|&x| x == cluster).unwrap();
+                            assert_eq!(c.records[j].kind, Kind::Base);
+                            assert_eq!(c.records[j].story, c.records[i].story);
+                            assert!(!row["edits"].as_array().unwrap().is_empty());
+                        }
+                    }
+                }
+                assert_eq!(bases, c.stats.real + c.stats.synthetic, "one base per story");
+            }
+        }
+    }
+
+    #[test]
+    fn base_truth_keeps_the_longest_article_of_a_cluster() {
+        let mut arts = inputs();
+        let mut short = article(4, "copy.com", "Floods (short)", FLOOD);
+        short.body = paragraphs(FLOOD)[..2].join("\n\n");
+        arts.insert(0, short);
+        let labels: HashMap<String, String> = [("t-4", "flood"), ("t-1", "flood"), ("t-2", "bank")]
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        let stories = real_stories(&arts, &labels, &mut Rng::new(1));
+        let froms: Vec<&str> = stories.iter().map(|(_, id)| id.as_str()).collect();
+        assert_eq!(froms, ["t-1", "t-2", "t-3"]);
+        assert_eq!(real_stories(&arts, &HashMap::new(), &mut Rng::new(1)).len(), 4);
+    }
+
+    #[test]
+    fn flat_listing_bodies_are_split_into_paragraphs() {
+        let flat = paragraphs(FLOOD).join(" ");
+        let a = article(9, "The Sun", "t", &flat);
+        let (d, _) = &real_stories(&[a], &HashMap::new(), &mut Rng::new(5))[0];
+        assert!(d.paras.len() >= 3);
+        assert_eq!(all_words(d).join(" "), flat.split_whitespace().collect::<Vec<_>>().join(" "));
+    }
+
+    #[test]
+    fn markov_stories_have_the_shape_of_news_and_are_new() {
+        let arts = inputs();
+        let m = Markov::train(arts.iter().map(|a| a.body.as_str()));
+        let mut r = Rng::new(11);
+        let mut bodies = std::collections::BTreeSet::new();
+        for _ in 0..40 {
+            let d = m.story(&mut r);
+            assert!((150..=900).contains(&d.words()), "{} words", d.words());
+            assert!((4..=12).contains(&d.paras.len()), "{} paragraphs", d.paras.len());
+            assert!(!d.title.is_empty());
+            for p in &d.paras {
+                for s in sentences(p) {
+                    assert!(ends_sentence(&s, None), "sentence ends: {s}");
+                    assert_eq!(s.matches('"').count() % 2, 0, "balanced: {s}");
+                }
+            }
+            assert!(arts.iter().all(|a| a.body != d.body()));
+            bodies.insert(d.body());
+        }
+        assert_eq!(bodies.len(), 40, "distinct stories");
+    }
+
+    #[test]
+    fn new_stories_recast_names_consistently() {
+        let arts = inputs();
+        let m = Markov::train(arts.iter().map(|a| a.body.as_str()));
+        let name = |w: &str| m.names[m.vocab.iter().position(|v| v == w).unwrap()];
+        assert!(name("Prague") && name("Fiala") && name("Lagarde") && name("ECB"));
+        assert!(!name("The") && !name("said") && !name("He"), "capitalized common words are not names");
+        let mut r = Rng::new(9);
+        for _ in 0..20 {
+            let mut cast = Cast::default();
+            let a = cast.render("Fiala's", true, &mut r);
+            let b = cast.render("Fiala,", true, &mut r);
+            assert_eq!(a.strip_suffix("'s"), b.strip_suffix(','), "one name, one replacement");
+            let acronym = cast.render("(ECB)", true, &mut r);
+            assert!(acronym.starts_with('(') && acronym.ends_with(')') && acronym.len() == 5, "{acronym}");
+            assert_eq!(cast.render("the", false, &mut r), "the");
+            assert_eq!(cast.render("2019.", false, &mut r), "2019.", "years stay");
+        }
+    }
+
+    #[test]
+    fn sentences_respect_abbreviations_and_quotes() {
+        assert_eq!(
+            sentences("Mr. Smith met U.S. officials at 8 a.m. on Monday. \"Go now,\" he said. \"Now!\" Then he left."),
+            ["Mr. Smith met U.S. officials at 8 a.m. on Monday.", "\"Go now,\" he said.", "\"Now!\"", "Then he left."]
+        );
+        assert!(has_quote("'We call on China,' said the ministry."));
+        assert!(has_quote("He said \u{201C}no\u{201D} twice."));
+        assert!(!has_quote("China's ministry and the members' union met."));
+        assert_eq!(balance_quotes("He said \"no to it.".into()), "He said no to it.");
+        assert_eq!(balance_quotes("It was 'fine,' he said.".into()), "It was 'fine,' he said.");
+        assert_eq!(balance_quotes("It was 'fine and good.".into()), "It was fine and good.");
+    }
+
+    #[test]
+    fn dates_shift_across_months_and_keep_the_time() {
+        assert_eq!(shift_date("2019-02-27T10:00:00-04:00", 2).as_deref(), Some("2019-03-01T10:00:00-04:00"));
+        assert_eq!(shift_date("2020-02-28", 1).as_deref(), Some("2020-02-29"));
+        assert_eq!(shift_date("2019-12-31", 1).as_deref(), Some("2020-01-01"));
+        assert_eq!(shift_date("3 days ago", 1), None);
+        for z in -1000..1000 {
+            let (y, m, d) = civil_from_days(z);
+            assert_eq!(days_from_civil(y, m, d), z);
+        }
+    }
+
+    #[test]
+    fn truncate_keeps_a_prefix_of_two_paragraphs_and_80_words() {
+        let d = doc(FLOOD);
+        for seed in 0..20 {
+            let t = truncate(&d, &mut Rng::new(seed)).unwrap();
+            assert!(t.paras.len() >= 2 && t.paras.len() < d.paras.len());
+            assert!(t.words() >= 80);
+            assert_eq!(t.paras[..], d.paras[..t.paras.len()]);
+        }
+        assert_eq!(truncate(&doc("One short paragraph.\n\nAnd another."), &mut Rng::new(1)), None);
+    }
+
+    #[test]
+    fn datelines_are_recognised_dropped_and_added() {
+        for (text, rest) in [
+            ("PRAGUE (AP) \u{2014} The Czech Republic said", "The Czech Republic said"),
+            ("PRAGUE: The Czech Republic said", "The Czech Republic said"),
+            ("NEW YORK, May 30 (Reuters) - The Trump administration", "The Trump administration"),
+            ("AUSTIN, Texas \u{2014} Computer files", "Computer files"),
+            ("PRAGUE--The Czech Republic", "The Czech Republic"),
+            ("WASHINGTON -- The director", "The director"),
+            ("WILKES-BARRE, Pa. (AP) \u{2014} A judge", "A judge"),
+        ] {
+            let n = dateline_len(text).unwrap_or_else(|| panic!("dateline in {text}"));
+            assert_eq!(&text[n..], rest);
+        }
+        for text in ["The Czech Republic said", "NATO said on Friday", "I said so", "ADAM LIPTAK works here"] {
+            assert_eq!(dateline_len(text), None, "{text}");
+        }
+        let with = doc(FLOOD);
+        let dropped = dateline(&with, &mut Rng::new(1)).unwrap();
+        assert!(dropped.paras[0].starts_with("Heavy rain caused"));
+        assert_eq!(dropped.paras[1..], with.paras[1..]);
+        for seed in 0..20 {
+            let added = dateline(&dropped, &mut Rng::new(seed)).unwrap();
+            let n = dateline_len(&added.paras[0]).expect("an added dateline is recognised");
+            assert_eq!(&added.paras[0][n..], dropped.paras[0]);
+            assert!(added.paras[0][..n].contains("PRAGUE"), "a city the story mentions");
+        }
+    }
+
+    #[test]
+    fn link_gaps_drop_short_spans_and_nothing_else() {
+        let d = doc(FLOOD);
+        for seed in 0..20 {
+            let g = link_gaps(&d, &mut Rng::new(seed)).unwrap();
+            let (before, after) = (all_words(&d), all_words(&g));
+            let dropped = before.len() - after.len();
+            assert!((2..=25).contains(&dropped), "{dropped} words dropped");
+            assert!(is_subsequence(&after, &before));
+            assert_eq!(g.paras.len(), d.paras.len());
+            let changed = d.paras.iter().zip(&g.paras).filter(|(a, b)| a != b).count();
+            assert!((1..=5).contains(&changed));
+        }
+    }
+
+    #[test]
+    fn sentence_edit_replaces_a_few_words_of_one_sentence() {
+        let d = doc(FLOOD);
+        for seed in 0..20 {
+            let e = edit_sentence(&d, &mut Rng::new(seed)).unwrap();
+            let (a, b): (Vec<String>, Vec<String>) = (
+                d.paras.iter().flat_map(|p| sentences(p)).collect(),
+                e.paras.iter().flat_map(|p| sentences(p)).collect(),
+            );
+            assert_eq!(a.len(), b.len());
+            let diff: Vec<(&String, &String)> = a.iter().zip(&b).filter(|(x, y)| x != y).collect();
+            assert_eq!(diff.len(), 1, "one sentence edited");
+            let (x, y) = diff[0];
+            let (xs, ys): (Vec<&str>, Vec<&str>) = (x.split_whitespace().collect(), y.split_whitespace().collect());
+            assert_eq!(xs.len(), ys.len());
+            let replaced = xs.iter().zip(&ys).filter(|(p, q)| p != q).count();
+            assert!((1..=3).contains(&replaced), "{replaced} words replaced in {y}");
+        }
+    }
+
+    #[test]
+    fn quote_marks_change_style() {
+        let s = "He said \"no\" to 'China's' plan: 'We refuse.'";
+        assert_eq!(
+            convert_quotes(s, QuoteChange::StraightToCurly),
+            "He said \u{201C}no\u{201D} to \u{2018}China\u{2019}s\u{2019} plan: \u{2018}We refuse.\u{2019}"
+        );
+        assert_eq!(convert_quotes(&convert_quotes(s, QuoteChange::StraightToCurly), QuoteChange::CurlyToStraight), s);
+        assert_eq!(
+            convert_quotes("'Growing pattern' of China's attacks, 'it said.'", QuoteChange::SingleToDouble),
+            "\"Growing pattern\" of China's attacks, \"it said.\""
+        );
+        assert_eq!(
+            convert_quotes("\u{2018}Fine,\u{2019} he said", QuoteChange::SingleToDouble),
+            "\u{201C}Fine,\u{201D} he said"
+        );
+        assert_eq!(
+            convert_quotes("\u{201C}No\u{201D} and \"yes\"", QuoteChange::DoubleToSingle),
+            "\u{2018}No\u{2019} and 'yes'"
+        );
+        for (body, seed) in [(FLOOD, 1), (BANK, 2), (ELECTION, 3)] {
+            let d = doc(body);
+            let q = requote(&d, &mut Rng::new(seed)).unwrap();
+            assert_ne!(q.paras, d.paras);
+            let plain = |d: &Doc| {
+                d.body()
+                    .chars()
+                    .filter(|c| !matches!(c, '"' | '\'' | '\u{2018}' | '\u{2019}' | '\u{201C}' | '\u{201D}'))
+                    .collect::<String>()
+            };
+            assert_eq!(plain(&q), plain(&d), "only quote marks change");
+        }
+        assert_eq!(requote(&doc("No quotes here at all."), &mut Rng::new(1)), None);
+    }
+
+    #[test]
+    fn subheads_go_between_paragraphs() {
+        let d = doc(FLOOD);
+        for seed in 0..20 {
+            let s = subheads(&d, &mut Rng::new(seed)).unwrap();
+            let added = s.paras.len() - d.paras.len();
+            assert!((1..=3).contains(&added));
+            assert_eq!(s.paras[0], d.paras[0], "not before the first paragraph");
+            assert_eq!(s.paras.last(), d.paras.last());
+            let extra: Vec<&String> = s.paras.iter().filter(|p| !d.paras.contains(p)).collect();
+            assert_eq!(extra.len(), added);
+            for h in extra {
+                assert!(words(h) <= 5, "{h}");
+                let afp = h.starts_with("- ") && h.ends_with(" -");
+                assert!(afp || h.split_whitespace().next().unwrap().starts_with(char::is_uppercase), "{h}");
+            }
+            assert!(is_subsequence(&d.paras, &s.paras));
+        }
+        assert_eq!(subheads(&doc("Only one paragraph here."), &mut Rng::new(1)), None);
+    }
+
+    #[test]
+    fn captions_credit_a_photographer() {
+        let d = doc(FLOOD);
+        for seed in 0..20 {
+            let c = captions(&d, &mut Rng::new(seed)).unwrap();
+            let extra: Vec<&String> = c.paras.iter().filter(|p| !d.paras.contains(p)).collect();
+            assert!((1..=2).contains(&extra.len()));
+            for cap in extra {
+                assert!(cap.contains("Photo") || cap.contains("(Reuters/"), "{cap}");
+                assert!(cap.ends_with(')'), "{cap}");
+            }
+            assert!(is_subsequence(&d.paras, &c.paras));
+        }
+    }
+
+    fn is_slug(s: &str) -> bool {
+        let group = |g: &str| (2..=4).contains(&g.len()) && g.chars().all(|c| c.is_ascii_lowercase());
+        let parts: Vec<&str> = s.split('/').collect();
+        let Some((a, b)) = parts[0].split_once('-') else { return false };
+        (2..=4).contains(&parts.len()) && group(a) && group(b) && parts[1..].iter().all(|g| group(g))
+    }
+
+    #[test]
+    fn slug_is_appended_at_the_end() {
+        let d = doc(FLOOD);
+        for seed in 0..20 {
+            let s = slug(&d, &mut Rng::new(seed)).unwrap();
+            let last = s.body().split_whitespace().last().unwrap().to_owned();
+            assert!(is_slug(&last), "{last}");
+            assert!(s.body().starts_with(&d.body()));
+            assert_eq!(all_words(&s).len(), all_words(&d).len() + 1);
+        }
+    }
+
+    #[test]
+    fn boilerplate_is_fixed_per_outlet() {
+        let (a, b) = (doc(FLOOD), doc(BANK));
+        for outlet in 0..OUTLETS.len() {
+            let (x, y) = (boilerplate(&a, outlet).unwrap(), boilerplate(&b, outlet).unwrap());
+            let (head, tail) = outlet_lines(outlet);
+            assert!(!tail.is_empty());
+            for (d, base) in [(&x, &a), (&y, &b)] {
+                assert_eq!(d.paras[..head.len()], head[..]);
+                assert_eq!(d.paras[d.paras.len() - tail.len()..], tail[..]);
+                assert_eq!(d.paras[head.len()..d.paras.len() - tail.len()], base.paras[..]);
+            }
+        }
+        assert_ne!(outlet_lines(0), outlet_lines(1));
+    }
+
+    #[test]
+    fn headline_changes() {
+        let d = Doc { title: "Floods force thousands from homes in Bohemia".into(), ..doc(FLOOD) };
+        for seed in 0..20 {
+            let t = retitle(&d, &mut Rng::new(seed)).unwrap();
+            assert_ne!(t.title, d.title);
+            assert!(!t.title.trim().is_empty());
+            assert_eq!(t.paras, d.paras);
+        }
+    }
+
+    #[test]
+    fn variants_carry_their_outlet_and_one_to_four_edits_in_order() {
+        let d = doc(FLOOD);
+        for seed in 0..50 {
+            let (v, edits) = variant(&d, 3, &mut Rng::new(seed));
+            assert_eq!(v.source, OUTLETS[3]);
+            assert!((1..=4).contains(&edits.len()), "{edits:?}");
+            let pos: Vec<usize> = edits.iter().map(|e| Edit::ALL.iter().position(|x| x == e).unwrap()).collect();
+            assert!(pos.windows(2).all(|w| w[0] < w[1]), "distinct, in pipeline order: {edits:?}");
+            assert!(v != d);
+        }
+    }
+
+    #[test]
+    fn decoys_quote_the_story_but_are_mostly_new() {
+        let arts = inputs();
+        let m = Markov::train(arts.iter().map(|a| a.body.as_str()));
+        let story = doc(FLOOD);
+        let quotes = quoted_sentences(&story);
+        assert!(quotes.len() >= 2, "{quotes:?}");
+        for seed in 0..20 {
+            let (d, n) = decoy(&quotes, None, &m, &mut Rng::new(seed));
+            let sents: Vec<String> = d.paras.iter().flat_map(|p| sentences(p)).collect();
+            let shared: Vec<&String> = sents.iter().filter(|s| quotes.contains(s)).collect();
+            assert!((1..=3).contains(&n) && shared.len() >= n, "{n} quotes, {} shared", shared.len());
+            let quoted: usize = shared.iter().map(|s| words(s)).sum();
+            if shared.len() == n {
+                assert!(3 * quoted <= d.words(), "quotes are a minor part: {quoted} of {}", d.words());
+            }
+            assert_ne!(d.paras, story.paras);
+        }
+    }
 }
