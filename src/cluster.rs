@@ -7,7 +7,7 @@
 //!
 //! 1. **Hub pruning.** A record that *contains* two or more smaller records
 //!    (containment `>=` the threshold, whichever rule passed the pair) which
-//!    are not duplicates of each other is a hub (a roundup, a live blog, a
+//!    are not [`related`] to each other is a hub (a roundup, a live blog, a
 //!    page of several stories): the pairs in which it is the container are
 //!    dropped, so it joins a cluster only as a same-text or same-URL copy or
 //!    through a record it does not contain.
@@ -38,13 +38,22 @@ fn contains(e: &Edge, p: &Params) -> bool {
     matches!(e.reason, Reason::Jaccard | Reason::Containment) && e.sim.containment >= p.containment
 }
 
+/// True when two records are related: duplicates, or sharing at least
+/// `link` of the smaller one's shingles. Copies of one story are related
+/// to each other; different stories are not, even on the same event.
+pub fn related(a: &Signature, b: &Signature, p: &Params) -> bool {
+    let s = similarity(a, b);
+    s.containment >= p.link || decide(a, b, &s, p).is_some()
+}
+
 /// True when `container` is the larger side of a containment pair.
 fn is_container(sigs: &[Signature], container: u32, other: u32) -> bool {
     let (c, o) = (sigs[container as usize].shingles.len(), sigs[other as usize].shingles.len());
     c > o || (c == o && container < other)
 }
 
-/// Records that contain two or more mutually different smaller records.
+/// Records that contain two or more smaller records which are not
+/// [`related`] to each other.
 pub fn hubs(sigs: &[Signature], edges: &[Edge], p: &Params) -> Vec<bool> {
     let mut contained: Vec<Vec<(f64, u32)>> = vec![Vec::new(); sigs.len()];
     for e in edges.iter().filter(|e| contains(e, p)) {
@@ -63,7 +72,7 @@ pub fn hubs(sigs: &[Signature], edges: &[Edge], p: &Params) -> Vec<bool> {
             parts.iter().enumerate().any(|(i, &(_, x))| {
                 parts[i + 1..].iter().any(|&(_, y)| {
                     let (sx, sy) = (&sigs[x as usize], &sigs[y as usize]);
-                    decide(sx, sy, &similarity(sx, sy), p).is_none()
+                    !related(sx, sy, p)
                 })
             })
         })
@@ -141,11 +150,7 @@ pub fn cluster(sigs: &[Signature], edges: &[Edge], p: &Params) -> Vec<Vec<u32>> 
             // Complete linkage at the weaker `link` level: every sampled
             // pair across the two clusters must be related.
             ma.iter().take(LINK_SAMPLE).all(|&x| {
-                mb.iter().take(LINK_SAMPLE).all(|&y| {
-                    let (sx, sy) = (&sigs[x as usize], &sigs[y as usize]);
-                    let s = similarity(sx, sy);
-                    s.containment >= p.link || decide(sx, sy, &s, p).is_some()
-                })
+                mb.iter().take(LINK_SAMPLE).all(|&y| related(&sigs[x as usize], &sigs[y as usize], p))
             })
         };
         if agree {

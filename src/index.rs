@@ -15,11 +15,13 @@
 //! - the hash of the **canonical URL**.
 //!
 //! In every bucket of at most [`BUCKET_ALL_PAIRS`] records all pairs are
-//! proposed; a larger bucket is ordered by a hash of (key, record) and each
-//! record is paired with the next [`WINDOW`] records in that order, so a
-//! bucket of `m` records costs `m * WINDOW` pairs, not `m²`. True copies
-//! share many anchors and so meet in one of many differently ordered
-//! windows; a common phrase shared by thousands of records costs linear work.
+//! proposed; in a larger bucket each record is paired with the next
+//! [`WINDOW`] records in two orders: by one of its min-hashes (near-copies
+//! share min-hashes, so they sit side by side) and by a hash of (key,
+//! record), different in every bucket (partial copies share many anchors, so
+//! they meet in one of many differently ordered windows). A bucket of `m`
+//! records costs at most `2 * m * WINDOW` pairs, not `m²`: a common phrase
+//! shared by thousands of records costs linear work.
 
 use rayon::prelude::*;
 
@@ -31,8 +33,11 @@ use crate::signature::Signature;
 pub const ANCHOR_BITS: u32 = 4;
 /// Buckets up to this size propose all their pairs.
 pub const BUCKET_ALL_PAIRS: usize = 32;
-/// In larger buckets each record is paired with this many neighbours.
-pub const WINDOW: usize = 6;
+/// In larger buckets each record is paired with this many neighbours in
+/// each of two orders.
+pub const WINDOW: usize = 4;
+/// Min-hashes per record used to order large buckets.
+pub const MINHASHES: usize = 4;
 
 /// Which keys proposed a pair (bit flags).
 pub mod via {
@@ -58,11 +63,29 @@ fn mix(x: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// Append the pairs of one bucket (records sharing `key`) to `out`.
-fn bucket_pairs(key: u64, members: &mut [u32], flag: u8, keep: impl Fn(u32, u32) -> bool, out: &mut Vec<Candidate>) {
+/// Append the pairs of one bucket (records sharing `key`) to `out`. A large
+/// bucket is walked twice: once ordered by one of the records' min-hashes
+/// (chosen by the key), so that near-identical records sit side by side,
+/// and once in a per-bucket random order, so that partial copies, which
+/// rarely share a min-hash, meet different neighbours in every bucket.
+fn bucket_pairs(
+    key: u64,
+    members: &mut [u32],
+    flag: u8,
+    minhash: &[[u64; MINHASHES]],
+    keep: impl Fn(u32, u32) -> bool,
+    out: &mut Vec<Candidate>,
+) {
     let push = |x: u32, y: u32, out: &mut Vec<Candidate>| {
         if x != y && keep(x, y) {
             out.push(Candidate { a: x.min(y), b: x.max(y), via: flag });
+        }
+    };
+    let window = |members: &[u32], out: &mut Vec<Candidate>| {
+        for i in 0..members.len() {
+            for j in i + 1..members.len().min(i + 1 + WINDOW) {
+                push(members[i], members[j], out);
+            }
         }
     };
     if members.len() <= BUCKET_ALL_PAIRS {
@@ -72,17 +95,21 @@ fn bucket_pairs(key: u64, members: &mut [u32], flag: u8, keep: impl Fn(u32, u32)
             }
         }
     } else {
+        let which = (mix(key) % MINHASHES as u64) as usize;
+        members.sort_unstable_by_key(|&m| (minhash[m as usize][which], mix(key ^ mix(m as u64)), m));
+        window(members, out);
         members.sort_unstable_by_key(|&m| (mix(key ^ mix(m as u64)), m));
-        for i in 0..members.len() {
-            for j in i + 1..members.len().min(i + 1 + WINDOW) {
-                push(members[i], members[j], out);
-            }
-        }
+        window(members, out);
     }
 }
 
 /// Group `(key, record)` entries by key and collect each bucket's pairs.
-fn pairs_by_key(mut entries: Vec<(u64, u32)>, flag: u8, keep: impl Fn(u32, u32) -> bool + Sync) -> Vec<Candidate> {
+fn pairs_by_key(
+    mut entries: Vec<(u64, u32)>,
+    flag: u8,
+    minhash: &[[u64; MINHASHES]],
+    keep: impl Fn(u32, u32) -> bool + Sync,
+) -> Vec<Candidate> {
     entries.par_sort_unstable();
     entries.dedup();
     let mut starts = Vec::new();
@@ -98,13 +125,26 @@ fn pairs_by_key(mut entries: Vec<(u64, u32)>, flag: u8, keep: impl Fn(u32, u32) 
         .fold(Vec::new, |mut out, w| {
             let key = entries[w[0]].0;
             let mut members: Vec<u32> = entries[w[0]..w[1]].iter().map(|e| e.1).collect();
-            bucket_pairs(key, &mut members, flag, &keep, &mut out);
+            bucket_pairs(key, &mut members, flag, minhash, &keep, &mut out);
             out
         })
         .reduce(Vec::new, |mut a, mut b| {
             a.append(&mut b);
             a
         })
+}
+
+/// `MINHASHES` min-hashes of a shingle set (the plain minimum, then minima
+/// under fixed permutations of the hash space); `u64::MAX` when empty.
+fn minhashes(shingles: &[u64]) -> [u64; MINHASHES] {
+    let mut m = [u64::MAX; MINHASHES];
+    for &h in shingles {
+        for (i, slot) in m.iter_mut().enumerate() {
+            let v = if i == 0 { h } else { mix(h ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)) };
+            *slot = (*slot).min(v);
+        }
+    }
+    m
 }
 
 /// The `(key, record)` entries of block `t` of `blocks` simhash tables.
@@ -122,13 +162,15 @@ pub fn candidates(sigs: &[Signature], p: &Params) -> Vec<Candidate> {
     let n = sigs.len() as u32;
     let blocks = p.max_hamming + 1;
     let mut all = Vec::new();
+    let minhash: Vec<[u64; MINHASHES]> = sigs.par_iter().map(|s| minhashes(&s.shingles)).collect();
+    let minhash = &minhash[..];
 
     // simhash block tables; records without shingles have no fingerprint.
     let entries: Vec<(u64, u32)> = (0..n)
         .filter(|&i| !sigs[i as usize].shingles.is_empty())
         .flat_map(|i| (0..blocks).map(move |t| (block_key(sigs[i as usize].fingerprint, t, blocks), i)))
         .collect();
-    all.extend(pairs_by_key(entries, via::SIMHASH, |x, y| {
+    all.extend(pairs_by_key(entries, via::SIMHASH, minhash, |x, y| {
         hamming(sigs[x as usize].fingerprint, sigs[y as usize].fingerprint) <= p.max_hamming
     }));
 
@@ -147,18 +189,18 @@ pub fn candidates(sigs: &[Signature], p: &Params) -> Vec<Candidate> {
                 .map(move |h| (h, i as u32))
         })
         .collect();
-    all.extend(pairs_by_key(entries, via::ANCHOR, |_, _| true));
+    all.extend(pairs_by_key(entries, via::ANCHOR, minhash, |_, _| true));
 
     // exact text and canonical URL
     let entries = (0..n).filter_map(|i| {
         let k = sigs[i as usize].text_key;
         (k != 0).then_some(((k as u64) ^ ((k >> 64) as u64), i))
     });
-    all.extend(pairs_by_key(entries.collect(), via::TEXT, |x, y| {
+    all.extend(pairs_by_key(entries.collect(), via::TEXT, minhash, |x, y| {
         sigs[x as usize].text_key == sigs[y as usize].text_key
     }));
     let entries = (0..n).filter_map(|i| sigs[i as usize].url_key.map(|k| (k, i)));
-    all.extend(pairs_by_key(entries.collect(), via::URL, |_, _| true));
+    all.extend(pairs_by_key(entries.collect(), via::URL, minhash, |_, _| true));
 
     all.par_sort_unstable_by_key(|c| (c.a, c.b));
     let mut out: Vec<Candidate> = Vec::with_capacity(all.len() / 2);
@@ -215,7 +257,7 @@ mod tests {
         let sigs: Vec<Signature> = (0..n).map(|i| sig(mix(i as u64), vec![1 + (i as u64) * 16 + 1, anchor])).collect();
         let c = candidates(&sigs, &p);
         let anchored = c.iter().filter(|c| c.via & via::ANCHOR != 0).count();
-        assert!(anchored <= n as usize * WINDOW, "{anchored}");
+        assert!(anchored <= 2 * n as usize * WINDOW, "{anchored}");
         assert!(anchored >= n as usize, "{anchored}");
         // Every record is in some pair.
         let mut seen = vec![false; n as usize];
