@@ -149,9 +149,9 @@ pub fn cluster(sigs: &[Signature], edges: &[Edge], p: &Params) -> Vec<Vec<u32>> 
         let agree = matches!(e.reason, Reason::SameUrl | Reason::SameText) || {
             // Complete linkage at the weaker `link` level: every sampled
             // pair across the two clusters must be related.
-            ma.iter().take(LINK_SAMPLE).all(|&x| {
-                mb.iter().take(LINK_SAMPLE).all(|&y| related(&sigs[x as usize], &sigs[y as usize], p))
-            })
+            ma.iter()
+                .take(LINK_SAMPLE)
+                .all(|&x| mb.iter().take(LINK_SAMPLE).all(|&y| related(&sigs[x as usize], &sigs[y as usize], p)))
         };
         if agree {
             uf.union(ra, rb);
