@@ -36,6 +36,8 @@ pub const BUCKET_ALL_PAIRS: usize = 32;
 /// In larger buckets each record is paired with this many neighbours in
 /// each of two orders.
 pub const WINDOW: usize = 4;
+/// Large buckets a record joins at most (its rarest).
+pub const LARGE_BUCKETS_PER_RECORD: usize = 8;
 /// Min-hashes per record used to order large buckets.
 pub const MINHASHES: usize = 4;
 
@@ -119,12 +121,26 @@ fn pairs_by_key(
         }
     }
     starts.push(entries.len());
+    // Each record joins at most LARGE_BUCKETS_PER_RECORD large buckets: its
+    // rarest ones (ties broken by key). Copies meet in small buckets or, side
+    // by side in min-hash order, in any large bucket they share; the budget
+    // keeps records made of common phrases from costing 8 pairs per phrase.
+    let mut large: Vec<(u32, usize, u64, usize)> = Vec::new();
+    for w in starts.windows(2).filter(|w| w[1] - w[0] > BUCKET_ALL_PAIRS) {
+        large.extend((w[0]..w[1]).map(|i| (entries[i].1, w[1] - w[0], entries[i].0, i)));
+    }
+    large.par_sort_unstable();
+    let mut joins = vec![true; entries.len()];
+    for (k, &(doc, _, _, i)) in large.iter().enumerate() {
+        let rank = large[..k].iter().rev().take_while(|e| e.0 == doc).take(LARGE_BUCKETS_PER_RECORD).count();
+        joins[i] = rank < LARGE_BUCKETS_PER_RECORD;
+    }
     starts
         .par_windows(2)
         .filter(|w| w[1] - w[0] > 1)
         .fold(Vec::new, |mut out, w| {
             let key = entries[w[0]].0;
-            let mut members: Vec<u32> = entries[w[0]..w[1]].iter().map(|e| e.1).collect();
+            let mut members: Vec<u32> = (w[0]..w[1]).filter(|&i| joins[i]).map(|i| entries[i].1).collect();
             bucket_pairs(key, &mut members, flag, minhash, &keep, &mut out);
             out
         })
