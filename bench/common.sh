@@ -1,0 +1,17 @@
+# Sourced by the bench scripts: build, paths, and the seeded generated corpora.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+cargo build --release --quiet
+nd=target/release/newsdedup
+gen=target/release/newsdedup-gen
+web=../shared/corpora/web-articles-2018
+out=bench/out
+mkdir -p "$out"
+
+generate() { # N: bench/out/genN.jsonl (+ .truth.jsonl), seed 1, from the real corpora
+    local n=$1
+    [ -f "$out/gen$n.jsonl" ] || "$gen" --seed 1 --articles "$n" \
+        --base-truth "$web.truth.jsonl" --base-truth fixtures/listing-janlipavsky.truth.jsonl \
+        --out "$out/gen$n.jsonl" --truth "$out/gen$n.truth.jsonl" \
+        "$web.jsonl" fixtures/listing-janlipavsky.txt
+}
