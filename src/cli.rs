@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::config::{CanonicalRule, Params};
 use crate::error::Error;
 use crate::exit::ExitCode;
-use crate::reader::InputFormat;
+use crate::reader::{InputFormat, ReadOutcome};
 use crate::writer::{Output, OutputFormat};
 
 const EXAMPLES: &str = "\
@@ -51,9 +51,12 @@ pub enum Command {
     Explain(crate::explain::ExplainArgs),
 }
 
-/// Options that say how inputs are read.
+/// The inputs and how they are read.
 #[derive(Debug, Clone, Args)]
 pub struct InputArgs {
+    /// Input files; none or `-` reads stdin.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
     /// Input format; auto picks JSON Lines when the first non-blank character is `{`.
     #[arg(long = "input", value_enum, default_value = "auto", value_name = "FORMAT")]
     pub input: InputFormat,
@@ -115,9 +118,6 @@ impl SimArgs {
 /// The default command: deduplicate.
 #[derive(Debug, Clone, Args)]
 pub struct RunArgs {
-    /// Input files; none or `-` reads stdin.
-    #[arg(value_name = "FILE")]
-    pub files: Vec<PathBuf>,
     #[command(flatten)]
     pub input: InputArgs,
     #[command(flatten)]
@@ -154,13 +154,40 @@ pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Error> {
         .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))
 }
 
+/// Inputs read and their problems reported, with the worker pool to use.
+pub struct Loaded {
+    pub pool: rayon::ThreadPool,
+    pub read: ReadOutcome,
+    /// Problems reported on stderr (0 with `--strict`, which fails instead).
+    pub problems: usize,
+}
+
+impl InputArgs {
+    /// Build the worker pool, read every input, report problems.
+    pub fn load(&self) -> Result<Loaded, Error> {
+        let pool = thread_pool(self.threads)?;
+        let read = crate::input::read_all(&self.files, self.input)?;
+        let problems = crate::input::report_problems(&read, self.strict)?;
+        Ok(Loaded { pool, read, problems })
+    }
+}
+
+impl Loaded {
+    /// `code`, unless input problems were reported: then exit 2.
+    pub fn finish(&self, code: ExitCode) -> Result<ExitCode, Error> {
+        if self.problems > 0 {
+            return Err(Error::Reported(self.problems));
+        }
+        Ok(code)
+    }
+}
+
 fn dedup_command(args: &RunArgs) -> Result<ExitCode, Error> {
     let start = Instant::now();
     let params = args.sim.params()?;
-    let pool = thread_pool(args.input.threads)?;
-    let read = crate::input::read_all(&args.files, args.input.input)?;
-    let problems = crate::input::report_problems(&read, args.input.strict)?;
-    let result = pool.install(|| crate::dedup(&read.articles, &params, args.canonical));
+    let loaded = args.input.load()?;
+    let (read, problems) = (&loaded.read, loaded.problems);
+    let result = loaded.pool.install(|| crate::dedup(&read.articles, &params, args.canonical));
     if !args.quiet {
         let out = Output { articles: &read.articles, sigs: &result.sigs, clusters: &result.clusters };
         crate::output::with_output(args.output.as_deref(), |w| crate::writer::write(args.format, &out, w))?;
@@ -183,10 +210,7 @@ fn dedup_command(args: &RunArgs) -> Result<ExitCode, Error> {
             result.timings.iter().map(|(name, t)| format!("{name} {:.3}s", t.as_secs_f64())).collect();
         let _ = writeln!(e, "newsdedup: stages: {}", stages.join(", "));
     }
-    if problems > 0 {
-        return Err(Error::Reported(problems));
-    }
-    Ok(if args.check && result.duplicates() > 0 { ExitCode::DuplicatesFound } else { ExitCode::Success })
+    loaded.finish(if args.check && result.duplicates() > 0 { ExitCode::DuplicatesFound } else { ExitCode::Success })
 }
 
 /// Parse arguments already split by the shell and run; the outcome is the

@@ -3,12 +3,11 @@
 
 use std::collections::HashMap;
 use std::io::Write;
-use std::path::PathBuf;
 
 use clap::Args;
 use serde_json::{json, Value};
 
-use crate::cli::{thread_pool, InputArgs, SimArgs};
+use crate::cli::{InputArgs, SimArgs};
 use crate::config::{CanonicalRule, Params};
 use crate::error::Error;
 use crate::exit::ExitCode;
@@ -24,9 +23,6 @@ pub struct ExplainArgs {
     pub id_a: String,
     /// Id of the second record.
     pub id_b: String,
-    /// Input files; none or `-` reads stdin.
-    #[arg(value_name = "INPUT")]
-    pub files: Vec<PathBuf>,
     #[command(flatten)]
     pub input: InputArgs,
     #[command(flatten)]
@@ -167,12 +163,10 @@ pub fn find_id(articles: &[Article], id: &str) -> Result<u32, Error> {
 
 pub fn command(args: &ExplainArgs) -> Result<ExitCode, Error> {
     let p = args.sim.params()?;
-    let pool = thread_pool(args.input.threads)?;
-    let read = crate::input::read_all(&args.files, args.input.input)?;
-    let problems = crate::input::report_problems(&read, args.input.strict)?;
-    let arts = &read.articles;
+    let loaded = args.input.load()?;
+    let arts = &loaded.read.articles;
     let (a, b) = (find_id(arts, &args.id_a)?, find_id(arts, &args.id_b)?);
-    let d = pool.install(|| crate::dedup(arts, &p, CanonicalRule::Longest));
+    let d = loaded.pool.install(|| crate::dedup(arts, &p, CanonicalRule::Longest));
     let hubs = crate::cluster::hubs(&d.sigs, &d.edges, &p);
     let r = analyse(a, b, &d, &hubs, &cluster_of(&d, arts.len()), &p);
     let mut text = String::new();
@@ -210,8 +204,5 @@ pub fn command(args: &ExplainArgs) -> Result<ExitCode, Error> {
         );
     }
     std::io::stdout().lock().write_all(text.as_bytes()).map_err(|e| Error::io("<stdout>", e))?;
-    if problems > 0 {
-        return Err(Error::Reported(problems));
-    }
-    Ok(ExitCode::Success)
+    loaded.finish(ExitCode::Success)
 }
