@@ -55,3 +55,54 @@ pub fn sign(articles: &[Article], boiler: &Boilerplate, p: &Params) -> Vec<Signa
         .map_init(|| (String::new(), String::new()), |(norm, scratch), a| sign_one(a, boiler, p, norm, scratch))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::Origin;
+
+    fn art(body: &str, url: Option<&str>) -> Article {
+        let mut a = Article::at(Origin { file: "t".into(), line: 1 });
+        a.body = body.into();
+        a.url = url.map(str::to_owned);
+        a
+    }
+
+    #[test]
+    fn parallel_signing_equals_one_by_one() {
+        let arts: Vec<Article> =
+            (0..200).map(|i| art(&format!("Story {i} says the minister {} times.", i * 7), None)).collect();
+        let (p, b) = (Params::default(), Boilerplate::default());
+        let (mut n, mut s) = (String::new(), String::new());
+        let one_by_one: Vec<Signature> = arts.iter().map(|a| sign_one(a, &b, &p, &mut n, &mut s)).collect();
+        assert_eq!(sign(&arts, &b, &p), one_by_one);
+    }
+
+    #[test]
+    fn copies_that_differ_only_in_form_sign_alike() {
+        let (p, b) = (Params::default(), Boilerplate::default());
+        let (mut n, mut s) = (String::new(), String::new());
+        let x = sign_one(
+            &art("He said: \"We rolled this out wrong.\"", Some("https://www.x.com/a/?utm_source=t")),
+            &b,
+            &p,
+            &mut n,
+            &mut s,
+        );
+        let y = sign_one(
+            &art("He said: “We rolled this out wrong.” bur-frj/jza/giv", Some("http://x.com/a")),
+            &b,
+            &p,
+            &mut n,
+            &mut s,
+        );
+        assert_eq!(
+            (x.shingles.clone(), x.fingerprint, x.words, x.text_key, x.url_key),
+            (y.shingles, y.fingerprint, y.words, y.text_key, y.url_key)
+        );
+        assert_eq!(x.words, 7);
+        assert!(x.url_key.is_some());
+        let empty = sign_one(&art("  ", None), &b, &p, &mut n, &mut s);
+        assert_eq!((empty.text_key, empty.shingles.len(), empty.fingerprint), (0, 0, 0));
+    }
+}
