@@ -163,7 +163,8 @@ fn minhashes(shingles: &[u64]) -> [u64; MINHASHES] {
     m
 }
 
-/// The `(key, record)` entries of block `t` of `blocks` simhash tables.
+/// The table key of fingerprint `fp` in table `t` of `blocks`: the bits of
+/// block `t`, tagged with `t` so that tables never share a key.
 fn block_key(fp: u64, t: u32, blocks: u32) -> u64 {
     let lo = 64 * t / blocks;
     let hi = 64 * (t + 1) / blocks;
