@@ -370,7 +370,7 @@ fn is_double_quote(c: char) -> bool {
 
 /// An opening quote may follow these (or the start of the text).
 fn opens_after(prev: Option<char>) -> bool {
-    prev.map_or(true, |p| p.is_whitespace() || "([{\u{2014}\u{2013}-/".contains(p))
+    prev.is_none_or(|p| p.is_whitespace() || "([{\u{2014}\u{2013}-/".contains(p))
 }
 
 /// Whether a sentence quotes someone: double quotes, or a single quote opening a word.
@@ -399,7 +399,7 @@ fn balance_quotes(s: String) -> String {
         matches!(chars[i], '\'' | '\u{2019}')
             && i > 0
             && !chars[i - 1].is_whitespace()
-            && chars.get(i + 1).map_or(true, |n| n.is_whitespace() || ".,;:!?)".contains(*n))
+            && chars.get(i + 1).is_none_or(|n| n.is_whitespace() || ".,;:!?)".contains(*n))
     };
     let opens = (0..chars.len()).filter(|&i| opening(i)).count();
     let closes = (0..chars.len()).filter(|&i| closing(i)).count();
@@ -1189,7 +1189,7 @@ fn convert_quotes(text: &str, how: QuoteChange) -> String {
             (QuoteChange::SingleToDouble, '\'' | '\u{2019}')
                 if open
                     && prev(i).is_some_and(|p| !p.is_whitespace())
-                    && next.map_or(true, |n| n.is_whitespace() || ".,;:!?)-\u{2014}".contains(n)) =>
+                    && next.is_none_or(|n| n.is_whitespace() || ".,;:!?)-\u{2014}".contains(n)) =>
             {
                 open = false;
                 if c == '\'' {
