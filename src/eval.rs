@@ -261,6 +261,14 @@ pub fn command(args: &EvalArgs) -> Result<ExitCode, Error> {
             .collect(),
     };
     let ev = loaded.pool.install(|| evaluate(arts, &truth, &p, args.max_errors));
+    if ev.scores.records == 0 {
+        // Scores over no record would read as perfect: refuse instead.
+        let from = match &args.truth {
+            Some(t) => format!("the truth file {}", t.display()),
+            None => format!("the input records' `{}` field", args.label_field),
+        };
+        return Err(Error::Usage(format!("no input record has a label in {from}")));
+    }
     let s = &ev.scores;
     let text = match args.format {
         EvalFormat::Json => {

@@ -578,6 +578,19 @@ fn eval_reports_truth_ids_missing_from_the_input() {
 }
 
 #[test]
+fn eval_without_any_label_is_an_error_not_a_perfect_score() {
+    let dir = sample_dir();
+    write_truth(dir.path(), &[], &[("elsewhere.txt:1", "x")]);
+    for args in [&["eval", "--truth", "truth.jsonl", "sample.txt"][..], &["eval", "--min-ari", "0.9", "sample.txt"][..]]
+    {
+        let out = run_in(dir.path(), args, None);
+        out.expect_code(2);
+        assert!(out.stdout.is_empty(), "no report without labels: {}", out.stdout_str());
+        assert!(out.stderr_str().contains("no input record has a label"), "stderr: {}", out.stderr_str());
+    }
+}
+
+#[test]
 fn explain_says_the_sun_entries_share_a_cluster() {
     let dir = sample_dir();
     let (a, b) = (sample_id(4), sample_id(12));
