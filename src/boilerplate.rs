@@ -81,13 +81,15 @@ impl Boilerplate {
     }
 
     /// Append the normalized body of `article` without its boilerplate lines
-    /// to `out` (cleared first); return the word count. When every line is
-    /// boilerplate the whole body is kept.
-    pub fn normalized_body(&self, article: &Article, out: &mut String, scratch: &mut String) -> usize {
+    /// to `out` (cleared first). When every line is boilerplate the whole
+    /// body is kept, and a body of at most [`MAX_WORDS`] words that is all
+    /// boilerplate is a stub (a paywall or consent notice, a "read more"
+    /// teaser): it says nothing about the story.
+    pub fn normalized_body(&self, article: &Article, out: &mut String, scratch: &mut String) -> Body {
         out.clear();
         let body = strip_agency_slug(&article.body);
         if self.lines.is_empty() {
-            return normalize_into(body, out);
+            return Body { words: normalize_into(body, out), stub: false };
         }
         let src = source_key(&article.source);
         let mut words = 0;
@@ -104,10 +106,20 @@ impl Boilerplate {
             words += n;
         }
         if words == 0 {
-            return normalize_into(body, out);
+            let words = normalize_into(body, out);
+            return Body { words, stub: words > 0 && words <= MAX_WORDS };
         }
-        words
+        Body { words, stub: false }
     }
+}
+
+/// What [`Boilerplate::normalized_body`] kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Body {
+    /// Normalized words kept.
+    pub words: usize,
+    /// The body is nothing but a short boilerplate notice.
+    pub stub: bool,
 }
 
 #[cfg(test)]
@@ -133,7 +145,7 @@ mod tests {
         let b = Boilerplate::detect(&arts, 3);
         assert_eq!(b.len(), 1);
         let (mut out, mut scratch) = (String::new(), String::new());
-        assert_eq!(b.normalized_body(&arts[0], &mut out, &mut scratch), 3);
+        assert_eq!(b.normalized_body(&arts[0], &mut out, &mut scratch), Body { words: 3, stub: false });
         assert_eq!(out, "story one text");
         // The other outlet has the line only once: it stays.
         b.normalized_body(&arts[3], &mut out, &mut scratch);
@@ -146,7 +158,7 @@ mod tests {
         assert!(Boilerplate::detect(&arts, 3).is_empty());
         let b = Boilerplate::detect(&arts, 2);
         let (mut out, mut scratch) = (String::new(), String::new());
-        assert_eq!(b.normalized_body(&arts[0], &mut out, &mut scratch), 2);
+        assert_eq!(b.normalized_body(&arts[0], &mut out, &mut scratch), Body { words: 2, stub: true });
         assert_eq!(out, "same line");
         assert!(Boilerplate::detect(&arts, 0).is_empty());
     }

@@ -39,7 +39,7 @@ mod tests {
     use super::*;
 
     fn sig(words: u32) -> Signature {
-        Signature { fingerprint: 0, shingles: vec![], words, text_key: 0, url_key: None }
+        Signature { fingerprint: 0, shingles: vec![], words, text_key: 0, url_key: None, ..Default::default() }
     }
 
     #[test]

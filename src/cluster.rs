@@ -174,7 +174,14 @@ mod tests {
 
     fn sig(shingles: impl IntoIterator<Item = u64>) -> Signature {
         let shingles: Vec<u64> = shingles.into_iter().collect();
-        Signature { fingerprint: 0, words: shingles.len() as u32 + 2, shingles, text_key: 0, url_key: None }
+        Signature {
+            fingerprint: 0,
+            words: shingles.len() as u32 + 2,
+            shingles,
+            text_key: 0,
+            url_key: None,
+            ..Default::default()
+        }
     }
 
     fn all_pairs(n: u32) -> Vec<(u32, u32)> {

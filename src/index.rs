@@ -235,7 +235,14 @@ mod tests {
     use super::*;
 
     fn sig(fp: u64, shingles: Vec<u64>) -> Signature {
-        Signature { fingerprint: fp, words: shingles.len() as u32, shingles, text_key: 0, url_key: None }
+        Signature {
+            fingerprint: fp,
+            words: shingles.len() as u32,
+            shingles,
+            text_key: 0,
+            url_key: None,
+            ..Default::default()
+        }
     }
 
     #[test]

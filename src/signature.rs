@@ -11,12 +11,13 @@ use xxhash_rust::xxh3::{xxh3_128, xxh3_64};
 use crate::boilerplate::Boilerplate;
 use crate::config::Params;
 use crate::fingerprint::fingerprint;
+use crate::normalize::normalize_into;
 use crate::record::Article;
 use crate::shingle::shingle_set_into;
 use crate::urlkey::canonical_url;
 
 /// What the candidate index, verification and canonical choice know of a record.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Signature {
     /// 64-bit simhash of the body's shingles.
     pub fingerprint: u64,
@@ -28,23 +29,38 @@ pub struct Signature {
     pub text_key: u128,
     /// Hash of the canonical URL, when the record has one.
     pub url_key: Option<u64>,
+    /// Hash of the normalized title; 0 for an empty title.
+    pub title_key: u64,
+    /// The body is only a short outlet boilerplate notice (see
+    /// [`Boilerplate::normalized_body`]).
+    pub stub: bool,
 }
 
 /// Sign one article. `norm` and `scratch` are reusable buffers.
 pub fn sign_one(a: &Article, boiler: &Boilerplate, p: &Params, norm: &mut String, scratch: &mut String) -> Signature {
-    let words = boiler.normalized_body(a, norm, scratch);
+    let body = boiler.normalized_body(a, norm, scratch);
     let mut shingles = Vec::new();
     shingle_set_into(norm, p.shingle_size, &mut shingles);
     Signature {
         fingerprint: fingerprint(norm, p.shingle_size),
         shingles,
-        words: words as u32,
+        words: body.words as u32,
         text_key: if norm.is_empty() { 0 } else { xxh3_128(norm.as_bytes()) },
         url_key: if p.use_urls {
             a.url.as_deref().and_then(canonical_url).map(|u| xxh3_64(u.as_bytes()))
         } else {
             None
         },
+        title_key: {
+            scratch.clear();
+            normalize_into(&a.title, scratch);
+            if scratch.is_empty() {
+                0
+            } else {
+                xxh3_64(scratch.as_bytes())
+            }
+        },
+        stub: body.stub,
     }
 }
 

@@ -2,7 +2,10 @@
 //!
 //! Rules, tried in this order (all thresholds inclusive, see [`Params`]):
 //! 1. same canonical URL: duplicate;
-//! 2. same normalized body: duplicate;
+//! 2. same normalized body: duplicate; but a *stub* (a body that is only a
+//!    short notice recurring across one outlet's records, such as a paywall
+//!    message) matches only a record with the same body and the same title,
+//!    and nothing else;
 //! 3. either body shorter than `min_words` words: not a duplicate (short
 //!    records match only by rules 1 and 2);
 //! 4. Jaccard `>= jaccard`: duplicate;
@@ -76,7 +79,13 @@ pub fn decide(a: &Signature, b: &Signature, s: &Similarity, p: &Params) -> Optio
     if a.url_key.is_some() && a.url_key == b.url_key {
         return Some(Reason::SameUrl);
     }
-    if a.text_key != 0 && a.text_key == b.text_key {
+    let same_text = a.text_key != 0 && a.text_key == b.text_key;
+    if a.stub || b.stub {
+        // A paywall or consent notice repeated by one outlet: the same notice
+        // on two pages says nothing, unless the titles agree too.
+        return (same_text && a.title_key == b.title_key).then_some(Reason::SameText);
+    }
+    if same_text {
         return Some(Reason::SameText);
     }
     if (a.words as usize) < p.min_words || (b.words as usize) < p.min_words {
@@ -118,7 +127,14 @@ mod tests {
     use super::*;
 
     fn sig(shingles: Vec<u64>, words: u32) -> Signature {
-        Signature { fingerprint: 0, shingles, words, text_key: words as u128 * 7919 + 1, url_key: None }
+        Signature {
+            fingerprint: 0,
+            shingles,
+            words,
+            text_key: words as u128 * 7919 + 1,
+            url_key: None,
+            ..Default::default()
+        }
     }
 
     #[test]
@@ -145,6 +161,20 @@ mod tests {
         assert_eq!(s.containment, 0.8);
         assert_eq!(decide(&c, &d, &s, &Params { jaccard: 0.9, ..p.clone() }), Some(Reason::Containment));
         assert_eq!(decide(&c, &d, &s, &Params { jaccard: 0.9, containment: 0.81, ..p }), None);
+    }
+
+    #[test]
+    fn stubs_match_only_with_the_same_title() {
+        let p = Params::default();
+        let paywall = |title_key| Signature { stub: true, title_key, ..sig(vec![1, 2, 3], 8) };
+        let (a, b) = (paywall(11), paywall(12));
+        assert_eq!(a.text_key, b.text_key);
+        assert_eq!(decide(&a, &b, &similarity(&a, &b), &p), None);
+        let c = paywall(11);
+        assert_eq!(decide(&a, &c, &similarity(&a, &c), &p), Some(Reason::SameText));
+        // A stub never matches a real article by its shingles either.
+        let full = Signature { title_key: 11, ..sig(vec![1, 2, 3], 400) };
+        assert_eq!(decide(&a, &full, &similarity(&a, &full), &Params { min_words: 1, ..p }), None);
     }
 
     #[test]

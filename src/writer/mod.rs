@@ -133,7 +133,8 @@ mod tests {
         ] {
             a.extra.insert(k.into(), v);
         }
-        let sig = Signature { fingerprint: 0, shingles: vec![1], words: 3, text_key: 1, url_key: None };
+        let sig =
+            Signature { fingerprint: 0, shingles: vec![1], words: 3, text_key: 1, url_key: None, ..Default::default() };
         let clusters = [Cluster { canonical: 0, members: vec![0] }];
         let out = Output { articles: std::slice::from_ref(&a), sigs: std::slice::from_ref(&sig), clusters: &clusters };
         let text = serde_json::to_string(&out.record(&clusters[0])).unwrap();
