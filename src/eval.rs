@@ -45,8 +45,8 @@ pub struct EvalArgs {
     /// Report format.
     #[arg(long, short = 'f', value_enum, default_value = "text")]
     pub format: EvalFormat,
-    /// List at most N false merges and N missed pairs (0: all).
-    #[arg(long, default_value_t = 25, value_name = "N")]
+    /// List at most N false merges and N missed pairs (default 0: all of them).
+    #[arg(long, default_value_t = 0, value_name = "N")]
     pub max_errors: usize,
     /// Exit 1 when the adjusted Rand index is below X (for CI gates).
     #[arg(long, value_name = "X")]
