@@ -109,13 +109,50 @@ pub struct Edge {
     pub sim: Similarity,
 }
 
+/// The fewest shared shingles with which `a` and `b` could pass the Jaccard
+/// or the containment rule, rounded down and less one so that float
+/// rounding can never prune a pair that passes; 0 when either set is empty.
+pub fn min_shared(a: &Signature, b: &Signature, p: &Params) -> usize {
+    let (x, y) = (a.shingles.len() as f64, b.shingles.len() as f64);
+    let by_jaccard = p.jaccard * (x + y) / (1.0 + p.jaccard);
+    let by_containment = p.containment * x.min(y);
+    (by_jaccard.min(by_containment).floor() as usize).saturating_sub(1)
+}
+
+/// Size of the intersection of two sorted, repeat-free slices, or `None`
+/// as soon as it can no longer reach `need`.
+pub fn intersection_at_least(a: &[u64], b: &[u64], need: usize) -> Option<usize> {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        // Check the bound once every 32 steps; the loop itself stays branch-free.
+        let stop = (i + j + 64).min(a.len() + b.len());
+        while i < a.len() && j < b.len() && i + j < stop {
+            let (x, y) = (a[i], b[j]);
+            n += (x == y) as usize;
+            i += (x <= y) as usize;
+            j += (y <= x) as usize;
+        }
+        if n + (a.len() - i).min(b.len() - j) < need {
+            return None;
+        }
+    }
+    Some(n)
+}
+
 /// Verify candidate pairs in parallel; keep the duplicates, in pair order.
+/// Pairs that only the shingle rules could pass stop early once they cannot
+/// reach [`min_shared`]; a pass always has its exact figures.
 pub fn verify(sigs: &[Signature], pairs: &[(u32, u32)], p: &Params) -> Vec<Edge> {
     use rayon::prelude::*;
     pairs
         .par_iter()
         .filter_map(|&(a, b)| {
             let (sa, sb) = (&sigs[a as usize], &sigs[b as usize]);
+            let by_key =
+                (sa.url_key.is_some() && sa.url_key == sb.url_key) || (sa.text_key != 0 && sa.text_key == sb.text_key);
+            if !by_key && intersection_at_least(&sa.shingles, &sb.shingles, min_shared(sa, sb, p)).is_none() {
+                return None;
+            }
             let sim = similarity(sa, sb);
             decide(sa, sb, &sim, p).map(|reason| Edge { a, b, reason, sim })
         })
@@ -141,6 +178,43 @@ mod tests {
     fn intersection_of_sorted_sets() {
         assert_eq!(intersection(&[1, 3, 5, 7], &[2, 3, 7, 9]), 2);
         assert_eq!(intersection(&[], &[1]), 0);
+    }
+
+    #[test]
+    fn early_stop_never_rejects_a_pair_that_passes() {
+        // Deterministic pseudo-random sets of many sizes and overlaps.
+        let mut state = 7u64;
+        let mut next = move || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            state >> 33
+        };
+        let p = Params { min_words: 1, ..Params::default() };
+        let (mut passed, mut pruned) = (0, 0);
+        for _ in 0..3000 {
+            let (na, nb, shared) = (next() % 200, next() % 200, next() % 300);
+            let mut a: Vec<u64> = (0..na).map(|_| next() % 100_000 + 1_000_000).collect();
+            let mut b: Vec<u64> = (0..nb).map(|_| next() % 100_000 + 2_000_000).collect();
+            let common: Vec<u64> = (0..shared).map(|_| next() % 100_000).collect();
+            a.extend(&common);
+            b.extend(&common);
+            for v in [&mut a, &mut b] {
+                v.sort_unstable();
+                v.dedup();
+            }
+            let (sa, sb) = (sig(a, 500), sig(b, 400));
+            let s = similarity(&sa, &sb);
+            let early = intersection_at_least(&sa.shingles, &sb.shingles, min_shared(&sa, &sb, &p));
+            if decide(&sa, &sb, &s, &p).is_some() {
+                passed += 1;
+                assert_eq!(early, Some(s.shared), "a passing pair was pruned: {s:?}");
+            } else if early.is_none() {
+                pruned += 1;
+            }
+            if let Some(n) = early {
+                assert_eq!(n, s.shared);
+            }
+        }
+        assert!(passed > 100 && pruned > 100, "passed {passed}, pruned {pruned}");
     }
 
     #[test]
