@@ -8,7 +8,7 @@
 //!   block, so each block is a table key, and pairs in a bucket are proposed
 //!   when their distance is `<= max_hamming`;
 //! - **shingle anchors**: the shingles whose hash has its low
-//!   [`ANCHOR_BITS`] bits zero (a content-defined 1-in-16 sample, so a
+//!   [`ANCHOR_BITS`] bits zero (a content-defined 1-in-8 sample, so a
 //!   truncated copy keeps the anchors of the part it kept), plus each
 //!   record's smallest shingle hash;
 //! - the hash of the **normalized body** (exact copies);
@@ -29,8 +29,8 @@ use crate::config::Params;
 use crate::fingerprint::hamming;
 use crate::signature::Signature;
 
-/// Anchors are shingles whose hash has this many low bits zero (1 in 16).
-pub const ANCHOR_BITS: u32 = 4;
+/// Anchors are shingles whose hash has this many low bits zero (1 in 8).
+pub const ANCHOR_BITS: u32 = 3;
 /// Buckets up to this size propose all their pairs.
 pub const BUCKET_ALL_PAIRS: usize = 32;
 /// In larger buckets each record is paired with this many neighbours in
