@@ -24,19 +24,37 @@ pub struct Boilerplate {
     lines: HashSet<(u64, u64)>,
 }
 
-fn source_key(source: &str) -> u64 {
-    xxh3_64(source.trim().to_lowercase().as_bytes())
+/// Normalize `body` (agency slug stripped) into `out` (cleared first) line
+/// by line, the same text [`normalize_into`] gives for the whole body, and
+/// push the hash of every distinct line of at most [`MAX_WORDS`] words to
+/// `short_lines` (cleared first, left sorted). Returns the word count.
+pub fn normalize_lines(body: &str, out: &mut String, scratch: &mut String, short_lines: &mut Vec<u64>) -> usize {
+    out.clear();
+    short_lines.clear();
+    let mut words = 0;
+    for line in strip_agency_slug(body).lines() {
+        scratch.clear();
+        let n = normalize_into(line, scratch);
+        if n == 0 {
+            continue;
+        }
+        if n <= MAX_WORDS {
+            short_lines.push(xxh3_64(scratch.as_bytes()));
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(scratch);
+        words += n;
+    }
+    short_lines.sort_unstable();
+    short_lines.dedup();
+    words
 }
 
-/// Each non-empty normalized line of `body` with its hash, calling `f`.
-fn for_each_line(body: &str, buf: &mut String, mut f: impl FnMut(u64, usize)) {
-    for line in body.lines() {
-        buf.clear();
-        let words = normalize_into(line, buf);
-        if words > 0 {
-            f(xxh3_64(buf.as_bytes()), words);
-        }
-    }
+/// The outlet key of a record's `source`: trimmed, case-folded, hashed.
+pub fn source_key(source: &str) -> u64 {
+    xxh3_64(source.trim().to_lowercase().as_bytes())
 }
 
 impl Boilerplate {
@@ -44,32 +62,40 @@ impl Boilerplate {
     /// `min_records` records of the same outlet. `min_records` 0 finds none.
     pub fn detect(articles: &[Article], min_records: usize) -> Boilerplate {
         use rayon::prelude::*;
+        let per_record: Vec<(u64, Vec<u64>)> = articles
+            .par_iter()
+            .map_init(
+                || (String::new(), String::new()),
+                |(out, scratch), a| {
+                    let mut short = Vec::new();
+                    normalize_lines(&a.body, out, scratch, &mut short);
+                    (source_key(&a.source), short)
+                },
+            )
+            .collect();
+        Boilerplate::from_lines(per_record.iter().map(|(src, lines)| (*src, &lines[..])), min_records)
+    }
+
+    /// Count each record's distinct short lines, `(outlet key, line hashes)`
+    /// a record, and keep those in at least `min_records` records of an outlet.
+    pub fn from_lines<'a>(records: impl Iterator<Item = (u64, &'a [u64])>, min_records: usize) -> Boilerplate {
         if min_records == 0 {
             return Boilerplate::default();
         }
-        // Each record's distinct short lines, in parallel; then one count.
-        let per_record: Vec<(u64, Vec<u64>)> = articles
-            .par_iter()
-            .map_init(String::new, |buf, a| {
-                let mut hashes = Vec::new();
-                for_each_line(&a.body, buf, |h, words| {
-                    if words <= MAX_WORDS {
-                        hashes.push(h);
-                    }
-                });
-                hashes.sort_unstable();
-                hashes.dedup();
-                (source_key(&a.source), hashes)
-            })
-            .collect();
         let mut counts: HashMap<(u64, u64), usize> = HashMap::new();
-        for (src, hashes) in per_record {
-            for h in hashes {
+        for (src, hashes) in records {
+            for &h in hashes {
                 *counts.entry((src, h)).or_default() += 1;
             }
         }
         let lines = counts.into_iter().filter(|&(_, n)| n >= min_records.max(2)).map(|(k, _)| k).collect();
         Boilerplate { lines }
+    }
+
+    /// True when any of `short_lines` (hashes of one record of `source_key`)
+    /// is boilerplate.
+    pub fn touches(&self, source_key: u64, short_lines: &[u64]) -> bool {
+        !self.lines.is_empty() && short_lines.iter().any(|&h| self.lines.contains(&(source_key, h)))
     }
 
     pub fn len(&self) -> usize {

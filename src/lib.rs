@@ -6,8 +6,8 @@
 //!
 //! ```text
 //! reader      listing text / JSON Lines  -> Vec<Article>           (reader/)
-//! boilerplate per-outlet recurring lines -> Boilerplate            (boilerplate.rs)
-//! sign        normalize + shingle + simhash -> Vec<Signature>      (normalize, shingle, fingerprint, signature)
+//! sign        normalize + shingle + simhash, with per-outlet       (normalize, shingle, fingerprint,
+//!             boilerplate lines left out -> Vec<Signature>         signature, boilerplate)
 //! pairs       candidate index, sub-quadratic -> Vec<Candidate>     (index.rs)
 //! verify      Jaccard / containment rules -> Vec<Edge>             (verify.rs)
 //! cluster     hub pruning + majority linkage -> groups             (cluster.rs)
@@ -76,9 +76,7 @@ pub fn dedup(articles: &[Article], p: &Params, rule: CanonicalRule) -> Dedup {
         timings.push((name, now - clock));
         clock = now;
     };
-    let boilerplate = Boilerplate::detect(articles, p.boilerplate_min);
-    lap("boilerplate");
-    let sigs = signature::sign(articles, &boilerplate, p);
+    let (boilerplate, sigs) = signature::detect_and_sign(articles, p);
     lap("sign");
     let candidates = index::candidates(&sigs, p);
     lap("pairs");

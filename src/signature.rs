@@ -8,7 +8,7 @@
 use rayon::prelude::*;
 use xxhash_rust::xxh3::{xxh3_128, xxh3_64};
 
-use crate::boilerplate::Boilerplate;
+use crate::boilerplate::{normalize_lines, source_key, Body, Boilerplate};
 use crate::config::Params;
 use crate::fingerprint::fingerprint;
 use crate::normalize::normalize_into;
@@ -39,6 +39,11 @@ pub struct Signature {
 /// Sign one article. `norm` and `scratch` are reusable buffers.
 pub fn sign_one(a: &Article, boiler: &Boilerplate, p: &Params, norm: &mut String, scratch: &mut String) -> Signature {
     let body = boiler.normalized_body(a, norm, scratch);
+    from_normalized(a, norm, body, p, scratch)
+}
+
+/// The signature of `a` whose normalized body is `norm`.
+fn from_normalized(a: &Article, norm: &str, body: Body, p: &Params, scratch: &mut String) -> Signature {
     let mut shingles = Vec::new();
     shingle_set_into(norm, p.shingle_size, &mut shingles);
     Signature {
@@ -72,6 +77,43 @@ pub fn sign(articles: &[Article], boiler: &Boilerplate, p: &Params) -> Vec<Signa
         .collect()
 }
 
+/// Find the collection's boilerplate and sign every article, normalizing
+/// each body once: the first pass signs every record as if it had no
+/// boilerplate and keeps its short line hashes; after the count, only the
+/// records holding a boilerplate line are signed again. Equal to
+/// `sign(articles, &Boilerplate::detect(articles, min), p)`.
+pub fn detect_and_sign(articles: &[Article], p: &Params) -> (Boilerplate, Vec<Signature>) {
+    let first: Vec<(Signature, Vec<u64>)> = articles
+        .par_iter()
+        .map_init(
+            || (String::new(), String::new()),
+            |(norm, scratch), a| {
+                let mut short = Vec::new();
+                let words = normalize_lines(&a.body, norm, scratch, &mut short);
+                (from_normalized(a, norm, Body { words, stub: false }, p, scratch), short)
+            },
+        )
+        .collect();
+    let keys: Vec<u64> = articles.iter().map(|a| source_key(&a.source)).collect();
+    let boiler =
+        Boilerplate::from_lines(keys.iter().zip(&first).map(|(&k, (_, lines))| (k, &lines[..])), p.boilerplate_min);
+    let sigs = first
+        .into_par_iter()
+        .zip(articles.par_iter().zip(keys.par_iter()))
+        .map_init(
+            || (String::new(), String::new()),
+            |(norm, scratch), ((sig, short), (a, &key)): ((Signature, Vec<u64>), (&Article, &u64))| {
+                if boiler.touches(key, &short) {
+                    sign_one(a, &boiler, p, norm, scratch)
+                } else {
+                    sig
+                }
+            },
+        )
+        .collect();
+    (boiler, sigs)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,6 +124,27 @@ mod tests {
         a.body = body.into();
         a.url = url.map(str::to_owned);
         a
+    }
+
+    #[test]
+    fn detect_and_sign_equals_the_two_stages_apart() {
+        let mut arts = Vec::new();
+        for i in 0..60 {
+            let mut a = art(
+                &format!("Story {i} opens here with its own words number {}.\nSign up for our newsletter!\nRead more at Example.\nMore words {}.", i * 3, i % 7),
+                None,
+            );
+            a.source = ["site", "other", "third"][i % 3].into();
+            arts.push(a);
+        }
+        arts.push(art("Subscribe to read.", None));
+        for min in [0, 2, 3, 30] {
+            let p = Params { boilerplate_min: min, ..Params::default() };
+            let (boiler, sigs) = detect_and_sign(&arts, &p);
+            let apart = Boilerplate::detect(&arts, min);
+            assert_eq!(boiler.len(), apart.len(), "min {min}");
+            assert_eq!(sigs, sign(&arts, &apart, &p), "min {min}");
+        }
     }
 
     #[test]
