@@ -8,6 +8,7 @@ pub enum ProblemKind {
     InvalidUtf8,
     EntryWithoutBody,
     EntryWithoutTitle,
+    EntryWithoutTags,
     TextOutsideEntry,
     InvalidJson(String),
     NotAnObject,
@@ -25,6 +26,9 @@ impl fmt::Display for ProblemKind {
             }
             ProblemKind::EntryWithoutBody => write!(f, "entry has no body"),
             ProblemKind::EntryWithoutTitle => write!(f, "entry has no title"),
+            ProblemKind::EntryWithoutTags => {
+                write!(f, "entry has no `- ` tag line (read as outlet, time, title, body)")
+            }
             ProblemKind::TextOutsideEntry => {
                 write!(f, "text outside any entry (kept as a record of its own)")
             }

@@ -19,6 +19,15 @@ pub fn read_all(files: &[PathBuf], format: InputFormat) -> Result<ReadOutcome, E
     let mut out = ReadOutcome::default();
     let stdin_only = [PathBuf::from("-")];
     let files = if files.is_empty() { &stdin_only[..] } else { files };
+    // An input named twice would only repeat every record as a duplicate id
+    // (and stdin has nothing left the second time).
+    let mut named = std::collections::HashSet::new();
+    for path in files {
+        let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+        if !named.insert(key) {
+            return Err(Error::Usage(format!("{} is given twice", display_name(path))));
+        }
+    }
     for path in files {
         let name = display_name(path);
         if name == "-" {

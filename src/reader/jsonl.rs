@@ -71,7 +71,9 @@ fn parse_line(text: &str, origin: Origin, problems: &mut Vec<ProblemKind>) -> Ar
             "title" => article.title = string_field(&key, value, problems),
             "date" => article.date = Some(string_field(&key, value, problems)).filter(|s| !s.is_empty()),
             "url" => article.url = Some(string_field(&key, value, problems)).filter(|s| !s.is_empty()),
-            "body" | "text" if body.is_none() => body = Some(string_field(&key, value, problems)),
+            // `null` counts as absent, so `{"body": null, "text": "..."}` reads the text.
+            "body" | "text" if body.is_none() && !value.is_null() => body = Some(string_field(&key, value, problems)),
+            "body" | "text" if value.is_null() => {}
             "category" | "categories" => match value {
                 Value::Array(items) => {
                     for item in items {
@@ -126,6 +128,14 @@ mod tests {
     }
 
     #[test]
+    fn null_body_falls_back_to_text() {
+        let out = read(r#"{"id":"a","body":null,"text":"real text here"}"#);
+        assert!(out.problems.is_empty(), "{:?}", out.problems);
+        assert_eq!(out.articles[0].body, "real text here");
+        assert!(out.articles[0].extra.is_empty());
+    }
+
+    #[test]
     fn missing_id_uses_file_and_line() {
         let out = read("\n{\"body\":\"x\"}\n");
         assert_eq!(out.articles[0].id, "in.jsonl:2");
@@ -133,7 +143,7 @@ mod tests {
 
     #[test]
     fn bad_lines_are_reported_and_kept() {
-        let out = read("[1,2]\n{nope\n{\"id\":\"a\"}\n{\"id\":\"b\",\"body\":3}\n");
+        let out = read("[1,2]\n{nope\n{\"id\":\"a\",\"body\":null}\n{\"id\":\"b\",\"body\":3}\n");
         assert_eq!(out.articles.len(), 4);
         assert_eq!(out.articles[0].body, "[1,2]");
         assert_eq!(out.articles[1].body, "{nope");

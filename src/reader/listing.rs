@@ -21,29 +21,33 @@ use crate::error::{Problem, ProblemKind};
 use crate::record::{Article, Origin};
 
 /// True for the listing's relative-time lines: `3 days ago`, `an hour ago`,
-/// `5m ago`, `yesterday`, `just now`.
+/// `about 5 hours ago`, `a few seconds ago`, `1 hr. ago`, `5m ago`,
+/// `yesterday`, `just now`. Any Unicode space may separate the words (scraped
+/// HTML often has `3&nbsp;days ago`).
 pub fn is_relative_time(line: &str) -> bool {
-    let t = line.trim().to_lowercase();
-    if matches!(t.as_str(), "just now" | "now" | "today" | "yesterday") {
-        return true;
+    let lower = line.to_lowercase();
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    match words.as_slice() {
+        ["just", "now"] | ["now"] | ["today"] | ["yesterday"] => return true,
+        [] => return false,
+        _ => {}
     }
-    let Some(rest) = t.strip_suffix(" ago") else {
+    let Some((&"ago", rest)) = words.split_last() else {
         return false;
     };
-    let rest = rest.trim();
-    let (count, unit) = match rest.split_once(' ') {
-        Some((c, u)) => (c, u.trim()),
-        None => {
-            let split = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
-            (&rest[..split], &rest[split..])
-        }
+    let rest = match rest {
+        ["about" | "around" | "over" | "almost" | "nearly" | "less" | "more", rest @ ..] => rest,
+        rest => rest,
     };
-    let count_ok = matches!(count, "a" | "an" | "one")
-        || (!count.is_empty() && count.len() <= 4 && count.bytes().all(|b| b.is_ascii_digit()));
-    let unit = unit.strip_suffix('s').unwrap_or(unit);
-    count_ok
-        && matches!(
-            unit,
+    let rest = match rest {
+        ["than", rest @ ..] => rest,
+        rest => rest,
+    };
+    let is_unit = |u: &str| {
+        let u = u.trim_end_matches('.');
+        let u = u.strip_suffix('s').filter(|s| !s.is_empty()).unwrap_or(u);
+        matches!(
+            u,
             "second"
                 | "sec"
                 | "s"
@@ -64,35 +68,75 @@ pub fn is_relative_time(line: &str) -> bool {
                 | "yr"
                 | "y"
         )
+    };
+    let is_count = |c: &str| {
+        matches!(c, "a" | "an" | "one" | "few" | "several")
+            || (!c.is_empty() && c.len() <= 4 && c.bytes().all(|b| b.is_ascii_digit()))
+    };
+    match rest {
+        [count, unit] => is_count(count) && is_unit(unit),
+        ["a", "few", unit] => is_unit(unit),
+        [glued] => {
+            // `5m ago`, `12h ago`
+            let split = glued.find(|c: char| !c.is_ascii_digit()).unwrap_or(glued.len());
+            split > 0 && split <= 4 && is_unit(&glued[split..])
+        }
+        _ => false,
+    }
 }
 
+/// A tag line: `- Politics` (or `-Politics`, as some scrapes drop the space).
 fn is_tag(line: &str) -> bool {
-    line.starts_with("- ") && line.len() > 2 && !line[2..].trim().is_empty()
+    line.strip_prefix('-').is_some_and(|rest| !rest.trim().is_empty() && !rest.starts_with('-'))
+}
+
+/// The text of a tag line.
+fn tag_text(line: &str) -> &str {
+    line.trim()[1..].trim()
+}
+
+/// An outlet line: short, not a tag, not ending like a sentence.
+fn is_outlet(line: &str) -> bool {
+    let t = line.trim();
+    !t.is_empty()
+        && !is_tag(t)
+        && t.split_whitespace().count() <= 8
+        && !t.ends_with(['.', '!', '?', ',', ';', ':', '"', '\u{201D}'])
+}
+
+/// An entry starts here: an outlet line, then a relative-time line, then a
+/// tag line. `Some(false)` when the tag lines are missing (outlet and time,
+/// then the title): still an entry, reported as a problem.
+fn entry_start(lines: &[Line], i: usize) -> Option<bool> {
+    if !is_outlet(&lines[i].text) || !lines.get(i + 1).is_some_and(|l| is_relative_time(&l.text)) {
+        return None;
+    }
+    match lines.get(i + 2) {
+        Some(l) if is_tag(l.text.trim()) => Some(true),
+        Some(l) if !l.text.trim().is_empty() => Some(false),
+        _ => None,
+    }
 }
 
 fn is_entry_start(lines: &[Line], i: usize) -> bool {
-    let t = lines[i].text.trim();
-    !t.is_empty()
-        && !t.starts_with("- ")
-        && lines.get(i + 1).is_some_and(|l| is_relative_time(&l.text))
-        && lines.get(i + 2).is_some_and(|l| is_tag(l.text.trim_end()))
+    entry_start(lines, i).is_some()
 }
 
-/// A page header such as `Latest news with #JanLipavsky`: a line followed
-/// (after blank lines) by an entry or the end of the input, that either
-/// starts with "Latest news" (pages joined by `cat` put it straight after
-/// the last body line) or is a short line (at most 6 words) ending in a
-/// hashtag, at the start of the input or after a blank line, and followed
-/// by a blank line. A body's last line that ends in a hashtag stays in the body.
+/// A page header such as `Latest news with #JanLipavsky`: a line that starts
+/// with "Latest news" and ends in a hashtag, or a lone `#Tag` line between
+/// blank lines, followed (after blank lines) by an entry or the end of the
+/// input. Pages joined by `cat` put the header straight after the last body
+/// line, so the first form needs no blank line before it. Any other line,
+/// hashtag or not, stays in the body.
 fn is_header(lines: &[Line], i: usize) -> bool {
     let t = lines[i].text.trim();
-    let after_blank = i == 0 || lines[i - 1].text.trim().is_empty();
-    let latest = t.chars().count() <= 120 && t.to_lowercase().starts_with("latest news");
-    let tagged = after_blank
-        && t.split_whitespace().count() <= 6
-        && t.rsplit(' ').next().is_some_and(|w| w.len() > 1 && w.starts_with('#'))
+    let ends_in_tag = t.rsplit(char::is_whitespace).next().is_some_and(|w| w.len() > 1 && w.starts_with('#'));
+    let latest = t.chars().count() <= 120 && t.to_lowercase().starts_with("latest news") && ends_in_tag;
+    let lone_tag = ends_in_tag
+        && !t.contains(char::is_whitespace)
+        && (i == 0 || lines[i - 1].text.trim().is_empty())
         && lines.get(i + 1).is_some_and(|l| l.text.trim().is_empty());
-    if !latest && !tagged {
+    if !latest && !lone_tag {
         return false;
     }
     let mut j = i + 1;
@@ -138,11 +182,14 @@ pub fn parse(lines: &[Line], name: &str, out: &mut ReadOutcome) {
             out.articles.push(article);
             continue;
         }
+        if entry_start(lines, i) == Some(false) {
+            problem(out, article.origin.line, ProblemKind::EntryWithoutTags);
+        }
         article.source = lines[i].text.trim().to_owned();
-        article.date = Some(lines[i + 1].text.trim().to_owned());
+        article.date = Some(lines[i + 1].text.split_whitespace().collect::<Vec<_>>().join(" "));
         i += 2;
-        while i < lines.len() && is_tag(lines[i].text.trim_end()) {
-            let tag = lines[i].text[2..].trim();
+        while i < lines.len() && is_tag(lines[i].text.trim()) {
+            let tag = tag_text(&lines[i].text);
             if !tag.eq_ignore_ascii_case(&article.source) && !article.categories.iter().any(|c| c == tag) {
                 article.categories.push(tag.to_owned());
             }
@@ -182,10 +229,27 @@ mod tests {
 
     #[test]
     fn relative_times() {
-        for t in ["3 days ago", "1 day ago", "an hour ago", "5m ago", "12 hours ago", "Yesterday", "2 Weeks Ago"] {
+        for t in [
+            "3 days ago",
+            "1 day ago",
+            "an hour ago",
+            "5m ago",
+            "12 hours ago",
+            "Yesterday",
+            "2 Weeks Ago",
+            "2\u{a0}days ago",
+            "about 5 hours ago",
+            "a few seconds ago",
+            "1 hr. ago",
+            "5 mins ago",
+            "over a year ago",
+            "less than a minute ago",
+        ] {
             assert!(is_relative_time(t), "{t}");
         }
-        for t in ["The Sun", "days ago", "3 bananas ago", "ago", "- Politics", "12345 days ago"] {
+        for t in
+            ["The Sun", "days ago", "3 bananas ago", "ago", "- Politics", "12345 days ago", "s ago", "a long time ago"]
+        {
             assert!(!is_relative_time(t), "{t}");
         }
     }
@@ -228,6 +292,43 @@ mod tests {
         let out = read("#Czechia\n\nA\n1 day ago\n- A\nT\nBody.\n");
         assert_eq!(out.articles.len(), 1);
         assert!(out.problems.is_empty(), "{:?}", out.problems);
+    }
+
+    #[test]
+    fn loose_entry_headers_still_start_entries() {
+        // NBSP in the time, "about", no space after the dash, no tag line at all.
+        let out = read("The Sun\n3 days ago\n- Politics\nTitle one\nBody one.\n\nBBC\n2\u{a0}days ago\n-World\nTitle two\nBody two.\n\nCNN\nabout 5 hours ago\nTitle three\nBody three.\n");
+        let got: Vec<(&str, &str, &str)> =
+            out.articles.iter().map(|a| (a.source.as_str(), a.title.as_str(), a.body.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                ("The Sun", "Title one", "Body one."),
+                ("BBC", "Title two", "Body two."),
+                ("CNN", "Title three", "Body three.")
+            ]
+        );
+        assert_eq!(out.articles[1].categories, ["World"]);
+        assert_eq!(out.articles[1].date.as_deref(), Some("2 days ago"));
+        assert_eq!(out.problems.len(), 1);
+        assert_eq!(
+            out.problems[0].to_string(),
+            "l.txt:13: entry has no `- ` tag line (read as outlet, time, title, body)"
+        );
+    }
+
+    #[test]
+    fn body_lines_that_look_a_little_like_headers_stay() {
+        let out = read(
+            "The Sun\n1 day ago\n- Politics\nTitle one\nFirst body line.\nLatest news on this story will follow.\n",
+        );
+        assert_eq!(out.articles[0].body, "First body line.\nLatest news on this story will follow.");
+        let out = read("A\n1 day ago\n- A\nT\nBody.\n\nShare this #Floods\n\nB\n1 day ago\n- B\nU\nMore.\n");
+        assert_eq!(out.articles[0].body, "Body.\n\nShare this #Floods");
+        // A lone hashtag between blank lines before an entry is a page header.
+        let out = read("A\n1 day ago\n- A\nT\nBody.\n\n#Floods\n\nB\n1 day ago\n- B\nU\nMore.\n");
+        assert_eq!(out.articles[0].body, "Body.");
+        assert!(out.problems.is_empty());
     }
 
     #[test]

@@ -40,7 +40,8 @@ pub struct Line {
     pub text: String,
 }
 
-/// Read every line of `reader`, stripping `\n`/`\r\n`, a leading UTF-8 BOM,
+/// Read every line of `reader`, stripping `\n`/`\r\n`, a UTF-8 BOM at the
+/// start of a line (inputs joined by `cat` carry one inside),
 /// and replacing invalid UTF-8 (reported as a problem on that line).
 pub fn read_lines<R: BufRead>(mut reader: R, name: &str, problems: &mut Vec<Problem>) -> std::io::Result<Vec<Line>> {
     let mut lines = Vec::new();
@@ -58,10 +59,8 @@ pub fn read_lines<R: BufRead>(mut reader: R, name: &str, problems: &mut Vec<Prob
                 buf.pop();
             }
         }
-        let mut bytes = &buf[..];
-        if number == 1 && bytes.starts_with(b"\xEF\xBB\xBF") {
-            bytes = &bytes[3..];
-        }
+        // A BOM starts the input, or any line where files were joined by `cat`.
+        let bytes = buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&buf[..]);
         let text = match std::str::from_utf8(bytes) {
             Ok(s) => s.to_owned(),
             Err(_) => {
@@ -120,7 +119,13 @@ pub fn check_unique_ids(out: &mut ReadOutcome) {
                 line: a.origin.line,
                 kind: ProblemKind::DuplicateId { id: a.id.clone(), first: first.clone() },
             });
-            a.id = format!("{}@{}", a.id, here);
+            let mut renamed = format!("{}@{}", a.id, here);
+            let mut n = 2;
+            while seen.contains_key(&renamed) {
+                renamed = format!("{}@{}#{n}", a.id, here);
+                n += 1;
+            }
+            a.id = renamed;
         }
         seen.insert(a.id.clone(), here);
     }
@@ -139,11 +144,11 @@ mod tests {
 
     #[test]
     fn read_lines_strips_bom_crlf_and_reports_bad_utf8() {
-        let input = b"\xEF\xBB\xBFfirst\r\nsecond \xFF\nthird".to_vec();
+        let input = b"\xEF\xBB\xBFfirst\r\nsecond \xFF\nthird\n\xEF\xBB\xBFcat-joined".to_vec();
         let mut problems = Vec::new();
         let lines = read_lines(&input[..], "x.txt", &mut problems).unwrap();
         let texts: Vec<_> = lines.iter().map(|l| l.text.as_str()).collect();
-        assert_eq!(texts, ["first", "second \u{FFFD}", "third"]);
+        assert_eq!(texts, ["first", "second \u{FFFD}", "third", "cat-joined"]);
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].to_string(), "x.txt:2: invalid UTF-8 (kept with U+FFFD replacement characters)");
     }
@@ -164,5 +169,16 @@ mod tests {
         assert_eq!(out.problems.len(), 1);
         assert_eq!(out.problems[0].to_string(), "d.jsonl:2: duplicate id `a`, first seen at d.jsonl:1");
         assert_eq!(out.articles[1].id, "a@d.jsonl:2");
+    }
+
+    #[test]
+    fn renamed_duplicate_ids_stay_unique() {
+        let mut out = ReadOutcome::default();
+        let input =
+            "{\"id\":\"a@d.jsonl:3\",\"body\":\"x\"}\n{\"id\":\"a\",\"body\":\"y\"}\n{\"id\":\"a\",\"body\":\"z\"}\n";
+        read_input(input.as_bytes(), "d.jsonl", InputFormat::Auto, &mut out).unwrap();
+        check_unique_ids(&mut out);
+        let ids: Vec<&str> = out.articles.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, ["a@d.jsonl:3", "a", "a@d.jsonl:3#2"]);
     }
 }
