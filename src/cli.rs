@@ -190,7 +190,12 @@ fn dedup_command(args: &RunArgs) -> Result<ExitCode, Error> {
     let result = loaded.pool.install(|| crate::dedup(&read.articles, &params, args.canonical));
     if !args.quiet {
         let out = Output { articles: &read.articles, sigs: &result.sigs, clusters: &result.clusters };
-        crate::output::with_output(args.output.as_deref(), |w| crate::writer::write(args.format, &out, w))?;
+        match crate::output::with_output(args.output.as_deref(), |w| crate::writer::write(args.format, &out, w)) {
+            // A reader that went away (`| head`) is not an error, but the
+            // run's own outcome (--check, input problems) still decides the code.
+            Err(e) if e.is_broken_pipe() => {}
+            other => other?,
+        }
     }
     if args.stats {
         let mut e = std::io::stderr().lock();

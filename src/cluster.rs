@@ -29,8 +29,8 @@ use crate::verify::{decide, similarity, Edge, Reason};
 
 /// Members compared per side when two clusters meet.
 pub const LINK_SAMPLE: usize = 8;
-/// Partners of a possible hub checked against each other.
-pub const HUB_SAMPLE: usize = 12;
+/// Representatives each record contained in a possible hub is checked against.
+pub const HUB_SAMPLE: usize = 4;
 
 /// True when one side of `e` holds the other (containment `>=` the
 /// threshold), whichever rule made it a duplicate; exact copies excepted.
@@ -53,28 +53,31 @@ fn is_container(sigs: &[Signature], container: u32, other: u32) -> bool {
 }
 
 /// Records that contain two or more smaller records which are not
-/// [`related`] to each other.
+/// [`related`] to each other. Every contained record is checked, in input
+/// order, against up to [`HUB_SAMPLE`] representatives (contained records
+/// seen so far that are related to all earlier representatives), so a
+/// roundup is found however many copies of one of its stories it contains.
 pub fn hubs(sigs: &[Signature], edges: &[Edge], p: &Params) -> Vec<bool> {
-    let mut contained: Vec<Vec<(f64, u32)>> = vec![Vec::new(); sigs.len()];
+    let mut contained: Vec<Vec<u32>> = vec![Vec::new(); sigs.len()];
     for e in edges.iter().filter(|e| contains(e, p)) {
         let (big, small) = if is_container(sigs, e.a, e.b) { (e.a, e.b) } else { (e.b, e.a) };
-        contained[big as usize].push((e.sim.containment, small));
+        contained[big as usize].push(small);
     }
     use rayon::prelude::*;
     contained
         .into_par_iter()
         .map(|mut parts| {
-            if parts.len() < 2 {
-                return false;
+            parts.sort_unstable();
+            let mut reps: Vec<u32> = Vec::new();
+            for &x in &parts {
+                if reps.iter().any(|&r| !related(&sigs[x as usize], &sigs[r as usize], p)) {
+                    return true;
+                }
+                if reps.len() < HUB_SAMPLE {
+                    reps.push(x);
+                }
             }
-            parts.sort_by(|x, y| y.0.partial_cmp(&x.0).unwrap_or(Ordering::Equal).then(x.1.cmp(&y.1)));
-            parts.truncate(HUB_SAMPLE);
-            parts.iter().enumerate().any(|(i, &(_, x))| {
-                parts[i + 1..].iter().any(|&(_, y)| {
-                    let (sx, sy) = (&sigs[x as usize], &sigs[y as usize]);
-                    !related(sx, sy, p)
-                })
-            })
+            false
         })
         .collect()
 }
@@ -203,6 +206,23 @@ mod tests {
         assert!(edges.iter().any(|e| (e.a, e.b) == (0, 2)));
         assert_eq!(hubs(&sigs, &edges, &p), [false, false, true, false]);
         assert_eq!(cluster(&sigs, &edges, &p), vec![vec![0, 3], vec![1], vec![2]]);
+    }
+
+    #[test]
+    fn roundup_is_a_hub_however_many_copies_of_one_story_it_holds() {
+        let p = Params::default();
+        let mut sigs: Vec<Signature> =
+            (0..20).map(|i| sig((0..100).chain(10_000 + i * 3..10_000 + i * 3 + 2))).collect();
+        sigs.push(sig(1000..1100)); // story B, read after the copies of A
+        sigs.push(sig((0..100).chain(1000..1100).chain(5000..5150))); // the roundup
+        let n = sigs.len() as u32;
+        let edges = verify(&sigs, &all_pairs(n), &p);
+        let hub = hubs(&sigs, &edges, &p);
+        assert!(hub[21], "the roundup is a hub");
+        assert_eq!(hub.iter().filter(|&&h| h).count(), 1);
+        let groups = cluster(&sigs, &edges, &p);
+        assert!(groups.contains(&vec![20]) && groups.contains(&vec![21]), "{groups:?}");
+        assert!(groups.contains(&(0..20).collect::<Vec<u32>>()), "{groups:?}");
     }
 
     #[test]

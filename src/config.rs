@@ -61,6 +61,9 @@ impl Params {
                 return Err(format!("{name} must be greater than 0 and at most 1, not {v}"));
             }
         }
+        if self.boilerplate_min == 1 {
+            return Err("--boilerplate-min must be 0 (off) or at least 2: a line in one record recurs nowhere".into());
+        }
         if self.max_hamming > 15 {
             return Err(format!("--max-hamming must be from 0 to 15, not {}", self.max_hamming));
         }

@@ -35,7 +35,7 @@ pub struct EvalArgs {
     #[arg(long, value_name = "TRUTH.jsonl")]
     pub truth: Option<PathBuf>,
     /// Field holding the label (in the truth file, or in the input records
-    /// when --truth is not given).
+    /// when --truth is not given: any field, known or passed through).
     #[arg(long, default_value = "cluster", value_name = "NAME")]
     pub label_field: String,
     #[command(flatten)]
@@ -118,6 +118,21 @@ fn label_string(v: &Value) -> Option<String> {
 /// Labels as (id, label), in file order.
 pub type Labels = Vec<(String, String)>;
 
+/// The label of `a` in its field `name`: a known field (`source`, `title`,
+/// `date`, `url`, `category`/`categories`, joined by `|`) or a passed-through
+/// one. Empty values are no label.
+pub fn record_label(a: &Article, name: &str) -> Option<String> {
+    let known = match name {
+        "source" => Some(a.source.clone()),
+        "title" => Some(a.title.clone()),
+        "date" => a.date.clone(),
+        "url" => a.url.clone(),
+        "category" | "categories" => Some(a.categories.join("|")),
+        _ => return a.extra.get(name).and_then(label_string),
+    };
+    known.filter(|l| !l.is_empty())
+}
+
 /// Read a truth file: id -> label, in file order. Problems name file and line.
 pub fn read_truth(path: &std::path::Path, field: &str) -> Result<(Labels, Vec<Problem>), Error> {
     let name = path.to_string_lossy().into_owned();
@@ -126,11 +141,19 @@ pub fn read_truth(path: &std::path::Path, field: &str) -> Result<(Labels, Vec<Pr
     let lines =
         crate::reader::read_lines(BufReader::new(file), &name, &mut problems).map_err(|e| Error::io(&name, e))?;
     let mut out = Vec::new();
+    let mut seen: HashMap<String, u64> = HashMap::new();
     for l in lines.iter().filter(|l| !l.text.trim().is_empty()) {
         let bad = |kind| Problem { file: name.clone(), line: l.number, kind };
         match serde_json::from_str::<Value>(&l.text) {
             Ok(Value::Object(m)) => match (m.get("id").and_then(label_string), m.get(field).and_then(label_string)) {
-                (Some(id), Some(label)) => out.push((id, label)),
+                (Some(id), Some(_)) if seen.contains_key(&id) => {
+                    let first = format!("{name}:{}", seen[&id]);
+                    problems.push(bad(ProblemKind::DuplicateId { id, first }));
+                }
+                (Some(id), Some(label)) => {
+                    seen.insert(id.clone(), l.number);
+                    out.push((id, label));
+                }
                 (None, _) => problems.push(bad(ProblemKind::MissingField("id"))),
                 (_, None) => problems.push(bad(ProblemKind::WrongType {
                     field: field.to_owned(),
@@ -255,10 +278,7 @@ pub fn command(args: &EvalArgs) -> Result<ExitCode, Error> {
             }
             t
         }
-        None => arts
-            .iter()
-            .filter_map(|a| a.extra.get(&args.label_field).and_then(label_string).map(|l| (a.id.clone(), l)))
-            .collect(),
+        None => arts.iter().filter_map(|a| record_label(a, &args.label_field).map(|l| (a.id.clone(), l))).collect(),
     };
     let ev = loaded.pool.install(|| evaluate(arts, &truth, &p, args.max_errors));
     if ev.scores.records == 0 {

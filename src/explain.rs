@@ -66,7 +66,13 @@ pub fn analyse(a: u32, b: u32, d: &Dedup, hubs: &[bool], cluster_of: &[u32], p: 
     let proposed = d.candidates.binary_search_by_key(&(x, y), |c| (c.a, c.b)).map_or(0, |i| d.candidates[i].via);
     let failed_because = reason.is_none().then(|| {
         let short = (sa.words as usize) < p.min_words || (sb.words as usize) < p.min_words;
-        if short {
+        if sa.stub || sb.stub {
+            format!(
+                "{} (a short body of outlet boilerplate only, such as a paywall notice); stubs match only the same body under the same title ({})",
+                if sa.stub && sb.stub { "both records are stubs" } else { "a record is a stub" },
+                if sa.text_key != sb.text_key { "the bodies differ" } else { "the titles differ" }
+            )
+        } else if short {
             format!(
                 "a record has fewer than --min-words {} words ({} and {}) and the normalized texts differ",
                 p.min_words, sa.words, sb.words

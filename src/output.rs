@@ -1,6 +1,8 @@
 //! Where output goes: buffered stdout (line-buffered on a terminal, block
 //! buffered in a pipe), or `-o FILE` written atomically: a temporary file
-//! beside FILE, renamed over it only once everything was written.
+//! beside FILE, renamed over it only once everything was written. A symlink
+//! FILE is followed (its target is replaced); a device or pipe is written
+//! directly.
 
 use std::io::{self, BufWriter, IsTerminal, LineWriter, Write};
 use std::path::Path;
@@ -24,6 +26,16 @@ pub fn with_output(path: Option<&Path>, f: impl FnOnce(&mut dyn Write) -> io::Re
         }
         Some(path) => {
             let name = path.to_string_lossy().into_owned();
+            // A symlink is followed: its target is what gets replaced.
+            let resolved = std::fs::canonicalize(path).ok();
+            let path = resolved.as_deref().unwrap_or(path);
+            // A device or a pipe (`-o /dev/stdout`) cannot be replaced by a
+            // rename: write to it directly.
+            if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+                let file = std::fs::OpenOptions::new().write(true).open(path).map_err(|e| Error::io(&name, e))?;
+                let mut w = BufWriter::with_capacity(1 << 16, file);
+                return f(&mut w).and_then(|_| w.flush()).map_err(|e| Error::io(&name, e));
+            }
             let dir = match path.parent() {
                 Some(d) if !d.as_os_str().is_empty() => d,
                 _ => Path::new("."),

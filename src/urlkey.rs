@@ -30,11 +30,23 @@ fn is_tracking(key: &str) -> bool {
         )
 }
 
-/// The canonical form of `raw`, or `None` when it is not an absolute URL.
+/// The canonical form of `raw`, or `None` when it names no single article:
+/// not an absolute http(s) URL (a relative path such as `/world/story-1`
+/// says nothing of the site), a host without a dot, or a site's front page.
 pub fn canonical_url(raw: &str) -> Option<String> {
     let raw = raw.trim();
-    let url = Url::parse(raw).or_else(|_| Url::parse(&format!("http://{raw}"))).ok()?;
+    if raw.starts_with('/') || raw.is_empty() {
+        return None;
+    }
+    let url = match Url::parse(raw) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") => u,
+        Ok(_) if raw.contains("://") => return None,
+        _ => Url::parse(&format!("http://{raw}")).ok()?,
+    };
     let host = url.host_str()?.to_ascii_lowercase();
+    if !host.contains('.') {
+        return None;
+    }
     let host = host.strip_prefix("www.").unwrap_or(&host);
     let mut out = String::from(host);
     if let Some(port) = url.port() {
@@ -45,6 +57,9 @@ pub fn canonical_url(raw: &str) -> Option<String> {
     out.push_str(path);
     let mut query: Vec<(String, String)> =
         url.query_pairs().filter(|(k, _)| !is_tracking(k)).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    if path.is_empty() && query.is_empty() {
+        return None; // a front page, not an article
+    }
     if !query.is_empty() {
         query.sort();
         out.push('?');
@@ -73,5 +88,21 @@ mod tests {
         assert_ne!(canonical_url("https://x.com/a?id=1"), canonical_url("https://x.com/a?id=2"));
         assert_eq!(canonical_url("x.com/a/"), canonical_url("https://x.com/a"));
         assert_eq!(canonical_url(""), None);
+    }
+
+    #[test]
+    fn relative_paths_front_pages_and_other_schemes_name_no_article() {
+        for raw in [
+            "/world/story-1",
+            "https://www.reuters.com/",
+            "https://reuters.com",
+            "reuters.com/?utm_source=x",
+            "localhost/a",
+            "mailto:desk@x.com",
+            "ftp://x.com/a",
+        ] {
+            assert_eq!(canonical_url(raw), None, "{raw}");
+        }
+        assert_eq!(canonical_url("https://reuters.com/?id=7").as_deref(), Some("reuters.com?id=7"));
     }
 }

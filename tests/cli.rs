@@ -451,6 +451,67 @@ fn closed_output_pipe_is_not_an_error() {
     assert_eq!(stderr, "", "stderr not empty");
 }
 
+/// A closed pipe ends the output, not the run's verdict: `--check` still
+/// exits 1 when it found duplicates, and input problems still exit 2.
+#[test]
+fn closed_output_pipe_keeps_the_check_and_problem_exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("big.jsonl");
+    large_input(&input);
+    // Two exact copies make --check find duplicates; a bad line makes a problem.
+    let mut text = fs::read_to_string(&input).unwrap();
+    text.push_str("{\"id\":\"copy-a\",\"body\":\"the same words in both copies of this short text\"}\n");
+    text.push_str("{\"id\":\"copy-b\",\"body\":\"the same words in both copies of this short text\"}\n");
+    fs::write(&input, &text).unwrap();
+    let bad = dir.path().join("bad.jsonl");
+    fs::write(&bad, format!("{text}{{not json\n")).unwrap();
+    for (args, want) in [(vec!["--check", input.to_str().unwrap()], 1), (vec![bad.to_str().unwrap()], 2)] {
+        let mut child = Command::new(BIN)
+            .args(&args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut first = String::new();
+        stdout.read_line(&mut first).unwrap();
+        drop(stdout);
+        assert_eq!(child.wait().unwrap().code(), Some(want), "{args:?}");
+    }
+}
+
+#[test]
+fn output_through_a_symlink_replaces_its_target() {
+    let dir = sample_dir();
+    fs::write(dir.path().join("target.jsonl"), "old\n").unwrap();
+    std::os::unix::fs::symlink("target.jsonl", dir.path().join("link.jsonl")).unwrap();
+    run_in(dir.path(), &["-o", "link.jsonl", "sample.txt"], None).expect_code(0);
+    assert!(fs::symlink_metadata(dir.path().join("link.jsonl")).unwrap().file_type().is_symlink());
+    let written = fs::read_to_string(dir.path().join("target.jsonl")).unwrap();
+    assert_eq!(written.lines().count(), 3, "{written}");
+}
+
+#[test]
+fn eval_takes_labels_from_known_fields_and_rejects_a_truth_id_given_twice() {
+    let dir = sample_dir();
+    // Each outlet as its label: The Sun's two entries are one "story", Yahoo another.
+    let out = run_in(dir.path(), &["eval", "--label-field", "source", "-f", "json", "sample.txt"], None);
+    out.expect_code(0);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["scored"], 5);
+    assert_eq!(v["truth_clusters"], 4);
+    assert_eq!(v["true_pairs"], 1);
+    write_truth(dir.path(), &[(4, "a"), (12, "a"), (4, "b")], &[]);
+    let out = run_in(dir.path(), &["eval", "--truth", "truth.jsonl", "sample.txt"], None);
+    out.expect_code(2);
+    assert!(
+        out.stderr_str().contains("truth.jsonl:3: duplicate id `sample.txt:4`, first seen at truth.jsonl:1"),
+        "{}",
+        out.stderr_str()
+    );
+}
+
 // --- errors ---------------------------------------------------------------------------
 
 #[test]
