@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Throughput and growth: newsdedup on generated corpora of 10k, 25k, 50k and 100k
 # records, beside `wc -w` over the same bytes, timed by hyperfine when present.
-#   bash bench/throughput.sh [N...]
+#   bash benches/throughput.sh [N...]
 source "$(dirname "$0")/common.sh"
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(10000 25000 50000 100000)

@@ -8,7 +8,7 @@ the same event (which share names and phrases) should not. It runs `newsdedup ev
 on the briefs alone for several --min-words values and prints ARI, precision, recall
 and the number of merged pairs of different stories.
 
-    python3 bench/short_records.py [CORPUS TRUTH]
+    python3 benches/short_records.py [CORPUS TRUTH]
 """
 import json
 import re

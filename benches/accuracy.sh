@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Reproduce the accuracy figures of the README.
-#   bash bench/accuracy.sh          sample, web-articles-2018, generated 10k corpus
-#   bash bench/accuracy.sh grid     the grid the defaults were chosen from
-# Needs ../shared/corpora (the labelled web corpus); writes generated corpora to bench/out/.
+#   bash benches/accuracy.sh          sample, web-articles-2018, generated 10k corpus
+#   bash benches/accuracy.sh grid     the grid the defaults were chosen from
+# Needs ../shared/corpora (the labelled web corpus); writes generated corpora to benches/out/.
 source "$(dirname "$0")/common.sh"
 
 summary() { # corpus truth [options...]: one line of figures
     local corpus=$1 truth=$2
     shift 2
-    "$nd" eval --truth "$truth" -f json --max-errors 0 "$@" "$corpus" | python3 bench/eval_summary.py "$truth"
+    "$nd" eval --truth "$truth" -f json --max-errors 0 "$@" "$corpus" | python3 benches/eval_summary.py "$truth"
 }
 
 if [ "${1:-}" = grid ]; then

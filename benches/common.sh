@@ -5,10 +5,10 @@ cargo build --release --quiet
 nd=target/release/newsdedup
 gen=target/release/newsdedup-gen
 web=../shared/corpora/web-articles-2018
-out=bench/out
+out=benches/out
 mkdir -p "$out"
 
-generate() { # N: bench/out/genN.jsonl (+ .truth.jsonl), seed 1, from the real corpora
+generate() { # N: benches/out/genN.jsonl (+ .truth.jsonl), seed 1, from the real corpora
     local n=$1
     [ -f "$out/gen$n.jsonl" ] || "$gen" --seed 1 --articles "$n" \
         --base-truth "$web.truth.jsonl" --base-truth fixtures/listing-janlipavsky.truth.jsonl \

@@ -1,6 +1,6 @@
 """Compare newsdedup with peer near-duplicate tools on labelled corpora.
 
-Usage: python bench/peers/peers.py [--corpus PATH --truth PATH]... [--json]
+Usage: python benches/peers/peers.py [--corpus PATH --truth PATH]... [--json]
 Paths are relative to the repository root. Without --corpus, the shared
 web-articles-2018 corpus is used.
 """

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Peer comparison: bash bench/peers/run.sh [--corpus PATH --truth PATH]... [--seed N] [--json]
+# Peer comparison: bash benches/peers/run.sh [--corpus PATH --truth PATH]... [--seed N] [--json]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 venv="$here/.venv"
