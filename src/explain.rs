@@ -13,7 +13,7 @@ use crate::error::Error;
 use crate::exit::ExitCode;
 use crate::index::via;
 use crate::record::Article;
-use crate::verify::{decide, similarity, Reason, Similarity};
+use crate::verify::{decide, shingle_rules_apply, similarity, Reason, Similarity};
 use crate::writer::round4;
 use crate::Dedup;
 
@@ -65,14 +65,13 @@ pub fn analyse(a: u32, b: u32, d: &Dedup, hubs: &[bool], cluster_of: &[u32], p: 
     let reason = decide(sa, sb, &sim, p);
     let proposed = d.candidates.binary_search_by_key(&(x, y), |c| (c.a, c.b)).map_or(0, |i| d.candidates[i].via);
     let failed_because = reason.is_none().then(|| {
-        let short = (sa.words as usize) < p.min_words || (sb.words as usize) < p.min_words;
         if sa.stub || sb.stub {
             format!(
                 "{} (a short body of outlet boilerplate only, such as a paywall notice); stubs match only the same body under the same title ({})",
                 if sa.stub && sb.stub { "both records are stubs" } else { "a record is a stub" },
-                if sa.text_key != sb.text_key { "the bodies differ" } else { "the titles differ" }
+                if sa.same_text(sb) { "the titles differ" } else { "the bodies differ" }
             )
-        } else if short {
+        } else if !shingle_rules_apply(sa, sb, p) {
             format!(
                 "a record has fewer than --min-words {} words ({} and {}) and the normalized texts differ",
                 p.min_words, sa.words, sb.words

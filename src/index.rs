@@ -214,7 +214,7 @@ pub fn candidates(sigs: &[Signature], p: &Params) -> Vec<Candidate> {
         (k != 0).then_some(((k as u64) ^ ((k >> 64) as u64), i))
     });
     all.extend(pairs_by_key(entries.collect(), via::TEXT, minhash, |x, y| {
-        sigs[x as usize].text_key == sigs[y as usize].text_key
+        sigs[x as usize].same_text(&sigs[y as usize])
     }));
     let entries = (0..n).filter_map(|i| sigs[i as usize].url_key.map(|k| (k, i)));
     all.extend(pairs_by_key(entries.collect(), via::URL, minhash, |_, _| true));

@@ -36,6 +36,18 @@ pub struct Signature {
     pub stub: bool,
 }
 
+impl Signature {
+    /// Both records carry the same canonical URL.
+    pub fn same_url(&self, other: &Signature) -> bool {
+        self.url_key.is_some() && self.url_key == other.url_key
+    }
+
+    /// Both records have the same non-empty normalized body.
+    pub fn same_text(&self, other: &Signature) -> bool {
+        self.text_key != 0 && self.text_key == other.text_key
+    }
+}
+
 /// Sign one article. `norm` and `scratch` are reusable buffers.
 pub fn sign_one(a: &Article, boiler: &Boilerplate, p: &Params, norm: &mut String, scratch: &mut String) -> Signature {
     let body = boiler.normalized_body(a, norm, scratch);

@@ -74,12 +74,18 @@ pub fn similarity(a: &Signature, b: &Signature) -> Similarity {
     }
 }
 
+/// True when rules 4 and 5 (Jaccard, containment) may decide the pair:
+/// neither record is a stub nor shorter than `min_words`.
+pub fn shingle_rules_apply(a: &Signature, b: &Signature, p: &Params) -> bool {
+    !a.stub && !b.stub && a.words as usize >= p.min_words && b.words as usize >= p.min_words
+}
+
 /// The rule that makes `a` and `b` duplicates, or `None`.
 pub fn decide(a: &Signature, b: &Signature, s: &Similarity, p: &Params) -> Option<Reason> {
-    if a.url_key.is_some() && a.url_key == b.url_key {
+    if a.same_url(b) {
         return Some(Reason::SameUrl);
     }
-    let same_text = a.text_key != 0 && a.text_key == b.text_key;
+    let same_text = a.same_text(b);
     if a.stub || b.stub {
         // A paywall or consent notice repeated by one outlet: the same notice
         // on two pages says nothing, unless the titles agree too.
@@ -88,7 +94,7 @@ pub fn decide(a: &Signature, b: &Signature, s: &Similarity, p: &Params) -> Optio
     if same_text {
         return Some(Reason::SameText);
     }
-    if (a.words as usize) < p.min_words || (b.words as usize) < p.min_words {
+    if !shingle_rules_apply(a, b, p) {
         return None;
     }
     if s.jaccard >= p.jaccard {
@@ -140,17 +146,20 @@ pub fn intersection_at_least(a: &[u64], b: &[u64], need: usize) -> Option<usize>
 }
 
 /// Verify candidate pairs in parallel; keep the duplicates, in pair order.
-/// Pairs that only the shingle rules could pass stop early once they cannot
-/// reach [`min_shared`]; a pass always has its exact figures.
+/// Pairs that only the shingle rules could pass are not measured when those
+/// rules do not apply, and stop early once they cannot reach [`min_shared`];
+/// a pass always has its exact figures.
 pub fn verify(sigs: &[Signature], pairs: &[(u32, u32)], p: &Params) -> Vec<Edge> {
     use rayon::prelude::*;
     pairs
         .par_iter()
         .filter_map(|&(a, b)| {
             let (sa, sb) = (&sigs[a as usize], &sigs[b as usize]);
-            let by_key =
-                (sa.url_key.is_some() && sa.url_key == sb.url_key) || (sa.text_key != 0 && sa.text_key == sb.text_key);
-            if !by_key && intersection_at_least(&sa.shingles, &sb.shingles, min_shared(sa, sb, p)).is_none() {
+            if !sa.same_url(sb)
+                && !sa.same_text(sb)
+                && (!shingle_rules_apply(sa, sb, p)
+                    || intersection_at_least(&sa.shingles, &sb.shingles, min_shared(sa, sb, p)).is_none())
+            {
                 return None;
             }
             let sim = similarity(sa, sb);
