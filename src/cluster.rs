@@ -122,7 +122,11 @@ impl UnionFind {
 /// Group records `0..sigs.len()` from verified `edges`. Each group is sorted
 /// by input position; groups are ordered by their first member.
 pub fn cluster(sigs: &[Signature], edges: &[Edge], p: &Params) -> Vec<Vec<u32>> {
-    let hub = hubs(sigs, edges, p);
+    cluster_with_hubs(sigs, edges, &hubs(sigs, edges, p), p)
+}
+
+/// [`cluster`] with the records' [`hubs`] already found.
+pub fn cluster_with_hubs(sigs: &[Signature], edges: &[Edge], hub: &[bool], p: &Params) -> Vec<Vec<u32>> {
     let mut order: Vec<&Edge> = edges
         .iter()
         .filter(|e| {

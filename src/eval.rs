@@ -195,7 +195,6 @@ pub fn evaluate(articles: &[Article], truth: &[(String, String)], p: &Params, ma
     let pred: Vec<u32> = scored.iter().map(|&i| of[i as usize]).collect();
     let tru: Vec<&str> = scored.iter().map(|&i| label[articles[i as usize].id.as_str()]).collect();
     let scores = score(&pred, &tru);
-    let hubs = crate::cluster::hubs(&d.sigs, &d.edges, p);
     let limit = if max_errors == 0 { usize::MAX } else { max_errors };
     // Pairs are enumerated only within a predicted or a truth cluster.
     let mut by_pred: HashMap<u32, Vec<usize>> = HashMap::new();
@@ -215,7 +214,7 @@ pub fn evaluate(articles: &[Article], truth: &[(String, String)], p: &Params, ma
                 for &j in g[x + 1..].iter().filter(|&&j| differ(i, j)) {
                     count += 1;
                     if list.len() < limit {
-                        list.push(analyse(scored[i], scored[j], &d, &hubs, &of, p));
+                        list.push(analyse(scored[i], scored[j], &d, &of, p));
                     }
                 }
             }

@@ -58,7 +58,7 @@ fn via_names(v: u8) -> Vec<&'static str> {
 }
 
 /// Analyse the pair `(a, b)` of a finished run.
-pub fn analyse(a: u32, b: u32, d: &Dedup, hubs: &[bool], cluster_of: &[u32], p: &Params) -> PairReport {
+pub fn analyse(a: u32, b: u32, d: &Dedup, cluster_of: &[u32], p: &Params) -> PairReport {
     let (x, y) = (a.min(b), a.max(b));
     let (sa, sb) = (&d.sigs[a as usize], &d.sigs[b as usize]);
     let sim = similarity(sa, sb);
@@ -94,8 +94,8 @@ pub fn analyse(a: u32, b: u32, d: &Dedup, hubs: &[bool], cluster_of: &[u32], p: 
         reason,
         failed_because,
         same_cluster: cluster_of[a as usize] == cluster_of[b as usize],
-        hub_a: hubs[a as usize],
-        hub_b: hubs[b as usize],
+        hub_a: d.hubs[a as usize],
+        hub_b: d.hubs[b as usize],
     }
 }
 
@@ -172,8 +172,7 @@ pub fn command(args: &ExplainArgs) -> Result<ExitCode, Error> {
     let arts = &loaded.read.articles;
     let (a, b) = (find_id(arts, &args.id_a)?, find_id(arts, &args.id_b)?);
     let d = loaded.pool.install(|| crate::dedup(arts, &p, CanonicalRule::Longest));
-    let hubs = crate::cluster::hubs(&d.sigs, &d.edges, &p);
-    let r = analyse(a, b, &d, &hubs, &cluster_of(&d, arts.len()), &p);
+    let r = analyse(a, b, &d, &cluster_of(&d, arts.len()), &p);
     let mut text = String::new();
     if args.json {
         text = serde_json::to_string_pretty(&r.to_json(arts, &p)).expect("JSON values serialize") + "\n";
@@ -190,7 +189,7 @@ pub fn command(args: &ExplainArgs) -> Result<ExitCode, Error> {
                 s.words,
                 s.shingles.len(),
                 s.fingerprint,
-                if hubs[i as usize] { ", hub" } else { "" },
+                if d.hubs[i as usize] { ", hub" } else { "" },
                 arts[canon[&i] as usize].id
             );
         }

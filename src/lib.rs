@@ -55,6 +55,8 @@ pub struct Dedup {
     pub sigs: Vec<Signature>,
     pub candidates: Vec<Candidate>,
     pub edges: Vec<Edge>,
+    /// Records that contain mutually unrelated records (see [`cluster::hubs`]).
+    pub hubs: Vec<bool>,
     pub clusters: Vec<Cluster>,
     /// Wall time of each stage, in pipeline order.
     pub timings: Vec<(&'static str, std::time::Duration)>,
@@ -83,11 +85,12 @@ pub fn dedup(articles: &[Article], p: &Params, rule: CanonicalRule) -> Dedup {
     let pairs: Vec<(u32, u32)> = candidates.iter().map(|c| (c.a, c.b)).collect();
     let edges = verify::verify(&sigs, &pairs, p);
     lap("verify");
-    let groups = cluster::cluster(&sigs, &edges, p);
+    let hubs = cluster::hubs(&sigs, &edges, p);
+    let groups = cluster::cluster_with_hubs(&sigs, &edges, &hubs, p);
     lap("cluster");
     let clusters = canonical::apply(groups, &sigs, rule);
     lap("apply");
-    Dedup { boilerplate, sigs, candidates, edges, clusters, timings }
+    Dedup { boilerplate, sigs, candidates, edges, hubs, clusters, timings }
 }
 
 pub use cli::run;
