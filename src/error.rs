@@ -16,6 +16,12 @@ pub enum ProblemKind {
     WrongType { field: String, expected: &'static str },
     DuplicateId { id: String, first: String },
     EmptyInput,
+    /// A JSON array input that stops parsing at this line: the rest of the
+    /// input is kept as one record.
+    InvalidJsonArray(String),
+    /// An input read as listing text (by its `.txt` name) whose lines look
+    /// like JSON (`looks_like`: "JSON Lines" or "a JSON array").
+    JsonReadAsListing { looks_like: &'static str, option: &'static str },
 }
 
 impl fmt::Display for ProblemKind {
@@ -42,6 +48,16 @@ impl fmt::Display for ProblemKind {
                 write!(f, "duplicate id `{id}`, first seen at {first}")
             }
             ProblemKind::EmptyInput => write!(f, "input holds no records"),
+            ProblemKind::InvalidJsonArray(e) => write!(
+                f,
+                "invalid JSON array: {e} (the rest of the input is kept as one record's body; \
+                 for one JSON object per line, try --input jsonl)"
+            ),
+            ProblemKind::JsonReadAsListing { looks_like, option } => write!(
+                f,
+                "input looks like {looks_like} but was read as listing text because of its name; \
+                 try --input {option}"
+            ),
         }
     }
 }

@@ -1,32 +1,173 @@
-//! JSON Lines: one object per line.
+//! JSON Lines (one object per line, read one line at a time) and JSON arrays
+//! of objects.
 //!
-//! Known fields: `id` (string or number), `source`, `title`, `body` (alias
-//! `text`, required), `date`, `url`, `category` or `categories` (a string or
-//! an array of strings). Every other field is kept in [`Article::extra`] and
-//! written back out unchanged. Blank lines are skipped.
+//! Known fields: `id` (string or number; a number keeps its text as written),
+//! `source`, `title`, `body` (alias `text`, required), `date`, `url`,
+//! `category` or `categories` (a string or an array of strings). Every other
+//! field is kept in [`Article::extra`] and written back out unchanged. Blank
+//! lines are skipped. A record of newsdedup's own output (a `duplicates` array
+//! of objects and a `sources` array of strings) keeps both as
+//! [`Article::prior`], so that a second run loses no provenance.
+
+use std::io::{self, BufRead};
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use super::{Line, ReadOutcome};
+use super::{LineReader, ReadOutcome};
 use crate::error::{Problem, ProblemKind};
-use crate::record::{Article, Origin};
+use crate::record::{Article, Origin, Prior};
 
-/// Parse JSON Lines `lines` of input `name` into `out`.
-pub fn parse(lines: &[Line], name: &str, out: &mut ReadOutcome) {
-    for line in lines {
-        if line.text.trim().is_empty() {
+/// Read JSON Lines from `lines` of input `name` into `out`; returns the
+/// number of lines read.
+pub fn read<R: BufRead>(mut lines: LineReader<R>, name: &Arc<str>, out: &mut ReadOutcome) -> io::Result<u64> {
+    while let Some((number, text)) = lines.next_str(name, &mut out.problems)? {
+        if text.trim().is_empty() {
             continue;
         }
-        let origin = Origin { file: name.to_owned(), line: line.number };
-        let mut problems = Vec::new();
-        let article = parse_line(&line.text, origin, &mut problems);
-        out.problems.extend(problems.into_iter().map(|kind| Problem {
-            file: name.to_owned(),
-            line: line.number,
-            kind,
-        }));
+        let origin = Origin { file: name.clone(), line: number };
+        push(serde_json::from_str::<Value>(&text), &text, origin, None, out);
+    }
+    Ok(lines.count())
+}
+
+/// Parse one JSON value (`raw` its text) into a record and its problems.
+fn push(
+    parsed: Result<Value, serde_json::Error>,
+    raw: &str,
+    origin: Origin,
+    id: Option<String>,
+    out: &mut ReadOutcome,
+) {
+    let mut problems = Vec::new();
+    let line = origin.line;
+    let mut article = Article::at(origin);
+    if let Some(id) = id {
+        article.id = id;
+    }
+    fill(&mut article, parsed, raw, &mut problems);
+    out.problems.extend(problems.into_iter().map(|kind| Problem { file: article.origin.file.to_string(), line, kind }));
+    out.articles.push(article);
+}
+
+/// JSON whitespace.
+fn skip_ws(s: &str, mut pos: usize) -> usize {
+    let b = s.as_bytes();
+    while pos < b.len() && matches!(b[pos], b' ' | b'\t' | b'\n' | b'\r') {
+        pos += 1;
+    }
+    pos
+}
+
+/// Line numbers of byte offsets, asked in increasing order; a line ends at
+/// `\n`, `\r\n` or a lone `\r`, as in [`LineReader`].
+struct LineCounter<'a> {
+    text: &'a [u8],
+    pos: usize,
+    line: u64,
+}
+
+impl LineCounter<'_> {
+    fn line_at(&mut self, offset: usize) -> u64 {
+        while self.pos < offset.min(self.text.len()) {
+            let b = self.text[self.pos];
+            if b == b'\n' || (b == b'\r' && self.text.get(self.pos + 1) != Some(&b'\n')) {
+                self.line += 1;
+            }
+            self.pos += 1;
+        }
+        self.line
+    }
+}
+
+/// Read a JSON array of objects (or several, as `cat` joins them) from
+/// `reader`, input `name`, into `out`; returns the number of lines read. An
+/// element's record starts at the element's line and its default id is
+/// `FILE#N`, N counting the elements from 1. Where the array stops parsing,
+/// the rest of the input is kept as one record and reported. An input that
+/// does not open with `[` is read as JSON Lines.
+pub fn read_array<R: BufRead>(mut reader: R, name: &Arc<str>, out: &mut ReadOutcome) -> io::Result<u64> {
+    let mut bytes = Vec::new();
+    reader.read_to_end(&mut bytes)?;
+    let bom = if bytes.starts_with(super::BOM) { super::BOM.len() } else { 0 };
+    let opens = bytes[bom..].iter().find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+    if opens != Some(&b'[') {
+        return read(LineReader::new(&bytes[..]), name, out);
+    }
+    let lines = LineReader::new(&bytes[..]).count_all()?;
+    let text = match std::str::from_utf8(&bytes[bom..]) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(e) => {
+            let line = LineCounter { text: &bytes, pos: 0, line: 1 }.line_at(bom + e.valid_up_to());
+            out.problems.push(Problem { file: name.to_string(), line, kind: ProblemKind::InvalidUtf8 });
+            String::from_utf8_lossy(&bytes[bom..])
+        }
+    };
+    // Offsets in the lossy text match the bytes only up to the first invalid
+    // sequence; past it line numbers are counted in the text itself.
+    let text: &str = &text;
+    let mut counter = LineCounter { text: text.as_bytes(), pos: 0, line: 1 };
+    let mut n = 0u64;
+    let mut pos = skip_ws(text, 0);
+    'arrays: while pos < text.len() {
+        if !text[pos..].starts_with('[') {
+            break;
+        }
+        pos = skip_ws(text, pos + 1);
+        let mut first = true;
+        loop {
+            if text[pos..].starts_with(']') {
+                pos = skip_ws(text, pos + 1);
+                continue 'arrays;
+            }
+            if !first {
+                if !text[pos..].starts_with(',') {
+                    break 'arrays;
+                }
+                pos = skip_ws(text, pos + 1);
+                if text[pos..].starts_with(']') {
+                    continue;
+                }
+            }
+            first = false;
+            let mut stream = serde_json::Deserializer::from_str(&text[pos..]).into_iter::<Value>();
+            match stream.next() {
+                Some(Ok(value)) => {
+                    let end = pos + stream.byte_offset();
+                    n += 1;
+                    let origin = Origin { file: name.clone(), line: counter.line_at(pos) };
+                    push(Ok(value), &text[pos..end], origin, Some(format!("{name}#{n}")), out);
+                    pos = skip_ws(text, end);
+                }
+                _ => break 'arrays,
+            }
+        }
+    }
+    if pos < text.len() {
+        // Keep the rest as one record, with the reason it stopped parsing.
+        let rest = &text[pos..];
+        let line = counter.line_at(pos);
+        let reason = match serde_json::from_str::<Value>(rest) {
+            Err(e) if e.line() > 1 => {
+                let msg = e.to_string();
+                let msg = msg.rfind(" at line ").map_or(&msg[..], |i| &msg[..i]);
+                format!("{msg} at line {}", line + e.line() as u64 - 1)
+            }
+            Err(e) => {
+                let msg = e.to_string();
+                let msg = msg.rfind(" at line ").map_or(&msg[..], |i| &msg[..i]).to_owned();
+                format!("{msg} at line {line}")
+            }
+            Ok(_) => format!("expected `,` or `]` at line {line}"),
+        };
+        n += 1;
+        let mut article = Article::at(Origin { file: name.clone(), line });
+        article.id = format!("{name}#{n}");
+        article.body = rest.trim_end().to_owned();
+        out.problems.push(Problem { file: name.to_string(), line, kind: ProblemKind::InvalidJsonArray(reason) });
         out.articles.push(article);
     }
+    Ok(lines)
 }
 
 /// A string field's value; anything else is reported and kept as JSON text.
@@ -41,19 +182,25 @@ fn string_field(field: &str, value: Value, problems: &mut Vec<ProblemKind>) -> S
     }
 }
 
-fn parse_line(text: &str, origin: Origin, problems: &mut Vec<ProblemKind>) -> Article {
-    let mut article = Article::at(origin);
-    let object: Map<String, Value> = match serde_json::from_str::<Value>(text) {
+/// Fill `article` from one parsed JSON value (`text` its source, kept as the
+/// body when it is not an object).
+fn fill(
+    article: &mut Article,
+    parsed: Result<Value, serde_json::Error>,
+    text: &str,
+    problems: &mut Vec<ProblemKind>,
+) {
+    let object: Map<String, Value> = match parsed {
         Ok(Value::Object(m)) => m,
         Ok(_) => {
             problems.push(ProblemKind::NotAnObject);
             article.body = text.to_owned();
-            return article;
+            return;
         }
         Err(e) => {
             problems.push(ProblemKind::InvalidJson(e.to_string()));
             article.body = text.to_owned();
-            return article;
+            return;
         }
     };
     let mut body = None;
@@ -61,7 +208,7 @@ fn parse_line(text: &str, origin: Origin, problems: &mut Vec<ProblemKind>) -> Ar
         match key.as_str() {
             "id" => match value {
                 Value::String(s) => article.id = s,
-                Value::Number(n) => article.id = n.to_string(),
+                Value::Number(n) => article.id = number_text(text).unwrap_or_else(|| n.to_string()),
                 other => {
                     problems.push(ProblemKind::WrongType { field: key, expected: "a string or a number" });
                     article.extra.insert("id".into(), other);
@@ -99,7 +246,33 @@ fn parse_line(text: &str, origin: Origin, problems: &mut Vec<ProblemKind>) -> Ar
         Some(b) => article.body = b,
         None => problems.push(ProblemKind::MissingField("body")),
     }
-    article
+    article.prior = prior(&mut article.extra);
+}
+
+/// The exact text of the numeric `id` of object `text` (`1e2` stays `1e2`;
+/// the parsed number would read `1e+2`).
+fn number_text(text: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Id<'a> {
+        #[serde(borrow)]
+        id: &'a serde_json::value::RawValue,
+    }
+    serde_json::from_str::<Id>(text).ok().map(|r| r.id.get().to_owned())
+}
+
+/// The `duplicates` and `sources` of a record of newsdedup's own output,
+/// taken out of the pass-through fields; `None` (fields left alone) unless
+/// `duplicates` is an array of objects and `sources` an array of strings.
+fn prior(extra: &mut Map<String, Value>) -> Option<Box<Prior>> {
+    let objects = matches!(extra.get("duplicates"), Some(Value::Array(d)) if d.iter().all(Value::is_object));
+    let strings = matches!(extra.get("sources"), Some(Value::Array(s)) if s.iter().all(Value::is_string));
+    if !objects || !strings {
+        return None;
+    }
+    let Some(Value::Array(duplicates)) = extra.shift_remove("duplicates") else { unreachable!("checked above") };
+    let Some(Value::Array(sources)) = extra.shift_remove("sources") else { unreachable!("checked above") };
+    let sources = sources.into_iter().filter_map(|s| if let Value::String(s) = s { Some(s) } else { None }).collect();
+    Some(Box::new(Prior { duplicates, sources }))
 }
 
 #[cfg(test)]
@@ -111,6 +284,74 @@ mod tests {
         let mut out = ReadOutcome::default();
         read_input(text.as_bytes(), "in.jsonl", InputFormat::Jsonl, &mut out).unwrap();
         out
+    }
+
+    fn read_json(text: &str) -> ReadOutcome {
+        let mut out = ReadOutcome::default();
+        read_input(text.as_bytes(), "in.json", InputFormat::Auto, &mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn numbers_keep_their_text() {
+        let out = read(concat!(
+            "{\"id\":12345678901234567890123,\"body\":\"a\",\"n\":1.50,\"big\":98765432109876543210987}\n",
+            "{\"id\":12345678901234567890124,\"body\":\"b\",\"e\":1E2}\n",
+            "{\"id\":1e2,\"body\":\"c\"}\n{\"id\":-0.0,\"body\":\"d\"}\n",
+        ));
+        let ids: Vec<&str> = out.articles.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, ["12345678901234567890123", "12345678901234567890124", "1e2", "-0.0"]);
+        assert_eq!(serde_json::to_string(&out.articles[0].extra).unwrap(), r#"{"n":1.50,"big":98765432109876543210987}"#);
+        // Other numbers keep their digits; an exponent is written `e+N`.
+        assert_eq!(serde_json::to_string(&out.articles[1].extra).unwrap(), r#"{"e":1e+2}"#);
+    }
+
+    #[test]
+    fn json_arrays_are_read_element_by_element() {
+        let out = read_json("\u{feff}[\n  {\"id\": \"a\", \"body\": \"x\"},\n  {\"body\": \"y\"}, {\"body\": \"z\"},\n  5\n]\n[{\"body\":\"w\"}]\n");
+        let got: Vec<(&str, u64, &str)> =
+            out.articles.iter().map(|a| (a.id.as_str(), a.origin.line, a.body.as_str())).collect();
+        assert_eq!(
+            got,
+            [("a", 2, "x"), ("in.json#2", 3, "y"), ("in.json#3", 3, "z"), ("in.json#4", 4, "5"), ("in.json#5", 6, "w")]
+        );
+        let msgs: Vec<String> = out.problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(msgs, ["in.json:4: JSON value is not an object (line kept as body)"]);
+    }
+
+    #[test]
+    fn a_broken_json_array_keeps_the_rest_as_a_record() {
+        let out = read_json("[{\"body\": \"x\"},\n{\"body\": \"y\"\n{\"body\": \"z\"}]");
+        assert_eq!(out.articles.len(), 2);
+        assert_eq!(out.articles[1].body, "{\"body\": \"y\"\n{\"body\": \"z\"}]");
+        let msgs: Vec<String> = out.problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(msgs.len(), 1);
+        assert!(msgs[0].starts_with("in.json:2: invalid JSON array: expected `,` or `}` at line 3"), "{}", msgs[0]);
+        assert!(msgs[0].ends_with("try --input jsonl)"), "{}", msgs[0]);
+    }
+
+    #[test]
+    fn json_named_file_with_lines_is_read_as_json_lines() {
+        let out = read_json("{\"body\":\"x\"}\n{\"body\":\"y\"}\n");
+        let ids: Vec<&str> = out.articles.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, ["in.json:1", "in.json:2"]);
+    }
+
+    #[test]
+    fn own_output_keeps_its_duplicates_and_sources() {
+        let out = read(concat!(
+            r#"{"id":"a","body":"x","lang":"en","sources":["AP","Yahoo"],"duplicates":[{"id":"b","source":"Yahoo"}],"n":1}"#,
+            "\n",
+            r#"{"id":"c","body":"y","sources":"AP","duplicates":[]}"#,
+            "\n",
+        ));
+        let prior = out.articles[0].prior.as_deref().expect("prior");
+        assert_eq!(prior.sources, ["AP", "Yahoo"]);
+        assert_eq!(prior.duplicates, [serde_json::json!({"id":"b","source":"Yahoo"})]);
+        assert_eq!(serde_json::to_string(&out.articles[0].extra).unwrap(), r#"{"lang":"en","n":1}"#);
+        // Not newsdedup's shape: passed through as before.
+        assert!(out.articles[1].prior.is_none());
+        assert_eq!(serde_json::to_string(&out.articles[1].extra).unwrap(), r#"{"sources":"AP","duplicates":[]}"#);
     }
 
     #[test]
