@@ -13,15 +13,24 @@ pub enum ProblemKind {
     InvalidJson(String),
     NotAnObject,
     MissingField(&'static str),
-    WrongType { field: String, expected: &'static str },
-    DuplicateId { id: String, first: String },
+    WrongType {
+        field: String,
+        expected: &'static str,
+    },
+    DuplicateId {
+        id: String,
+        first: String,
+    },
     EmptyInput,
     /// A JSON array input that stops parsing at this line: the rest of the
     /// input is kept as one record.
     InvalidJsonArray(String),
     /// An input read as listing text (by its `.txt` name) whose lines look
     /// like JSON (`looks_like`: "JSON Lines" or "a JSON array").
-    JsonReadAsListing { looks_like: &'static str, option: &'static str },
+    JsonReadAsListing {
+        looks_like: &'static str,
+        option: &'static str,
+    },
 }
 
 impl fmt::Display for ProblemKind {

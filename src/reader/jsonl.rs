@@ -184,12 +184,7 @@ fn string_field(field: &str, value: Value, problems: &mut Vec<ProblemKind>) -> S
 
 /// Fill `article` from one parsed JSON value (`text` its source, kept as the
 /// body when it is not an object).
-fn fill(
-    article: &mut Article,
-    parsed: Result<Value, serde_json::Error>,
-    text: &str,
-    problems: &mut Vec<ProblemKind>,
-) {
+fn fill(article: &mut Article, parsed: Result<Value, serde_json::Error>, text: &str, problems: &mut Vec<ProblemKind>) {
     let object: Map<String, Value> = match parsed {
         Ok(Value::Object(m)) => m,
         Ok(_) => {
@@ -301,7 +296,10 @@ mod tests {
         ));
         let ids: Vec<&str> = out.articles.iter().map(|a| a.id.as_str()).collect();
         assert_eq!(ids, ["12345678901234567890123", "12345678901234567890124", "1e2", "-0.0"]);
-        assert_eq!(serde_json::to_string(&out.articles[0].extra).unwrap(), r#"{"n":1.50,"big":98765432109876543210987}"#);
+        assert_eq!(
+            serde_json::to_string(&out.articles[0].extra).unwrap(),
+            r#"{"n":1.50,"big":98765432109876543210987}"#
+        );
         // Other numbers keep their digits; an exponent is written `e+N`.
         assert_eq!(serde_json::to_string(&out.articles[1].extra).unwrap(), r#"{"e":1e+2}"#);
     }

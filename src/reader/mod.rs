@@ -232,12 +232,7 @@ pub fn stable_name(name: &str) -> String {
 /// Read one input named `name` (`-` for stdin) in `format`, appending its
 /// records and problems to `out`. Records and problems carry the input's
 /// [`stable_name`].
-pub fn read_input<R: BufRead>(
-    mut reader: R,
-    name: &str,
-    format: InputFormat,
-    out: &mut ReadOutcome,
-) -> io::Result<()> {
+pub fn read_input<R: BufRead>(mut reader: R, name: &str, format: InputFormat, out: &mut ReadOutcome) -> io::Result<()> {
     let name = stable_name(name);
     out.inputs.push(name.clone());
     let mut prefix = Vec::new();
@@ -368,7 +363,12 @@ mod tests {
     fn stable_names_do_not_depend_on_how_the_path_was_typed() {
         let cwd = std::env::current_dir().unwrap();
         let absolute = cwd.join("fixtures/listing-janlipavsky.txt").to_string_lossy().into_owned();
-        for typed in ["fixtures/listing-janlipavsky.txt", "./fixtures/listing-janlipavsky.txt", "src/../fixtures/listing-janlipavsky.txt", &absolute] {
+        for typed in [
+            "fixtures/listing-janlipavsky.txt",
+            "./fixtures/listing-janlipavsky.txt",
+            "src/../fixtures/listing-janlipavsky.txt",
+            &absolute,
+        ] {
             assert_eq!(stable_name(typed), "fixtures/listing-janlipavsky.txt", "{typed}");
         }
         assert_eq!(stable_name("-"), "-");

@@ -237,7 +237,8 @@ mod tests {
         let clusters = [Cluster { canonical: 1, members: vec![0, 1, 2] }];
         let out = Output { articles: &articles, sigs: &sigs, clusters: &clusters };
         let record = out.record(&clusters[0]);
-        let ids: Vec<&str> = record["duplicates"].as_array().unwrap().iter().map(|d| d["id"].as_str().unwrap()).collect();
+        let ids: Vec<&str> =
+            record["duplicates"].as_array().unwrap().iter().map(|d| d["id"].as_str().unwrap()).collect();
         assert_eq!(ids, ["a", "old1", "c", "old2"]);
         assert_eq!(record["sources"], serde_json::json!(["BBC", "AP", "Yahoo", "CNN", "le monde"]));
     }

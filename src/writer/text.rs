@@ -55,10 +55,12 @@ fn body(s: &str) -> Cow<'_, str> {
     escape(s, &['\n', '\t'], &[])
 }
 
-/// A field of an earlier run's duplicate, as text.
+/// A field of an earlier run's duplicate, as text; figures are written as
+/// this run writes its own (`1`, not `1.0`).
 fn field(d: &Value, key: &str) -> String {
     match d.get(key) {
         Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) if key != "id" => n.as_f64().map_or_else(|| n.to_string(), |f| f.to_string()),
         Some(Value::Number(n)) => n.to_string(),
         _ => String::new(),
     }
@@ -124,8 +126,14 @@ mod tests {
     fn terminal_controls_are_escaped() {
         assert_eq!(one_line("\u{1b}[31mred\u{1b}[0m"), "\\u{1b}[31mred\\u{1b}[0m");
         assert_eq!(one_line("abc\u{202E}fed"), "abc\\u{202e}fed");
-        assert_eq!(one_line("a\u{2028}b\u{2029}c\u{2066}d\u{200F}\u{85}"), "a\\u{2028}b\\u{2029}c\\u{2066}d\\u{200f}\\u{85}");
-        assert_eq!(body("line one\n\tindented\r\u{1b}]0;title\u{7}"), "line one\n\tindented\\u{d}\\u{1b}]0;title\\u{7}");
+        assert_eq!(
+            one_line("a\u{2028}b\u{2029}c\u{2066}d\u{200F}\u{85}"),
+            "a\\u{2028}b\\u{2029}c\\u{2066}d\\u{200f}\\u{85}"
+        );
+        assert_eq!(
+            body("line one\n\tindented\r\u{1b}]0;title\u{7}"),
+            "line one\n\tindented\\u{d}\\u{1b}]0;title\\u{7}"
+        );
         assert_eq!(body("caf\u{e9} \u{201C}quoted\u{201D}"), "caf\u{e9} \u{201C}quoted\u{201D}");
     }
 }
