@@ -259,7 +259,7 @@ def combined(results):
                      + " | ".join(fmt(x, "f1") for x in rows) + " |")
     lines += ["", "Best setting of each method by ARI (first of equals), per corpus and over all of them "
               "(highest mean ARI; one setting for every corpus, as newsdedup's defaults are):", "",
-              "| method | " + " | ".join(names) + " | one setting for all (mean ARI) |",
+              "| method | " + " | ".join(f"{n}: ARI" for n in names) + " | one setting for all: mean ARI |",
               "| --- |" + " --- |" * (len(names) + 1)]
     for method in dict.fromkeys(k[0] for k in keys):
         mine = [k for k in keys if k[0] == method]
@@ -267,11 +267,11 @@ def combined(results):
         for n in names:
             have = [k for k in mine if n in cell[k]]
             best = max(have, key=lambda k: cell[k][n]["ari"], default=None)  # max keeps the first of equals
-            cells.append(f"{best[1]} ({cell[best][n]['ari']:.3f})" if best else "–")
+            cells.append(f"{best[1]}: {cell[best][n]['ari']:.3f}" if best else "–")
         full = [k for k in mine if all(n in cell[k] for n in names)]
         mean = lambda k: sum(cell[k][n]["ari"] for n in names) / len(names)
         best = max(full, key=mean, default=None)
-        cells.append(f"{best[1]} ({mean(best):.3f})" if best else "–")
+        cells.append(f"{best[1]}: {mean(best):.3f}" if best else "–")
         lines.append(f"| {method} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
