@@ -123,6 +123,15 @@ def distance(flags, defaults):
     return d
 
 
+def switches(grid):
+    """Flags used without a value in some flag set (off by default)."""
+    return {k for g in grid for k, v in parse_flags(g).items() if v is True}
+
+
+def default_of(k, defaults, grid):
+    return "off" if k in switches(grid) and k not in defaults else defaults.get(k, "?")
+
+
 def label(flags):
     return " ".join(flags) if flags else "defaults"
 
@@ -187,8 +196,9 @@ def fmt(x):
 def grid_table(names, grid, res, defaults):
     """Every grid point's ARI per corpus and the mean; the defaults first; the best of each column in bold."""
     flags = list(dict.fromkeys(k for g in grid for k in parse_flags(g)))
-    rows = [("defaults", {k: defaults.get(k, "") for k in flags}, [])] + [
-        ("", {k: parse_flags(g).get(k, defaults.get(k, "")) for k in flags}, g) for g in grid]
+    value = lambda g, k: {True: "on"}.get(parse_flags(g).get(k), parse_flags(g).get(k, default_of(k, defaults, grid)))
+    rows = [("defaults", {k: default_of(k, defaults, grid) for k in flags}, [])] + [
+        ("", {k: value(g, k) for k in flags}, g) for g in grid]
     best = {n: max(res[(n, label(g))]["ari"] for g in [[]] + grid) for n in names}
     mean = lambda g: sum(res[(n, label(g))]["ari"] for n in names) / len(names)
     top = max(mean(g) for g in [[]] + grid)
@@ -255,7 +265,7 @@ def main():
     defaults = help_defaults()
     res = run_all(corpora, grid, args.jobs, not args.no_cache)
     shown = dict.fromkeys(k for g in grid for k in parse_flags(g))
-    print("Defaults (from `newsdedup --help`): " + " ".join(f"{k} {defaults.get(k, '?')}" for k in shown)
+    print("Defaults (from `newsdedup --help`): " + " ".join(f"{k} {default_of(k, defaults, grid)}" for k in shown)
           + f". Grid: {len(grid)} flag sets. Corpora: {', '.join(names)}.\n")
     if args.grid_table:
         print(grid_table(names, grid, res, defaults))
