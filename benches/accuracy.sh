@@ -9,7 +9,10 @@ source "$(dirname "$0")/common.sh"
 
 if [ "${1:-}" = grid ]; then
     shift
-    generate 10000
+    case " $* " in
+        *" --no-gen "*) ;;
+        *) generate 10000 ;;
+    esac
     exec python3 benches/crossval.py --grid-table "$@"
 fi
 
