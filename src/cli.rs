@@ -93,6 +93,10 @@ pub struct SimArgs {
     /// A body line recurring in >= N records of one outlet is boilerplate (0: off).
     #[arg(long, default_value_t = Params::default().boilerplate_min, value_name = "N")]
     pub boilerplate_min: usize,
+    /// Body lines with fewer words than N (headings, bylines, navigation) are
+    /// left out of the compared text, unless no longer line remains (0: keep all).
+    #[arg(long, default_value_t = Params::default().min_line_words, value_name = "N")]
+    pub min_line_words: usize,
     /// Do not treat records with the same canonical URL as one article.
     #[arg(long)]
     pub no_urls: bool,
@@ -108,6 +112,7 @@ impl SimArgs {
             min_words: self.min_words,
             max_hamming: self.max_hamming,
             boilerplate_min: self.boilerplate_min,
+            min_line_words: self.min_line_words,
             use_urls: !self.no_urls,
         };
         p.validate().map_err(Error::Usage)?;

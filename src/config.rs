@@ -31,6 +31,10 @@ pub struct Params {
     /// A body line counts as outlet boilerplate when it recurs in at least
     /// this many records of one outlet (0 turns boilerplate removal off).
     pub boilerplate_min: usize,
+    /// Body lines with fewer normalized words than this (headings, bylines,
+    /// datelines, navigation) are left out of the compared text, unless no
+    /// longer line remains (0 or 1: every line counts).
+    pub min_line_words: usize,
     /// Records whose canonical URLs are equal are the same article.
     pub use_urls: bool,
 }
@@ -39,12 +43,13 @@ impl Default for Params {
     fn default() -> Params {
         Params {
             shingle_size: 3,
-            jaccard: 0.4,
+            jaccard: 0.35,
             containment: 0.7,
             link: 0.4,
             min_words: 20,
             max_hamming: 3,
             boilerplate_min: 3,
+            min_line_words: 8,
             use_urls: true,
         }
     }

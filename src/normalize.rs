@@ -72,7 +72,8 @@ pub fn normalize_into(text: &str, out: &mut String) -> usize {
 /// nothing about the story.
 pub fn strip_agency_slug(body: &str) -> &str {
     let trimmed = body.trim_end();
-    let start = trimmed.rfind(char::is_whitespace).map_or(0, |i| i + trimmed[i..].chars().next().map_or(1, char::len_utf8));
+    let start =
+        trimmed.rfind(char::is_whitespace).map_or(0, |i| i + trimmed[i..].chars().next().map_or(1, char::len_utf8));
     let token = &trimmed[start..];
     let groups: Vec<&str> = token.split('/').collect();
     let is_slug = (groups.len() >= 3 || token.contains('-'))
