@@ -25,10 +25,11 @@ pub enum ProblemKind {
     /// A JSON array input that stops parsing at this line: the rest of the
     /// input is kept as one record.
     InvalidJsonArray(String),
-    /// An input read as listing text (by its `.txt` name) whose lines look
-    /// like JSON (`looks_like`: "JSON Lines" or "a JSON array").
-    JsonReadAsListing {
+    /// An input read in the format its name says (`read_as`) whose content
+    /// looks like another (`looks_like`), which `--input {option}` reads.
+    FormatByName {
         looks_like: &'static str,
+        read_as: &'static str,
         option: &'static str,
     },
 }
@@ -62,9 +63,9 @@ impl fmt::Display for ProblemKind {
                 "invalid JSON array: {e} (the rest of the input is kept as one record's body; \
                  for one JSON object per line, try --input jsonl)"
             ),
-            ProblemKind::JsonReadAsListing { looks_like, option } => write!(
+            ProblemKind::FormatByName { looks_like, read_as, option } => write!(
                 f,
-                "input looks like {looks_like} but was read as listing text because of its name; \
+                "input looks like {looks_like} but was read as {read_as} because of its name; \
                  try --input {option}"
             ),
         }

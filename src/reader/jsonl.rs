@@ -329,6 +329,25 @@ mod tests {
     }
 
     #[test]
+    fn json_named_array_of_other_values_keeps_each_element() {
+        let out = read_json("[1, \"two\", {\"body\": \"x\"}]");
+        let bodies: Vec<&str> = out.articles.iter().map(|a| a.body.as_str()).collect();
+        assert_eq!(bodies, ["1", "\"two\"", "x"]);
+        assert_eq!(out.problems.len(), 2);
+    }
+
+    #[test]
+    fn jsonl_named_file_holding_an_array_says_so() {
+        let mut out = ReadOutcome::default();
+        read_input(&b"[\n{\"body\": \"x\"}\n]\n"[..], "in.jsonl", InputFormat::Auto, &mut out).unwrap();
+        assert_eq!(
+            out.problems[0].to_string(),
+            "in.jsonl:1: input looks like a JSON array but was read as JSON Lines because of its name; try --input json"
+        );
+        assert_eq!(out.articles.len(), 3);
+    }
+
+    #[test]
     fn json_named_file_with_lines_is_read_as_json_lines() {
         let out = read_json("{\"body\":\"x\"}\n{\"body\":\"y\"}\n");
         let ids: Vec<&str> = out.articles.iter().map(|a| a.id.as_str()).collect();

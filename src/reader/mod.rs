@@ -170,6 +170,12 @@ pub fn sniff(prefix: &[u8]) -> InputFormat {
     }
 }
 
+/// True when the first non-blank character of `prefix` (after a BOM) is `[`.
+fn opens_array(prefix: &[u8]) -> bool {
+    let text = prefix.strip_prefix(BOM).unwrap_or(prefix);
+    text.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[')
+}
+
 /// The format an input's name says: `.jsonl`/`.ndjson`, `.json`, `.txt`.
 pub fn by_name(name: &str) -> Option<InputFormat> {
     let ext = Path::new(name).extension()?.to_str()?.to_ascii_lowercase();
@@ -242,18 +248,21 @@ pub fn read_input<R: BufRead>(mut reader: R, name: &str, format: InputFormat, ou
         InputFormat::Auto => by_name(&name).unwrap_or(sniffed),
         f => f,
     };
+    // A JSON input that does not open with `[` holds JSON Lines.
     let resolved = match resolved {
-        InputFormat::Json if sniffed != InputFormat::Json => InputFormat::Jsonl,
+        InputFormat::Json if !opens_array(&prefix) => InputFormat::Jsonl,
         f => f,
     };
-    if format == InputFormat::Auto && resolved == InputFormat::Listing && sniffed != InputFormat::Listing {
-        let (looks_like, option) =
-            if sniffed == InputFormat::Json { ("a JSON array", "json") } else { ("JSON Lines", "jsonl") };
-        out.problems.push(Problem {
-            file: name.clone(),
-            line: 1,
-            kind: ProblemKind::JsonReadAsListing { looks_like, option },
-        });
+    // The name decided, but the content looks like JSON of another kind: say so.
+    let hint = match (resolved, sniffed) {
+        (InputFormat::Listing, InputFormat::Jsonl) => Some(("JSON Lines", "listing text", "jsonl")),
+        (InputFormat::Listing, InputFormat::Json) => Some(("a JSON array", "listing text", "json")),
+        (InputFormat::Jsonl, InputFormat::Json) => Some(("a JSON array", "JSON Lines", "json")),
+        _ => None,
+    };
+    if let (InputFormat::Auto, Some((looks_like, read_as, option))) = (format, hint) {
+        let kind = ProblemKind::FormatByName { looks_like, read_as, option };
+        out.problems.push(Problem { file: name.clone(), line: 1, kind });
     }
     let reader = io::Cursor::new(prefix).chain(reader);
     let file: Arc<str> = Arc::from(name.as_str());
