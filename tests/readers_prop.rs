@@ -258,4 +258,41 @@ proptest! {
             }
         }
     }
+
+    #[test]
+    fn json_arrays_read_like_json_lines(
+        rows in prop::collection::vec((prop::option::of(any::<String>()), any::<String>(), any::<String>(), any::<i64>(), any::<f64>()), 0..6),
+        pretty in any::<bool>(),
+        eol in prop::sample::select(&["\n", "\r\n", "\r"][..]),
+    ) {
+        let values: Vec<Value> = rows
+            .iter()
+            .map(|(id, source, body, n, x)| {
+                let mut m = Map::new();
+                if let Some(id) = id {
+                    m.insert("id".into(), id.clone().into());
+                }
+                m.insert("source".into(), source.clone().into());
+                m.insert("body".into(), body.clone().into());
+                m.insert("n".into(), json!(n));
+                m.insert("x".into(), json!(x));
+                Value::Object(m)
+            })
+            .collect();
+        let lines: String = values.iter().map(|v| v.to_string() + "\n").collect();
+        let array = if pretty { serde_json::to_string_pretty(&values).unwrap() } else { serde_json::to_string(&values).unwrap() };
+        let from_lines = read_named(lines.as_bytes(), "dump.jsonl", InputFormat::Auto);
+        let from_array = read_named(array.replace('\n', eol).as_bytes(), "dump.json", InputFormat::Auto);
+        prop_assert_eq!(from_array.articles.len(), rows.len());
+        if rows.is_empty() {
+            prop_assert_eq!(from_array.problems.len(), 1, "an empty array is an empty input");
+        } else {
+            prop_assert!(from_array.problems.is_empty(), "{:?}", from_array.problems);
+        }
+        for (n, (a, l)) in from_array.articles.iter().zip(&from_lines.articles).enumerate() {
+            let want_id = if rows[n].0.is_some() { l.id.clone() } else { format!("dump.json#{}", n + 1) };
+            prop_assert_eq!(&a.id, &want_id);
+            prop_assert_eq!((&a.source, &a.body, &a.extra), (&l.source, &l.body, &l.extra));
+        }
+    }
 }
