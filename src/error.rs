@@ -22,9 +22,12 @@ pub enum ProblemKind {
         first: String,
     },
     EmptyInput,
-    /// A JSON array input that stops parsing at this line: the rest of the
-    /// input is kept as one record.
-    InvalidJsonArray(String),
+    /// A JSON array input that stops parsing at this line; the rest of the
+    /// input, if any, is kept as one record.
+    InvalidJsonArray {
+        error: String,
+        rest_kept: bool,
+    },
     /// An input read in the format its name says (`read_as`) whose content
     /// looks like another (`looks_like`), which `--input {option}` reads.
     FormatByName {
@@ -58,10 +61,10 @@ impl fmt::Display for ProblemKind {
                 write!(f, "duplicate id `{id}`, first seen at {first}")
             }
             ProblemKind::EmptyInput => write!(f, "input holds no records"),
-            ProblemKind::InvalidJsonArray(e) => write!(
+            ProblemKind::InvalidJsonArray { error, rest_kept } => write!(
                 f,
-                "invalid JSON array: {e} (the rest of the input is kept as one record's body; \
-                 for one JSON object per line, try --input jsonl)"
+                "invalid JSON array: {error} ({}for one JSON object per line, try --input jsonl)",
+                if *rest_kept { "the rest of the input is kept as one record's body; " } else { "" }
             ),
             ProblemKind::FormatByName { looks_like, read_as, option } => write!(
                 f,

@@ -109,27 +109,34 @@ pub fn read_array<R: BufRead>(mut reader: R, name: &Arc<str>, out: &mut ReadOutc
     let mut counter = LineCounter { text: text.as_bytes(), pos: 0, line: 1 };
     let mut n = 0u64;
     let mut pos = skip_ws(text, 0);
+    // Why reading stopped before the end, if it did.
+    let mut stop: Option<String> = None;
     'arrays: while pos < text.len() {
         if !text[pos..].starts_with('[') {
+            stop = Some("text after the array".into());
             break;
         }
         pos = skip_ws(text, pos + 1);
         let mut first = true;
         loop {
+            if pos == text.len() {
+                stop = Some("the array is not closed".into());
+                break 'arrays;
+            }
             if text[pos..].starts_with(']') {
                 pos = skip_ws(text, pos + 1);
                 continue 'arrays;
             }
             if !first {
                 if !text[pos..].starts_with(',') {
+                    stop = Some("expected `,` or `]`".into());
                     break 'arrays;
                 }
                 pos = skip_ws(text, pos + 1);
-                if text[pos..].starts_with(']') {
+                if pos == text.len() || text[pos..].starts_with(']') {
                     continue;
                 }
             }
-            first = false;
             let mut stream = serde_json::Deserializer::from_str(&text[pos..]).into_iter::<Value>();
             match stream.next() {
                 Some(Ok(value)) => {
@@ -138,34 +145,36 @@ pub fn read_array<R: BufRead>(mut reader: R, name: &Arc<str>, out: &mut ReadOutc
                     let origin = Origin { file: name.clone(), line: counter.line_at(pos) };
                     push(Ok(value), &text[pos..end], origin, Some(format!("{name}#{n}")), out);
                     pos = skip_ws(text, end);
+                    first = false;
                 }
-                _ => break 'arrays,
+                Some(Err(e)) => {
+                    // serde_json counts lines from `pos`; say where in the input.
+                    let msg = e.to_string();
+                    let msg = msg.rfind(" at line ").map_or(&msg[..], |i| &msg[..i]);
+                    stop = Some(format!("{msg} at line {}", counter.line_at(pos) + e.line() as u64 - 1));
+                    break 'arrays;
+                }
+                None => {
+                    stop = Some("the array is not closed".into());
+                    break 'arrays;
+                }
             }
         }
     }
-    if pos < text.len() {
-        // Keep the rest as one record, with the reason it stopped parsing.
-        let rest = &text[pos..];
+    if let Some(error) = stop {
+        // Keep the rest as one record, with the reason reading stopped.
         let line = counter.line_at(pos);
-        let reason = match serde_json::from_str::<Value>(rest) {
-            Err(e) if e.line() > 1 => {
-                let msg = e.to_string();
-                let msg = msg.rfind(" at line ").map_or(&msg[..], |i| &msg[..i]);
-                format!("{msg} at line {}", line + e.line() as u64 - 1)
-            }
-            Err(e) => {
-                let msg = e.to_string();
-                let msg = msg.rfind(" at line ").map_or(&msg[..], |i| &msg[..i]).to_owned();
-                format!("{msg} at line {line}")
-            }
-            Ok(_) => format!("expected `,` or `]` at line {line}"),
-        };
-        n += 1;
-        let mut article = Article::at(Origin { file: name.clone(), line });
-        article.id = format!("{name}#{n}");
-        article.body = rest.trim_end().to_owned();
-        out.problems.push(Problem { file: name.to_string(), line, kind: ProblemKind::InvalidJsonArray(reason) });
-        out.articles.push(article);
+        let rest = text[pos..].trim_end();
+        let rest_kept = !rest.is_empty();
+        if rest_kept {
+            n += 1;
+            let mut article = Article::at(Origin { file: name.clone(), line });
+            article.id = format!("{name}#{n}");
+            article.body = rest.to_owned();
+            out.articles.push(article);
+        }
+        let kind = ProblemKind::InvalidJsonArray { error, rest_kept };
+        out.problems.push(Problem { file: name.to_string(), line, kind });
     }
     Ok(lines)
 }
@@ -345,6 +354,23 @@ mod tests {
             "in.jsonl:1: input looks like a JSON array but was read as JSON Lines because of its name; try --input json"
         );
         assert_eq!(out.articles.len(), 3);
+    }
+
+    #[test]
+    fn every_way_an_array_can_stop_is_reported() {
+        let cases = [
+            ("[{\"body\":\"x\"},", "in.json:1: invalid JSON array: the array is not closed (for one JSON object per line, try --input jsonl)", 1),
+            ("[{\"body\":\"x\"}\n{\"body\":\"y\"}]", "in.json:2: invalid JSON array: expected `,` or `]` (the rest of the input is kept as one record's body; for one JSON object per line, try --input jsonl)", 2),
+            ("[{\"body\":\"x\"}]\nlisting text", "in.json:2: invalid JSON array: text after the array (the rest of the input is kept as one record's body; for one JSON object per line, try --input jsonl)", 2),
+            ("[{\"body\":\"x\"},\n\n{\"body\":\n\"y", "in.json:3: invalid JSON array: EOF while parsing a string at line 4 (the rest of the input is kept as one record's body; for one JSON object per line, try --input jsonl)", 2),
+            ("[{\"body\":\"x\"},]", "", 1),
+        ];
+        for (input, problem, records) in cases {
+            let out = read_json(input);
+            let msgs: Vec<String> = out.problems.iter().map(|p| p.to_string()).collect();
+            assert_eq!(msgs.join(""), problem, "{input}");
+            assert_eq!(out.articles.len(), records, "{input}");
+        }
     }
 
     #[test]
