@@ -249,8 +249,10 @@ proptest! {
             .count();
         let out = read(&bytes, InputFormat::Jsonl);
         prop_assert_eq!(out.articles.len(), non_blank);
-        for format in [InputFormat::Listing, InputFormat::Auto] {
-            let out = read(&bytes, format);
+        // `[` first: the JSON array reader, with all its ways to stop.
+        let array: Vec<u8> = b"[".iter().copied().chain(bytes.iter().copied()).collect();
+        for (bytes, format) in [(&bytes, InputFormat::Listing), (&bytes, InputFormat::Auto), (&bytes, InputFormat::Json), (&array, InputFormat::Json)] {
+            let out = read(bytes, format);
             // Something is always said about an input: its records, or that it has none.
             prop_assert!(!out.articles.is_empty() || !out.problems.is_empty());
             for p in &out.problems {
