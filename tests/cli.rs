@@ -512,14 +512,52 @@ fn eval_takes_labels_from_known_fields_and_rejects_a_truth_id_given_twice() {
 
 // --- errors ---------------------------------------------------------------------------
 
+/// A missing input among several is reported by name and the others are
+/// still read and written, as ripgrep searches the files it can: exit 2.
 #[test]
-fn missing_input_file_is_an_error_naming_it() {
+fn missing_input_file_is_reported_and_the_others_still_processed() {
     let dir = sample_dir();
-    let out = run_in(dir.path(), &["sample.txt", "no-such-dump.jsonl"], None);
+    let alone = run_in(dir.path(), &["sample.txt"], None);
+    alone.expect_code(0);
+    let out = run_in(dir.path(), &["no-such-dump.jsonl", "sample.txt", "no-such-listing.txt"], None);
     out.expect_code(2);
-    assert!(out.stdout.is_empty(), "wrote output although an input is missing: {}", out.stdout_str());
+    assert_text_eq("output without the missing inputs", &alone.stdout_str(), &out.stdout_str());
     let err = out.stderr_str();
-    assert!(err.starts_with("newsdedup: no-such-dump.jsonl: "), "stderr: {err}");
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 2, "stderr: {err}");
+    assert!(lines[0].starts_with("newsdedup: no-such-dump.jsonl: "), "stderr: {err}");
+    assert!(lines[1].starts_with("newsdedup: no-such-listing.txt: "), "stderr: {err}");
+    // With -o, the file is written too.
+    let out = run_in(dir.path(), &["-o", "out.jsonl", "sample.txt", "no-such-dump.jsonl"], None);
+    out.expect_code(2);
+    assert_text_eq(
+        "-o without the missing input",
+        &alone.stdout_str(),
+        &fs::read_to_string(dir.path().join("out.jsonl")).unwrap(),
+    );
+    // eval and explain go on with the inputs they can read, and exit 2.
+    let (a, b) = (sample_id(4), sample_id(12));
+    let out = run_in(dir.path(), &["explain", &a, &b, "sample.txt", "no-such-dump.jsonl"], None);
+    out.expect_code(2);
+    assert!(out.stdout_str().contains("verdict:"), "{}", out.stdout_str());
+    assert!(out.stderr_str().starts_with("newsdedup: no-such-dump.jsonl: "), "{}", out.stderr_str());
+    // Nothing readable at all: nothing is written.
+    let out = run_in(dir.path(), &["no-such-dump.jsonl"], None);
+    out.expect_code(2);
+    assert!(out.stdout.is_empty(), "{}", out.stdout_str());
+    assert_eq!(out.stderr_str().lines().count(), 1, "stderr: {}", out.stderr_str());
+}
+
+/// `--strict` keeps the stop-at-first behaviour for an unreadable input.
+#[test]
+fn strict_stops_at_the_first_unreadable_input() {
+    let dir = sample_dir();
+    fs::create_dir(dir.path().join("dumps")).unwrap();
+    let out = run_in(dir.path(), &["--strict", "sample.txt", "dumps", "no-such-dump.jsonl"], None);
+    out.expect_code(2);
+    assert!(out.stdout.is_empty(), "--strict wrote output: {}", out.stdout_str());
+    let err = out.stderr_str();
+    assert!(err.starts_with("newsdedup: dumps: "), "stderr: {err}");
     assert_eq!(err.lines().count(), 1, "stderr: {err}");
 }
 
