@@ -273,6 +273,16 @@ mod tests {
     }
 
     #[test]
+    fn threads_are_capped() {
+        let max = MAX_THREADS.to_string();
+        assert_eq!(Cli::try_parse_from(["newsdedup", "-j", &max]).unwrap().run.input.threads, Some(MAX_THREADS));
+        for n in ["0", "257", "30000"] {
+            assert!(Cli::try_parse_from(["newsdedup", "-j", n]).is_err(), "-j {n} accepted");
+        }
+        assert!(matches!(thread_pool(Some(MAX_THREADS + 1)), Err(Error::Usage(m)) if m.contains("256")));
+    }
+
+    #[test]
     fn out_of_range_options_are_usage_errors() {
         let cli = Cli::parse_from(["newsdedup", "--jaccard", "1.5"]);
         assert!(matches!(cli.run.sim.params(), Err(Error::Usage(m)) if m.contains("--jaccard")));

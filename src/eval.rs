@@ -213,12 +213,12 @@ pub struct ErrorCluster {
 }
 
 /// The errors of one kind.
-#[derive(Debug, Clone, Default)]
-pub struct Errors {
+#[derive(Debug, Clone)]
+pub struct Errors<T = PairReport> {
     /// Every error pair, counted, not enumerated.
     pub count: u64,
     /// The pairs analysed and listed.
-    pub listed: Vec<PairReport>,
+    pub listed: Vec<T>,
     /// Clusters whose errors are not all in `listed`, in input order.
     pub clusters: Vec<ErrorCluster>,
 }
@@ -238,15 +238,15 @@ pub struct Evaluation {
 /// order): pairs of a group whose `part` differs. Counted in time linear in
 /// the records; at most `limit` pairs analysed (0: all, but a group holding
 /// more than [`HUGE_CLUSTER_PAIRS`] only counted), each in `O(group size)`.
-fn errors(
+fn errors<T>(
     mut groups: Vec<&Vec<usize>>,
     part: &[u32],
     limit: usize,
     name: &dyn Fn(&[usize]) -> String,
-    analyse_pair: &dyn Fn(usize, usize) -> PairReport,
-) -> Errors {
+    analyse_pair: &dyn Fn(usize, usize) -> T,
+) -> Errors<T> {
     groups.sort_by_key(|g| g[0]);
-    let mut out = Errors::default();
+    let mut out = Errors { count: 0, listed: Vec::new(), clusters: Vec::new() };
     let mut sizes: HashMap<u32, u64> = HashMap::new();
     for g in groups {
         sizes.clear();
@@ -508,5 +508,50 @@ mod tests {
         assert!((s.ari - 0.242_424_242).abs() < 1e-6, "{}", s.ari);
         assert!((s.precision - 2.0 / 6.0).abs() < 1e-12);
         assert!((s.recall - 2.0 / 3.0).abs() < 1e-12);
+    }
+
+    /// `errors` counts what enumerating every pair counts, and lists the
+    /// first pairs in the same order.
+    #[test]
+    fn errors_match_brute_force_enumeration() {
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n) as u32
+        };
+        for round in 0..200 {
+            let n = 1 + round % 40;
+            let group_of: Vec<u32> = (0..n).map(|_| next(4)).collect();
+            let part: Vec<u32> = (0..n).map(|_| next(1 + (round as u64 % 5))).collect();
+            let mut groups: HashMap<u32, Vec<usize>> = HashMap::new();
+            for (k, &g) in group_of.iter().enumerate() {
+                groups.entry(g).or_default().push(k);
+            }
+            let mut sorted: Vec<&Vec<usize>> = groups.values().collect();
+            sorted.sort();
+            let all: Vec<(usize, usize)> = sorted
+                .iter()
+                .flat_map(|g| {
+                    let part = &part;
+                    g.iter().enumerate().flat_map(move |(x, &i)| {
+                        g[x + 1..].iter().filter(move |&&j| part[i] != part[j]).map(move |&j| (i, j))
+                    })
+                })
+                .collect();
+            let report = |i: usize, j: usize| (i, j);
+            for limit in [1, 3, 20] {
+                let e = errors(groups.values().collect(), &part, limit, &|g| g[0].to_string(), &report);
+                assert_eq!(e.count, all.len() as u64);
+                assert_eq!(e.listed, all[..all.len().min(limit)], "limit {limit}");
+                assert!(e.clusters.len() <= limit);
+            }
+            let e = errors(groups.values().collect(), &part, 0, &|g| g[0].to_string(), &report);
+            assert_eq!(e.count, all.len() as u64);
+            if e.clusters.is_empty() {
+                assert_eq!(e.listed.len(), all.len());
+            }
+        }
     }
 }
