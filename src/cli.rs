@@ -46,7 +46,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Compare the clusters with labelled truth: pairwise precision, recall,
-    /// F1, adjusted Rand index, and every error.
+    /// F1, adjusted Rand index, and the errors (the first of each kind listed).
     #[command(
         after_help = "Example:\n  newsdedup eval --truth web.truth.jsonl web.jsonl\n  newsdedup eval --label-field story --format json labelled.jsonl"
     )]
