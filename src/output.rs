@@ -15,7 +15,7 @@
 use std::fs;
 use std::io::{self, BufWriter, IsTerminal, LineWriter, Write};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, Once};
+use std::sync::Mutex;
 
 use crate::error::Error;
 
@@ -31,7 +31,7 @@ static PENDING: Mutex<Option<PathBuf>> = Mutex::new(None);
 #[cfg(unix)]
 fn handle_signals() -> Result<(), Error> {
     use signal_hook::consts::{SIGINT, SIGTERM};
-    static START: Once = Once::new();
+    static START: std::sync::Once = std::sync::Once::new();
     let mut result = Ok(());
     START.call_once(|| {
         let mut signals = match signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) {
