@@ -59,7 +59,9 @@ def product(**axes):
 
 # The grid: a list of flag sets. Extend it with more axes (product(..., min_words=[10, 20]))
 # or append hand-written flag sets (GRID += [["--no-urls"]]).
-GRID = product(jaccard=[0.3, 0.4, 0.5], containment=[0.6, 0.7, 0.8], link=[0.3, 0.4, 0.5])
+GRID = product(
+    jaccard=[0.3, 0.35, 0.4, 0.5], containment=[0.6, 0.7, 0.8], link=[0.3, 0.4, 0.5], min_line_words=[0, 8]
+)
 
 CORPORA = [  # name, corpus, truth
     ("sample", "fixtures/listing-janlipavsky.txt", "fixtures/listing-janlipavsky.truth.jsonl"),

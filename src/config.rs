@@ -62,6 +62,7 @@ impl Params {
             return Err(format!("--shingle-size must be from 1 to 16, not {}", self.shingle_size));
         }
         for (name, v) in [("--jaccard", self.jaccard), ("--containment", self.containment), ("--link", self.link)] {
+            // Written so that NaN fails too: every comparison with NaN is false.
             if !(v > 0.0 && v <= 1.0) {
                 return Err(format!("{name} must be greater than 0 and at most 1, not {v}"));
             }
@@ -73,5 +74,28 @@ impl Params {
             return Err(format!("--max-hamming must be from 0 to 15, not {}", self.max_hamming));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thresholds_refuse_nan_and_infinities() {
+        for v in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 0.0, -0.1, 1.0 + 1e-9] {
+            for set in [
+                |p: &mut Params, v| p.jaccard = v,
+                |p: &mut Params, v| p.containment = v,
+                |p: &mut Params, v| p.link = v,
+            ] {
+                let mut p = Params::default();
+                set(&mut p, v);
+                assert!(p.validate().is_err(), "{v} accepted: {p:?}");
+            }
+        }
+        let mut p = Params::default();
+        (p.jaccard, p.containment, p.link) = (1.0, 1.0, f64::MIN_POSITIVE);
+        assert_eq!(p.validate(), Ok(()));
     }
 }

@@ -2,7 +2,6 @@
 //! cluster. Also the per-pair analysis `eval` prints for each error.
 
 use std::collections::HashMap;
-use std::io::Write;
 
 use clap::Args;
 use serde_json::{json, Value};
@@ -275,6 +274,7 @@ pub fn command(args: &ExplainArgs) -> Result<ExitCode, Error> {
             r.verdict(&p)
         );
     }
-    std::io::stdout().lock().write_all(text.as_bytes()).map_err(|e| Error::io("<stdout>", e))?;
+    // A closed pipe ends the output, not the run: input problems still exit 2.
+    crate::output::print(&text)?;
     loaded.finish(ExitCode::Success)
 }

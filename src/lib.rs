@@ -30,6 +30,7 @@ pub mod explain;
 pub mod fingerprint;
 pub mod index;
 pub mod input;
+pub mod messages;
 pub mod normalize;
 pub mod output;
 pub mod reader;
