@@ -6,7 +6,7 @@
 //! Each property asserts what the function promises, not only that it
 //! returns: no input may panic, and none may lose a record.
 
-use newsdedup::boilerplate::{normalize_lines, Boilerplate, MAX_WORDS};
+use newsdedup::boilerplate::{normalize_lines, source_key, Boilerplate, MAX_WORDS};
 use newsdedup::fingerprint::fingerprint;
 use newsdedup::normalize::{normalize, normalize_into, strip_agency_slug};
 use newsdedup::reader::listing::is_relative_time;
@@ -366,6 +366,12 @@ proptest! {
         }
     }
 
+    #[test]
+    fn outlet_keys_ignore_ascii_case_and_surrounding_spaces(source in line(), pad in prop::sample::select(SLUG_SPACES)) {
+        let padded = format!("{pad}{}{pad} ", source.to_ascii_uppercase());
+        prop_assert_eq!(source_key(&padded), source_key(&source));
+    }
+
     // --- shingles and fingerprints -----------------------------------------------
 
     #[test]
@@ -424,6 +430,22 @@ proptest! {
     }
 
     // --- readers -----------------------------------------------------------------
+
+    #[test]
+    fn relative_times_allow_any_unicode_space(
+        time in prop::sample::select(&["3 days ago", "about 5 hours ago", "a few seconds ago", "less than a minute ago", "1 hr. ago", "just now"][..]),
+        spaces in prop::collection::vec(prop::sample::select(SLUG_SPACES.iter().copied().filter(|c| *c != '\n').collect::<Vec<char>>()), 1..4),
+        t in line(),
+    ) {
+        let spaced: String = time.split(' ').collect::<Vec<_>>().join(&spaces.iter().collect::<String>());
+        prop_assert!(is_relative_time(&spaced), "{:?}", spaced);
+        prop_assert!(is_relative_time(&spaced.to_uppercase()), "{:?}", spaced);
+        // Anything after `ago` is not a time; any text at all may be asked.
+        if !t.trim().is_empty() {
+            prop_assert!(!is_relative_time(&format!("{spaced} {}", t.trim())), "{:?}", t);
+        }
+        let _ = is_relative_time(&t);
+    }
 
     #[test]
     fn listing_keeps_every_line_of_stray_text(lines in prop::collection::vec(line(), 1..8), crlf in any::<bool>()) {
