@@ -143,9 +143,10 @@ impl Word {
 /// nothing about the story.
 pub fn strip_agency_slug(body: &str) -> &str {
     let trimmed = body.trim_end();
-    let start =
-        trimmed.rfind(char::is_whitespace).map_or(0, |i| i + trimmed[i..].chars().next().map_or(1, char::len_utf8));
-    let token = &trimmed[start..];
+    // The last token, as a suffix: no byte arithmetic on a whitespace
+    // character that may be two or three bytes long (NBSP, U+3000).
+    let token = trimmed.rsplit(char::is_whitespace).next().unwrap_or(trimmed);
+    let start = trimmed.len() - token.len();
     let groups: Vec<&str> = token.split('/').collect();
     let is_slug = (groups.len() >= 3 || token.contains('-'))
         && groups.iter().all(|g| {
@@ -233,6 +234,19 @@ mod tests {
         assert_eq!(normalize("co\u{AD}operation \u{200E}Praha\u{FEFF} \u{202E}abc\u{202C}"), "cooperation praha abc");
         // ZWJ stays: it holds emoji sequences together.
         assert_eq!(normalize("a\u{200D}b"), "a\u{200D}b");
+    }
+
+    #[test]
+    fn slug_after_a_multibyte_space_does_not_panic() {
+        // helsinki-2018 panicked: the token was sliced one byte after the
+        // last whitespace, inside a two-byte NBSP.
+        for space in ["\u{A0}", "\u{2002}", "\u{3000}", "\u{2028}", "\u{1680}", "\u{202F}"] {
+            assert_eq!(strip_agency_slug(&format!("Text.{space}bur-frj/jza/giv")), "Text.", "{space:?}");
+            let kept = format!("Text.{space}Prague");
+            assert_eq!(strip_agency_slug(&kept), kept);
+            assert_eq!(strip_agency_slug(&format!("{space}sst/jj/ae{space}")), "");
+            assert_eq!(strip_agency_slug(space), space);
+        }
     }
 
     #[test]
