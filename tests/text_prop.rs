@@ -6,7 +6,7 @@
 //! Each property asserts what the function promises, not only that it
 //! returns: no input may panic, and none may lose a record.
 
-use newsdedup::boilerplate::{normalize_lines, source_key, Boilerplate, MAX_WORDS};
+use newsdedup::boilerplate::{normalize_lines, source_key, Boilerplate, LINE_MAX_WORDS, MAX_WORDS};
 use newsdedup::fingerprint::fingerprint;
 use newsdedup::normalize::{normalize, normalize_into, strip_agency_slug};
 use newsdedup::reader::listing::is_relative_time;
@@ -351,14 +351,22 @@ proptest! {
     // --- boilerplate lines -----------------------------------------------------
 
     #[test]
-    fn normalize_lines_agrees_with_normalize(body in text()) {
+    fn normalize_lines_agrees_with_normalize(body in text(), min_line in 0usize..4) {
         let (mut out, mut scratch, mut short) = (String::new(), String::new(), Vec::new());
-        let words = normalize_lines(&body, &mut out, &mut scratch, &mut short);
-        let whole = normalize(strip_agency_slug(&body));
-        prop_assert_eq!(&out, &whole);
-        prop_assert_eq!(words, whole.split(' ').filter(|w| !w.is_empty()).count());
+        let words = normalize_lines(&body, min_line, &mut out, &mut scratch, &mut short);
+        // Line by line: lines of fewer than `min_line` words left out, unless
+        // no other line has words.
+        let lines: Vec<String> =
+            strip_agency_slug(&body).lines().map(normalize).filter(|l| !l.is_empty()).collect();
+        let long: Vec<&String> = lines.iter().filter(|l| l.split(' ').count() >= min_line).collect();
+        let want = if long.is_empty() { lines.join(" ") } else { long.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(" ") };
+        prop_assert_eq!(&out, &want);
+        if min_line == 0 {
+            prop_assert_eq!(&out, &normalize(strip_agency_slug(&body)));
+        }
+        prop_assert_eq!(words, out.split(' ').filter(|w| !w.is_empty()).count());
         prop_assert!(short.windows(2).all(|w| w[0] < w[1]), "sorted, without repeats");
-        prop_assert!(short.len() <= body.lines().count());
+        prop_assert!(short.len() <= lines.iter().filter(|l| l.split(' ').count() <= LINE_MAX_WORDS).count());
     }
 
     #[test]
@@ -367,6 +375,7 @@ proptest! {
         stories in prop::collection::vec(text(), 3..6),
         sources in prop::collection::vec(prop::sample::select(&["site", " SITE ", "other", "", "\u{A0}site"][..]), 6),
         min in prop::sample::select(&[0usize, 2, 3][..]),
+        min_line in prop::sample::select(&[0usize, 1, 3][..]),
     ) {
         // Records of a few outlets, each a story of its own plus shared lines.
         let arts: Vec<Article> = stories
@@ -376,21 +385,22 @@ proptest! {
             .collect();
         let b = Boilerplate::detect(&arts, min);
         prop_assert!(min != 0 || b.is_empty());
-        let (mut out, mut scratch) = (String::new(), String::new());
+        let (mut out, mut scratch, mut alone) = (String::new(), String::new(), String::new());
         for a in &arts {
-            let kept = b.normalized_body(a, &mut out, &mut scratch);
+            let kept = b.normalized_body(a, min_line, &mut out, &mut scratch);
             prop_assert_eq!(kept.words, out.split(' ').filter(|w| !w.is_empty()).count(), "{:?}", out);
             prop_assert!(!out.starts_with(' ') && !out.ends_with(' ') && !out.contains("  "), "{:?}", out);
-            let whole = normalize(strip_agency_slug(&a.body));
+            let without_boilerplate = normalize_lines(&a.body, min_line, &mut alone, &mut scratch, &mut Vec::new());
             if kept.stub {
                 prop_assert!(kept.words > 0 && kept.words <= MAX_WORDS);
-                prop_assert_eq!(&out, &whole);
+                prop_assert_eq!(&out, &alone);
             }
-            // What is kept is the whole body or the body less some of its lines.
-            let total = whole.split(' ').filter(|w| !w.is_empty()).count();
+            // What is kept is the body, less some of its lines.
+            let total = normalize(strip_agency_slug(&a.body)).split(' ').filter(|w| !w.is_empty()).count();
             prop_assert!(kept.words <= total);
             if b.is_empty() {
-                prop_assert_eq!(&out, &whole);
+                prop_assert_eq!(&out, &alone);
+                prop_assert_eq!(kept.words, without_boilerplate);
             }
         }
     }
