@@ -6,6 +6,7 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProblemKind {
     InvalidUtf8,
+    LoneSurrogate,
     EntryWithoutBody,
     EntryWithoutTitle,
     EntryWithoutTags,
@@ -42,6 +43,9 @@ impl fmt::Display for ProblemKind {
         match self {
             ProblemKind::InvalidUtf8 => {
                 write!(f, "invalid UTF-8 (kept with U+FFFD replacement characters)")
+            }
+            ProblemKind::LoneSurrogate => {
+                write!(f, "lone UTF-16 surrogate escaped in a JSON string (kept as U+FFFD)")
             }
             ProblemKind::EntryWithoutBody => write!(f, "entry has no body"),
             ProblemKind::EntryWithoutTitle => write!(f, "entry has no title"),

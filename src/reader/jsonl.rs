@@ -191,6 +191,49 @@ fn string_field(field: &str, value: Value, problems: &mut Vec<ProblemKind>) -> S
     }
 }
 
+/// The value of the four hex digits at `at`, if there are four.
+fn hex4(bytes: &[u8], at: usize) -> Option<u32> {
+    let digits = bytes.get(at..at + 4)?;
+    digits.iter().try_fold(0, |v, &b| Some(v * 16 + char::from(b).to_digit(16)?))
+}
+
+/// `text` with every `\uXXXX` escape of a lone UTF-16 surrogate (one not
+/// part of a high-low pair) replaced by `\ufffd`, or `None` when it has none.
+fn replace_lone_surrogates(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let (mut out, mut copied, mut i) = (String::new(), 0, 0);
+    while i < bytes.len() {
+        if bytes[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        let unit = if bytes.get(i + 1) == Some(&b'u') { hex4(bytes, i + 2) } else { None };
+        match unit {
+            Some(0xD800..=0xDBFF)
+                if bytes.get(i + 6..i + 8) == Some(&b"\\u"[..])
+                    && hex4(bytes, i + 8).is_some_and(|low| (0xDC00..=0xDFFF).contains(&low)) =>
+            {
+                i += 12;
+            }
+            Some(0xD800..=0xDFFF) => {
+                // `i` is at an ASCII backslash: a character boundary.
+                out.push_str(&text[copied..i]);
+                out.push_str("\\ufffd");
+                i += 6;
+                copied = i;
+            }
+            // Any other escape, `\\` included: skip the backslash and the
+            // character it escapes.
+            _ => i += 2,
+        }
+    }
+    if copied == 0 {
+        return None;
+    }
+    out.push_str(&text[copied..]);
+    Some(out)
+}
+
 /// Fill `article` from one parsed JSON value (`text` its source, kept as the
 /// body when it is not an object).
 fn fill(article: &mut Article, parsed: Result<Value, serde_json::Error>, text: &str, problems: &mut Vec<ProblemKind>) {
@@ -201,11 +244,19 @@ fn fill(article: &mut Article, parsed: Result<Value, serde_json::Error>, text: &
             article.body = text.to_owned();
             return;
         }
-        Err(e) => {
-            problems.push(ProblemKind::InvalidJson(e.to_string()));
-            article.body = text.to_owned();
-            return;
-        }
+        // serde_json refuses half a surrogate pair; read it as U+FFFD instead
+        // of losing every field of the record.
+        Err(e) => match replace_lone_surrogates(text).and_then(|t| serde_json::from_str::<Value>(&t).ok()) {
+            Some(Value::Object(m)) => {
+                problems.push(ProblemKind::LoneSurrogate);
+                m
+            }
+            _ => {
+                problems.push(ProblemKind::InvalidJson(e.to_string()));
+                article.body = text.to_owned();
+                return;
+            }
+        },
     };
     let mut body = None;
     for (key, value) in object {
@@ -423,6 +474,27 @@ mod tests {
     fn missing_id_uses_file_and_line() {
         let out = read("\n{\"body\":\"x\"}\n");
         assert_eq!(out.articles[0].id, "in.jsonl:2");
+    }
+
+    #[test]
+    fn lone_surrogate_escapes_keep_the_record_and_its_fields() {
+        // A scraper that cut an emoji in two: serde_json refused the whole
+        // line, and the record lost its id, title and body.
+        let out = read(concat!(
+            r#"{"id":"a\ud83d","title":"\udc00\ud800x","body":"ok \ud83d\ude00 \\ud800 end\ud800"}"#,
+            "\n",
+            r#"{"id":"b","body":"\ud800"#,
+            "\n"
+        ));
+        assert_eq!(out.articles.len(), 2);
+        let a = &out.articles[0];
+        assert_eq!((a.id.as_str(), a.title.as_str()), ("a\u{FFFD}", "\u{FFFD}\u{FFFD}x"));
+        assert_eq!(a.body, "ok \u{1F600} \\ud800 end\u{FFFD}");
+        let msgs: Vec<String> = out.problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(msgs[0], "in.jsonl:1: lone UTF-16 surrogate escaped in a JSON string (kept as U+FFFD)");
+        // Still broken JSON once repaired: kept whole as before.
+        assert!(msgs[1].starts_with("in.jsonl:2: invalid JSON: "), "{}", msgs[1]);
+        assert_eq!(out.articles[1].body, r#"{"id":"b","body":"\ud800"#);
     }
 
     #[test]
