@@ -49,3 +49,26 @@ fn generator_output_is_pinned_for_a_seed() {
         "xxh3 of corpus and truth"
     );
 }
+
+/// `--base-truth` is read by the library's truth reader: every problem is
+/// reported with file and line, and any problem refuses the file (exit 2).
+#[test]
+fn base_truth_problems_are_listed_and_refuse_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures").join("listing-janlipavsky.txt");
+    std::fs::copy(sample, dir.path().join("in.txt")).unwrap();
+    let truth = "{\"id\":\"in.txt:4\",\"cluster\":\"a\"}\nnot json\n{\"id\":\"in.txt:4\",\"cluster\":\"b\"}\n";
+    std::fs::write(dir.path().join("truth.jsonl"), truth).unwrap();
+    let run = Command::new(GEN)
+        .args(["--seed", "1", "--articles", "20", "--base-truth", "truth.jsonl"])
+        .args(["--out", "c.jsonl", "--truth", "t.jsonl", "in.txt"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "stderr:\n{stderr}");
+    for want in ["truth.jsonl:2: invalid JSON", "truth.jsonl:3: duplicate id `in.txt:4`", "2 problem(s)"] {
+        assert!(stderr.contains(want), "`{want}` in stderr:\n{stderr}");
+    }
+    assert!(!dir.path().join("c.jsonl").exists(), "nothing written");
+}

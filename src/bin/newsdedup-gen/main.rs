@@ -34,13 +34,12 @@ mod text;
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Parser;
-use serde_json::Value;
 
 use newsdedup::reader::InputFormat;
 
@@ -107,26 +106,16 @@ fn run(cli: &Cli) -> Result<(), String> {
     Ok(())
 }
 
-/// `(id, cluster)` of every row of a truth file; ids and labels may be strings or numbers.
+/// `(id, cluster)` of every row of a truth file, read by the library's truth
+/// reader: ids and labels may be strings or numbers, and problems name file
+/// and line. Every problem is reported; any problem refuses the file.
 fn read_labels(path: &Path) -> Result<Vec<(String, String)>, String> {
-    let name = path.display();
-    let file = File::open(path).map_err(|e| format!("{name}: {e}"))?;
-    let text = |v: Option<&Value>| match v {
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(Value::Number(n)) => Some(n.to_string()),
-        _ => None,
-    };
-    let mut out = Vec::new();
-    for (n, line) in BufReader::new(file).lines().enumerate() {
-        let line = line.map_err(|e| format!("{name}: {e}"))?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let v: Value = serde_json::from_str(&line).map_err(|e| format!("{name}:{}: {e}", n + 1))?;
-        match (text(v.get("id")), text(v.get("cluster"))) {
-            (Some(id), Some(label)) => out.push((id, label)),
-            _ => return Err(format!("{name}:{}: a truth row needs `id` and `cluster`", n + 1)),
-        }
+    let (labels, problems) = newsdedup::eval::read_truth(path, "cluster").map_err(|e| e.to_string())?;
+    for p in &problems {
+        newsdedup::message!("{p}");
     }
-    Ok(out)
+    if !problems.is_empty() {
+        return Err(format!("{}: {} problem(s) in the --base-truth file", path.display(), problems.len()));
+    }
+    Ok(labels)
 }
