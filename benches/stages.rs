@@ -1,5 +1,6 @@
 //! Per-stage throughput of the hot path, single-threaded, in words per second:
-//! normalize, shingle set, simhash fingerprint, and pair verification.
+//! normalize, shingle set, simhash fingerprint (the `simhash` crate and the
+//! bit-identical fast path the pipeline uses), and pair verification.
 //!
 //!     cargo bench --bench stages [-- CORPUS...]
 //!
@@ -10,7 +11,7 @@ use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use newsdedup::fingerprint::fingerprint;
+use newsdedup::fingerprint::{fingerprint, fingerprint_fast};
 use newsdedup::normalize::normalize_into;
 use newsdedup::reader::InputFormat;
 use newsdedup::shingle::shingle_set_into;
@@ -66,7 +67,15 @@ fn main() {
             black_box(fingerprint(black_box(n), 3));
         }
     }
-    report("simhash fingerprint", words, t);
+    report("simhash (crate, reference)", words, t);
+
+    let t = Instant::now();
+    for _ in 0..rounds {
+        for n in &norms {
+            black_box(fingerprint_fast(black_box(n), 3));
+        }
+    }
+    report("simhash (fast path)", words, t);
 
     let t = Instant::now();
     let mut pairs = 0usize;

@@ -71,7 +71,144 @@ fn joins_a_space(c: char) -> bool {
 /// Each word of the output has a letter or digit, no whitespace, control
 /// or invisible format character, and does not start with a combining mark,
 /// so the output normalizes to itself.
+///
+/// The text is cut after each ASCII space that an ASCII character follows:
+/// UAX #29 breaks words on both sides of such a space whatever comes
+/// before it, so the pieces normalize apart as they do together. ASCII
+/// pieces take [`normalize_ascii_into`], a byte scanner equal to
+/// [`normalize_unicode_into`] on ASCII; the others take
+/// [`normalize_unicode_into`] (both checked in `tests/normalize_ascii_prop.rs`).
 pub fn normalize_into(text: &str, out: &mut String) -> usize {
+    let bytes = text.as_bytes();
+    let mut words = 0;
+    let mut start = 0;
+    while start < bytes.len() {
+        let Some(offset) = bytes[start..].iter().position(|b| !b.is_ascii()) else {
+            words += normalize_ascii_into(&text[start..], out);
+            break;
+        };
+        let first_non_ascii = start + offset;
+        // The ASCII piece: up to the last space that an ASCII byte follows.
+        let ascii_end = first_non_ascii.saturating_sub(1).max(start);
+        if let Some(space) = bytes[start..ascii_end].iter().rposition(|&b| b == b' ') {
+            let cut = start + space + 1;
+            words += normalize_ascii_into(&text[start..cut], out);
+            start = cut;
+        }
+        // The Unicode piece: up to the next space that an ASCII byte (or the end) follows.
+        let end = (first_non_ascii..bytes.len())
+            .find(|&q| bytes[q] == b' ' && bytes.get(q + 1).is_none_or(u8::is_ascii))
+            .map_or(bytes.len(), |q| q + 1);
+        words += normalize_unicode_into(&text[start..end], out);
+        start = end;
+    }
+    words
+}
+
+/// UAX #29 word classes of the ASCII characters that can be in a word.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum AsciiClass {
+    /// ALetter: `A-Z`, `a-z`.
+    Letter,
+    /// Numeric: `0-9`.
+    Digit,
+    /// ExtendNumLet: `_`.
+    Underscore,
+    /// MidLetter: `:`.
+    MidLetter,
+    /// MidNumLet and Single_Quote: `.` and `'`.
+    MidNumLet,
+    /// MidNum: `,` and `;`.
+    MidNum,
+    /// Anything else (spaces, controls, `-`, other punctuation): a boundary.
+    Other,
+}
+
+fn ascii_class(b: u8) -> AsciiClass {
+    match b {
+        b'a'..=b'z' | b'A'..=b'Z' => AsciiClass::Letter,
+        b'0'..=b'9' => AsciiClass::Digit,
+        b'_' => AsciiClass::Underscore,
+        b':' => AsciiClass::MidLetter,
+        b'.' | b'\'' => AsciiClass::MidNumLet,
+        b',' | b';' => AsciiClass::MidNum,
+        _ => AsciiClass::Other,
+    }
+}
+
+/// [`normalize_into`] for ASCII `text`, without Unicode segmentation: the
+/// UAX #29 word rules restricted to ASCII. Letters, digits and `_` join
+/// (WB5, WB8-10, WB13a/b); `:` joins two letters (WB6/7), `,` and `;` two
+/// digits (WB11/12), `.` and `'` either (both); anything else, the dash
+/// included, ends a word. Words keep what [`normalize_unicode_into`] keeps:
+/// `.`, `:` and `'` are dropped, letters lowercased, and a word without a
+/// letter or digit (`_`) is left out.
+///
+/// # Panics
+///
+/// In debug builds, if `text` is not ASCII.
+pub fn normalize_ascii_into(text: &str, out: &mut String) -> usize {
+    debug_assert!(text.is_ascii());
+    use AsciiClass::*;
+    let bytes = text.as_bytes();
+    let mut words = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if !matches!(ascii_class(bytes[i]), Letter | Digit | Underscore) {
+            i += 1;
+            continue;
+        }
+        // A word starts at `i`: find its end, `j`.
+        let start = i;
+        let mut last = ascii_class(bytes[i]);
+        let mut j = i + 1;
+        while j < bytes.len() {
+            let next = ascii_class(bytes[j]);
+            match next {
+                Letter | Digit | Underscore => {
+                    last = next;
+                    j += 1;
+                }
+                MidLetter | MidNumLet | MidNum => {
+                    let after = bytes.get(j + 1).map_or(Other, |&b| ascii_class(b));
+                    let joins = (last == Letter && after == Letter && matches!(next, MidLetter | MidNumLet))
+                        || (last == Digit && after == Digit && matches!(next, MidNum | MidNumLet));
+                    if !joins {
+                        break;
+                    }
+                    last = after;
+                    j += 2;
+                }
+                Other => break,
+            }
+        }
+        let before = out.len();
+        if words > 0 || !out.is_empty() {
+            out.push(' ');
+        }
+        let mut alphanumeric = false;
+        for &b in &bytes[start..j] {
+            match b {
+                b'.' | b':' | b'\'' => {}
+                _ => {
+                    alphanumeric |= b.is_ascii_alphanumeric();
+                    out.push(char::from(b.to_ascii_lowercase()));
+                }
+            }
+        }
+        if alphanumeric {
+            words += 1;
+        } else {
+            out.truncate(before);
+        }
+        i = j;
+    }
+    words
+}
+
+/// [`normalize_into`] for any text, by Unicode word segmentation: the
+/// reference [`normalize_ascii_into`] is tested against.
+pub fn normalize_unicode_into(text: &str, out: &mut String) -> usize {
     let mut words = 0;
     let mut word = Word { before: out.len(), start: out.len(), alphanumeric: false };
     for segment in text.split(is_dash) {

@@ -10,7 +10,7 @@ use xxhash_rust::xxh3::{xxh3_128, xxh3_64};
 
 use crate::boilerplate::{normalize_lines, source_key, Body, Boilerplate};
 use crate::config::Params;
-use crate::fingerprint::fingerprint;
+use crate::fingerprint::fingerprint_fast;
 use crate::normalize::normalize_into;
 use crate::record::Article;
 use crate::shingle::shingle_set_into;
@@ -59,7 +59,7 @@ fn from_normalized(a: &Article, norm: &str, body: Body, p: &Params, scratch: &mu
     let mut shingles = Vec::new();
     shingle_set_into(norm, p.shingle_size, &mut shingles);
     Signature {
-        fingerprint: fingerprint(norm, p.shingle_size),
+        fingerprint: fingerprint_fast(norm, p.shingle_size),
         shingles,
         words: body.words as u32,
         text_key: if norm.is_empty() { 0 } else { xxh3_128(norm.as_bytes()) },
