@@ -1,13 +1,24 @@
-//! Outlet boilerplate: body lines that recur across many records of one
-//! outlet (site chrome, newsletter prompts, repeated photo captions).
+//! Outlet boilerplate and page chrome: the body lines left out of the text
+//! that is compared.
 //!
-//! Such lines are removed before shingling so that they neither make two
-//! different articles of one outlet look alike nor dilute a real copy. Only
-//! short lines (at most [`MAX_WORDS`] words) count, records without an
-//! outlet are left out, and a body of more than [`MAX_WORDS`] words that would
-//! lose more than half of them is kept whole: an outlet that runs the same
-//! story three times does not lose the story itself. A trailing wire-agency slug is
-//! dropped too ([`strip_agency_slug`]).
+//! Two rules, both on lines of the body (a line is a paragraph in JSONL
+//! bodies and listing entries):
+//!
+//! 1. **Short lines** (fewer than `--min-line-words` normalized words:
+//!    headings, bylines, datelines, "Related content", navigation, photo
+//!    credits) are page chrome, not article text, and are left out, unless
+//!    nothing else remains. Scraped pages carry dozens of them, and they
+//!    dilute the Jaccard and containment figures of real copies.
+//! 2. **Outlet boilerplate**: lines of at most [`LINE_MAX_WORDS`] words that
+//!    recur in at least `--boilerplate-min` records of one outlet (newsletter
+//!    prompts, repeated captions, copyright notices). Only short lines count,
+//!    records without an outlet are left out, and a body of more than
+//!    [`MAX_WORDS`] words that would lose more than half of them to
+//!    boilerplate is kept whole: an outlet that runs the same story three
+//!    times does not lose the story itself. Longer recurring lines are the
+//!    outlet's story text (write-throughs of one wire story), not chrome.
+//!
+//! A trailing wire-agency slug is dropped too ([`strip_agency_slug`]).
 
 use std::collections::{HashMap, HashSet};
 
@@ -16,7 +27,12 @@ use xxhash_rust::xxh3::xxh3_64;
 use crate::normalize::{normalize_into, strip_agency_slug};
 use crate::record::Article;
 
-/// Longest line, in normalized words, that can count as boilerplate.
+/// Longest line, in normalized words, that can count as outlet boilerplate.
+pub const LINE_MAX_WORDS: usize = 20;
+
+/// Longest body, in normalized words, that can be a stub (a body of outlet
+/// boilerplate only), and the size above which a body that would lose most
+/// of its words to boilerplate is kept whole.
 pub const MAX_WORDS: usize = 60;
 
 /// The boilerplate lines found in a collection: (outlet, line) hashes.
@@ -26,31 +42,59 @@ pub struct Boilerplate {
 }
 
 /// Normalize `body` (agency slug stripped) into `out` (cleared first) line
-/// by line, the same text [`normalize_into`] gives for the whole body, and
-/// push the hash of every distinct line of at most [`MAX_WORDS`] words to
-/// `short_lines` (cleared first, left sorted). Returns the word count.
-pub fn normalize_lines(body: &str, out: &mut String, scratch: &mut String, short_lines: &mut Vec<u64>) -> usize {
+/// by line, leaving out lines of fewer than `min_line` words unless no
+/// other line has words, and push the hash of every distinct line of at most
+/// [`LINE_MAX_WORDS`] words to `short_lines` (cleared first, left sorted).
+/// Returns the word count of `out`.
+pub fn normalize_lines(
+    body: &str,
+    min_line: usize,
+    out: &mut String,
+    scratch: &mut String,
+    short_lines: &mut Vec<u64>,
+) -> usize {
     out.clear();
     short_lines.clear();
     let mut words = 0;
+    let mut dropped = false;
     for line in strip_agency_slug(body).lines() {
         scratch.clear();
         let n = normalize_into(line, scratch);
         if n == 0 {
             continue;
         }
-        if n <= MAX_WORDS {
+        if n <= LINE_MAX_WORDS {
             short_lines.push(xxh3_64(scratch.as_bytes()));
         }
-        if !out.is_empty() {
-            out.push(' ');
+        if n < min_line {
+            dropped = true;
+            continue;
         }
-        out.push_str(scratch);
+        push_line(out, scratch);
         words += n;
     }
     short_lines.sort_unstable();
     short_lines.dedup();
+    if words == 0 && dropped {
+        // Only short lines: they are the text.
+        for line in strip_agency_slug(body).lines() {
+            scratch.clear();
+            words += normalize_into(line, scratch);
+            push_line(out, scratch);
+        }
+    }
     words
+}
+
+/// Append one normalized line to the normalized text `out`.
+fn push_line(out: &mut String, line: &str) {
+    if line.is_empty() {
+        return;
+    }
+    if !out.is_empty() {
+        out.push(' ');
+    }
+    out.push_str(line);
 }
 
 /// The outlet key of a record's `source`: trimmed, case-folded, hashed.
@@ -59,9 +103,10 @@ pub fn source_key(source: &str) -> u64 {
 }
 
 impl Boilerplate {
-    /// Find lines of at most [`MAX_WORDS`] words that occur in at least
+    /// Find lines of at most [`LINE_MAX_WORDS`] words that occur in at least
     /// `min_records` records of the same outlet. `min_records` 0 finds none.
     pub fn detect(articles: &[Article], min_records: usize) -> Boilerplate {
+        const KEEP_ALL: usize = 0;
         use rayon::prelude::*;
         let per_record: Vec<(u64, Vec<u64>)> = articles
             .par_iter()
@@ -69,7 +114,7 @@ impl Boilerplate {
                 || (String::new(), String::new()),
                 |(out, scratch), a| {
                     let mut short = Vec::new();
-                    normalize_lines(&a.body, out, scratch, &mut short);
+                    normalize_lines(&a.body, KEEP_ALL, out, scratch, &mut short);
                     (source_key(&a.source), short)
                 },
             )
@@ -110,42 +155,107 @@ impl Boilerplate {
     }
 
     /// Append the normalized body of `article` without its boilerplate lines
-    /// to `out` (cleared first). When every line is boilerplate the whole
-    /// body is kept, and a body of at most [`MAX_WORDS`] words that is all
-    /// boilerplate is a stub (a paywall or consent notice, a "read more"
-    /// teaser): it says nothing about the story.
-    pub fn normalized_body(&self, article: &Article, out: &mut String, scratch: &mut String) -> Body {
+    /// and without lines of fewer than `min_line` words to `out` (cleared
+    /// first). When every line is boilerplate the whole body is kept, and a
+    /// body of at most [`MAX_WORDS`] words that is all boilerplate is a stub
+    /// (a paywall or consent notice, a "read more" teaser): it says nothing
+    /// about the story. Short lines are left out only when a longer line is
+    /// kept.
+    pub fn normalized_body(&self, article: &Article, min_line: usize, out: &mut String, scratch: &mut String) -> Body {
         out.clear();
-        let body = strip_agency_slug(&article.body);
         if self.lines.is_empty() {
-            return Body { words: normalize_into(body, out), stub: false };
+            let words = normalize_lines(&article.body, min_line, out, scratch, &mut Vec::new());
+            return Body { words, stub: false };
         }
+        let (spans, stub) = self.spans(article, min_line, scratch);
+        let mut words = 0;
+        for s in spans.iter().filter(|s| s.fate == Fate::Kept) {
+            push_line(out, &scratch[s.norm.clone()]);
+            words += s.words;
+        }
+        Body { words, stub }
+    }
+
+    /// What became of each line of `article`'s body that has words, with
+    /// the line as written: kept, or left out and why (for `explain`).
+    pub fn line_fates<'a>(&self, article: &'a Article, min_line: usize) -> Vec<(Fate, &'a str)> {
+        let body = strip_agency_slug(&article.body);
+        let (spans, _) = self.spans(article, min_line, &mut String::new());
+        spans.into_iter().map(|s| (s.fate, &body[s.line])).collect()
+    }
+
+    /// Every line with words normalized once into `scratch`, with its fate,
+    /// and whether the body is a stub.
+    fn spans(&self, article: &Article, min_line: usize, scratch: &mut String) -> (Vec<Span>, bool) {
+        let body = strip_agency_slug(&article.body);
         let src = source_key(&article.source);
-        let (mut words, mut total) = (0, 0);
+        scratch.clear();
+        let mut spans: Vec<Span> = Vec::new();
         for line in body.lines() {
-            scratch.clear();
-            let n = normalize_into(line, scratch);
-            total += n;
-            if n == 0 || self.lines.contains(&(src, xxh3_64(scratch.as_bytes()))) {
+            let start = scratch.len();
+            let words = normalize_into(line, scratch);
+            if words == 0 {
+                scratch.truncate(start);
                 continue;
             }
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(scratch);
-            words += n;
+            let text = scratch[start..].trim_start();
+            let boiler = words <= LINE_MAX_WORDS && self.lines.contains(&(src, xxh3_64(text.as_bytes())));
+            // `line` is a subslice of `body`: its offset is a char boundary.
+            let at = line.as_ptr() as usize - body.as_ptr() as usize;
+            spans.push(Span {
+                line: at..at + line.len(),
+                norm: scratch.len() - text.len()..scratch.len(),
+                words,
+                fate: if boiler { Fate::Boilerplate } else { Fate::Kept },
+            });
         }
+        let total: usize = spans.iter().map(|s| s.words).sum();
+        let kept: usize = spans.iter().filter(|s| s.fate == Fate::Kept).map(|s| s.words).sum();
         // Boilerplate is a small part of an article. When recurring lines are
         // most of a long body, they are the story itself, carried again by the
         // same outlet: keep the whole body. A body that is all boilerplate is
         // kept whole too, and when short it is a stub.
-        if words == 0 || (2 * words < total && total > MAX_WORDS) {
-            out.clear();
-            let all = words == 0;
-            let words = normalize_into(body, out);
-            return Body { words, stub: all && words > 0 && words <= MAX_WORDS };
+        if kept == 0 || (2 * kept < total && total > MAX_WORDS) {
+            spans.iter_mut().for_each(|s| s.fate = Fate::Kept);
         }
-        Body { words, stub: false }
+        let stub = kept == 0 && total > 0 && total <= MAX_WORDS;
+        if spans.iter().any(|s| s.fate == Fate::Kept && s.words >= min_line) {
+            for s in spans.iter_mut().filter(|s| s.fate == Fate::Kept && s.words < min_line) {
+                s.fate = Fate::Short;
+            }
+        }
+        (spans, stub)
+    }
+}
+
+/// One body line in [`Boilerplate::spans`]: byte ranges in the body and in
+/// the normalized scratch text.
+struct Span {
+    line: std::ops::Range<usize>,
+    norm: std::ops::Range<usize>,
+    words: usize,
+    fate: Fate,
+}
+
+/// What became of a body line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fate {
+    /// Part of the compared text.
+    Kept,
+    /// Left out: fewer than `--min-line-words` words (a heading, byline,
+    /// dateline or navigation item).
+    Short,
+    /// Left out: outlet boilerplate.
+    Boilerplate,
+}
+
+impl Fate {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Fate::Kept => "kept",
+            Fate::Short => "short line",
+            Fate::Boilerplate => "outlet boilerplate",
+        }
     }
 }
 
@@ -181,10 +291,10 @@ mod tests {
         let b = Boilerplate::detect(&arts, 3);
         assert_eq!(b.len(), 1);
         let (mut out, mut scratch) = (String::new(), String::new());
-        assert_eq!(b.normalized_body(&arts[0], &mut out, &mut scratch), Body { words: 3, stub: false });
+        assert_eq!(b.normalized_body(&arts[0], 0, &mut out, &mut scratch), Body { words: 3, stub: false });
         assert_eq!(out, "story one text");
         // The other outlet has the line only once: it stays.
-        b.normalized_body(&arts[3], &mut out, &mut scratch);
+        b.normalized_body(&arts[3], 0, &mut out, &mut scratch);
         assert_eq!(out, "story four sign up for our newsletter");
     }
 
@@ -198,7 +308,7 @@ mod tests {
         let b = Boilerplate::detect(&arts, 3);
         assert_eq!(b.len(), 4, "the four story lines recur");
         let (mut out, mut scratch) = (String::new(), String::new());
-        let body = b.normalized_body(&arts[0], &mut out, &mut scratch);
+        let body = b.normalized_body(&arts[0], 0, &mut out, &mut scratch);
         assert_eq!(body, Body { words: 63, stub: false });
         assert!(out.starts_with("the vltava burst"), "{out}");
         // Without an outlet nothing is anyone's boilerplate.
@@ -212,8 +322,53 @@ mod tests {
         assert!(Boilerplate::detect(&arts, 3).is_empty());
         let b = Boilerplate::detect(&arts, 2);
         let (mut out, mut scratch) = (String::new(), String::new());
-        assert_eq!(b.normalized_body(&arts[0], &mut out, &mut scratch), Body { words: 2, stub: true });
+        assert_eq!(b.normalized_body(&arts[0], 0, &mut out, &mut scratch), Body { words: 2, stub: true });
         assert_eq!(out, "same line");
         assert!(Boilerplate::detect(&arts, 0).is_empty());
+    }
+
+    #[test]
+    fn short_lines_are_left_out_unless_nothing_else_remains() {
+        let page = "By Jill Colvin\nPosted: 4:29 AM, July 16, 2018\n\
+                    HELSINKI (AP) - President Donald Trump arrived in Finland on Sunday for a summit.\n\
+                    Related content\n\
+                    Trump told CBS News that he was going into the summit with low expectations.";
+        let (mut out, mut scratch, mut short) = (String::new(), String::new(), Vec::new());
+        let words = normalize_lines(page, 8, &mut out, &mut scratch, &mut short);
+        assert!(out.starts_with("helsinki ap president"), "{out}");
+        assert!(!out.contains("related content") && !out.contains("colvin"), "{out}");
+        assert_eq!(words, out.split(' ').count());
+        // Only short lines: they are the text.
+        assert_eq!(normalize_lines("Trump meets Putin\nLive updates", 8, &mut out, &mut scratch, &mut short), 5);
+        assert_eq!(out, "trump meets putin live updates");
+        // 0 keeps every line.
+        normalize_lines(page, 0, &mut out, &mut scratch, &mut short);
+        assert!(out.starts_with("by jill colvin posted"), "{out}");
+    }
+
+    #[test]
+    fn line_fates_say_what_was_left_out_and_agree_with_the_body() {
+        let arts: Vec<Article> = (0..3)
+            .map(|i| {
+                art(
+                    "site",
+                    &format!("Sign up for our daily newsletter and get the news first\nShort head {i}\nStory {i} has its own long paragraph of text that is kept here."),
+                )
+            })
+            .collect();
+        let b = Boilerplate::detect(&arts, 3);
+        let fates = b.line_fates(&arts[1], 8);
+        assert_eq!(
+            fates,
+            vec![
+                (Fate::Boilerplate, "Sign up for our daily newsletter and get the news first"),
+                (Fate::Short, "Short head 1"),
+                (Fate::Kept, "Story 1 has its own long paragraph of text that is kept here."),
+            ]
+        );
+        let (mut out, mut scratch) = (String::new(), String::new());
+        let body = b.normalized_body(&arts[1], 8, &mut out, &mut scratch);
+        assert_eq!(out, "story 1 has its own long paragraph of text that is kept here");
+        assert_eq!(body, Body { words: 13, stub: false });
     }
 }

@@ -1,7 +1,6 @@
 //! The command line: clap definitions (each field's doc comment is its help
 //! text), validation into [`Params`], and the top-level [`run`].
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -10,6 +9,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::config::{CanonicalRule, Params};
 use crate::error::Error;
 use crate::exit::ExitCode;
+use crate::output::Destination;
 use crate::reader::{InputFormat, ReadOutcome};
 use crate::writer::{Output, OutputFormat};
 
@@ -24,8 +24,13 @@ Examples:
   newsdedup explain ID_A ID_B corpus.jsonl
 
 Exit codes: 0 success; 1 with --check when duplicates were found; 2 any
-error (bad input reported on stderr, bad option, I/O). A closed output pipe
-(`newsdedup ... | head`) is not an error.";
+error (bad input reported on stderr, bad option, an unreadable input, I/O).
+A closed output pipe (`newsdedup ... | head`) is not an error: the run still
+exits with the code its outcome deserves. SIGINT/SIGTERM during `-o FILE`
+remove the temporary file and exit 130/143.";
+
+/// The most worker threads `--threads` accepts.
+pub const MAX_THREADS: usize = 256;
 
 /// Find near-duplicate articles in scraped news dumps and write one
 /// canonical article per story with the outlets that carried it.
@@ -41,7 +46,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Compare the clusters with labelled truth: pairwise precision, recall,
-    /// F1, adjusted Rand index, and every error.
+    /// F1, adjusted Rand index, and the errors (the first of each kind listed).
     #[command(
         after_help = "Example:\n  newsdedup eval --truth web.truth.jsonl web.jsonl\n  newsdedup eval --label-field story --format json labelled.jsonl"
     )]
@@ -60,12 +65,14 @@ pub struct InputArgs {
     /// Input format; auto picks JSON Lines when the first non-blank character is `{`.
     #[arg(long = "input", value_enum, default_value = "auto", value_name = "FORMAT")]
     pub input: InputFormat,
-    /// Stop at the first input problem, writing nothing (default: report each
-    /// problem, keep every record, write the output, exit 2).
+    /// Stop at the first input problem or unreadable input, writing nothing
+    /// (default: report each problem and each unreadable input, keep every
+    /// record of the inputs that could be read, write the output, exit 2).
     #[arg(long)]
     pub strict: bool,
-    /// Worker threads (default: one per core). Output does not depend on it.
-    #[arg(long, short = 'j', value_name = "N")]
+    /// Worker threads, 1 to 256 (default: one per core). Output does not depend on it.
+    #[arg(long, short = 'j', value_name = "N",
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=MAX_THREADS as u64))]
     pub threads: Option<usize>,
 }
 
@@ -93,6 +100,10 @@ pub struct SimArgs {
     /// A body line recurring in >= N records of one outlet is boilerplate (0: off).
     #[arg(long, default_value_t = Params::default().boilerplate_min, value_name = "N")]
     pub boilerplate_min: usize,
+    /// Body lines with fewer words than N (headings, bylines, navigation) are
+    /// left out of the compared text, unless no longer line remains (0: keep all).
+    #[arg(long, default_value_t = Params::default().min_line_words, value_name = "N")]
+    pub min_line_words: usize,
     /// Do not treat records with the same canonical URL as one article.
     #[arg(long)]
     pub no_urls: bool,
@@ -108,6 +119,7 @@ impl SimArgs {
             min_words: self.min_words,
             max_hamming: self.max_hamming,
             boilerplate_min: self.boilerplate_min,
+            min_line_words: self.min_line_words,
             use_urls: !self.no_urls,
         };
         p.validate().map_err(Error::Usage)?;
@@ -142,11 +154,16 @@ pub struct RunArgs {
     pub stats: bool,
 }
 
-/// The worker pool for `--threads` (default: one worker per core), built
-/// before any input is read so that a bad value fails at once.
+/// The worker pool for `--threads` (default: one worker per core). A bad
+/// value is refused while parsing; the pool is built once the inputs are read,
+/// so that an unreadable input fails without waiting for it.
 pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Error> {
-    if threads == Some(0) {
-        return Err(Error::Usage("--threads must be at least 1".into()));
+    match threads {
+        Some(0) => return Err(Error::Usage("--threads must be at least 1".into())),
+        Some(n) if n > MAX_THREADS => {
+            return Err(Error::Usage(format!("--threads must be at most {MAX_THREADS}, not {n}")))
+        }
+        _ => {}
     }
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads.unwrap_or(0))
@@ -160,23 +177,33 @@ pub struct Loaded {
     pub read: ReadOutcome,
     /// Problems reported on stderr (0 with `--strict`, which fails instead).
     pub problems: usize,
+    /// Inputs that could not be opened or read, reported on stderr.
+    pub unreadable: usize,
 }
 
 impl InputArgs {
-    /// Build the worker pool, read every input, report problems.
+    /// Read every input, report the unreadable ones and the problems, then
+    /// build the worker pool. When no input at all could be read, the run
+    /// ends here (exit 2) and writes nothing.
     pub fn load(&self) -> Result<Loaded, Error> {
+        let all = crate::input::read_each(&self.files, self.input, self.strict)?;
+        for e in &all.failed {
+            crate::message!("{e}");
+        }
+        if !all.failed.is_empty() && all.read.inputs.is_empty() {
+            return Err(Error::Reported(all.failed.len()));
+        }
+        let problems = crate::input::report_problems(&all.read, self.strict)?;
         let pool = thread_pool(self.threads)?;
-        let read = crate::input::read_all(&self.files, self.input)?;
-        let problems = crate::input::report_problems(&read, self.strict)?;
-        Ok(Loaded { pool, read, problems })
+        Ok(Loaded { pool, read: all.read, problems, unreadable: all.failed.len() })
     }
 }
 
 impl Loaded {
-    /// `code`, unless input problems were reported: then exit 2.
+    /// `code`, unless input problems or unreadable inputs were reported: then exit 2.
     pub fn finish(&self, code: ExitCode) -> Result<ExitCode, Error> {
-        if self.problems > 0 {
-            return Err(Error::Reported(self.problems));
+        if self.problems + self.unreadable > 0 {
+            return Err(Error::Reported(self.problems + self.unreadable));
         }
         Ok(code)
     }
@@ -185,23 +212,20 @@ impl Loaded {
 fn dedup_command(args: &RunArgs) -> Result<ExitCode, Error> {
     let start = Instant::now();
     let params = args.sim.params()?;
+    // Opened first: an unwritable -o fails before any input is read.
+    let dest = if args.quiet { None } else { Some(Destination::open(args.output.as_deref())?) };
     let loaded = args.input.load()?;
     let (read, problems) = (&loaded.read, loaded.problems);
     let result = loaded.pool.install(|| crate::dedup(&read.articles, &params, args.canonical));
-    if !args.quiet {
+    if let Some(dest) = dest {
         let out = Output { articles: &read.articles, sigs: &result.sigs, clusters: &result.clusters };
-        match crate::output::with_output(args.output.as_deref(), |w| crate::writer::write(args.format, &out, w)) {
-            // A reader that went away (`| head`) is not an error, but the
-            // run's own outcome (--check, input problems) still decides the code.
-            Err(e) if e.is_broken_pipe() => {}
-            other => other?,
-        }
+        // A reader that went away (`| head`) ends the output only: the run's
+        // own outcome (--check, input problems) still decides the code.
+        dest.write(|w| crate::writer::write(args.format, &out, w))?;
     }
     if args.stats {
-        let mut e = std::io::stderr().lock();
-        let _ = writeln!(
-            e,
-            "newsdedup: {} records read, {} clusters, {} duplicates, {} problems, {} candidate pairs, {} verified pairs, {} boilerplate lines, {:.3}s",
+        crate::message!(
+            "{} records read, {} clusters, {} duplicates, {} problems, {} candidate pairs, {} verified pairs, {} boilerplate lines, {:.3}s",
             read.articles.len(),
             result.clusters.len(),
             result.duplicates(),
@@ -213,13 +237,14 @@ fn dedup_command(args: &RunArgs) -> Result<ExitCode, Error> {
         );
         let stages: Vec<String> =
             result.timings.iter().map(|(name, t)| format!("{name} {:.3}s", t.as_secs_f64())).collect();
-        let _ = writeln!(e, "newsdedup: stages: {}", stages.join(", "));
+        crate::message!("stages: {}", stages.join(", "));
     }
     loaded.finish(if args.check && result.duplicates() > 0 { ExitCode::DuplicatesFound } else { ExitCode::Success })
 }
 
 /// Parse arguments already split by the shell and run; the outcome is the
-/// exit code. Errors are printed here, once.
+/// exit code. Errors are printed here, once. A closed output pipe never
+/// reaches here: each command ends its output there and keeps its outcome.
 pub fn run(cli: Cli) -> ExitCode {
     let outcome = match &cli.command {
         None => dedup_command(&cli.run),
@@ -228,10 +253,9 @@ pub fn run(cli: Cli) -> ExitCode {
     };
     match outcome {
         Ok(code) => code,
-        Err(e) if e.is_broken_pipe() => ExitCode::Success,
         Err(Error::Reported(_)) => ExitCode::Error,
         Err(e) => {
-            eprintln!("newsdedup: {e}");
+            crate::message!("{e}");
             ExitCode::Error
         }
     }
@@ -251,6 +275,16 @@ mod tests {
     fn defaults_match_params_default() {
         let cli = Cli::parse_from(["newsdedup"]);
         assert_eq!(cli.run.sim.params().unwrap(), Params::default());
+    }
+
+    #[test]
+    fn threads_are_capped() {
+        let max = MAX_THREADS.to_string();
+        assert_eq!(Cli::try_parse_from(["newsdedup", "-j", &max]).unwrap().run.input.threads, Some(MAX_THREADS));
+        for n in ["0", "257", "30000"] {
+            assert!(Cli::try_parse_from(["newsdedup", "-j", n]).is_err(), "-j {n} accepted");
+        }
+        assert!(matches!(thread_pool(Some(MAX_THREADS + 1)), Err(Error::Usage(m)) if m.contains("256")));
     }
 
     #[test]

@@ -2,23 +2,34 @@
 //! letting one page glue different stories together.
 //!
 //! Plain single-link union over all verified pairs chains: a roundup page
-//! that contains stories A and B links both, and whole stories merge. Two
-//! guards stop that:
+//! that contains stories A and B links both, a photo caption carried by two
+//! stories links both, and whole stories merge. Three guards stop that:
 //!
-//! 1. **Hub pruning.** A record that *contains* two or more smaller records
+//! 1. **Hubs.** A record that *contains* two or more smaller records
 //!    (containment `>=` the threshold, whichever rule passed the pair) which
-//!    are not [`related`] to each other is a hub (a roundup, a live blog, a
-//!    page of several stories): the pairs in which it is the container are
-//!    dropped, so it joins a cluster only as a same-text or same-URL copy or
-//!    through a record it does not contain.
-//! 2. **Complete linkage at a weaker level.** Edges are merged strongest
+//!    are not [`related`] to each other is a hub (a roundup, a live blog, an
+//!    aggregator page): the pairs in which it is the container and which only
+//!    the containment rule passed are dropped. A pair that passes Jaccard is
+//!    a copy of the page as a whole and stays (another snapshot of the same
+//!    live blog, a reprint that sits beside shared chrome), unless the hub
+//!    passes Jaccard with two records that are not related to each other:
+//!    then no one story is the page, and it is a *roundup*, all of whose
+//!    containing pairs are dropped.
+//! 2. **Excerpts.** The mirror case: a record *contained in* two or more
+//!    records that are not related to each other (a photo caption, a video
+//!    blurb, a background paragraph that several different stories carry)
+//!    is an excerpt: the pairs in which it is the contained side and which
+//!    only the containment rule passed are dropped. What it shares with one
+//!    story it shares with another, so containment cannot say which one it
+//!    copies. Same-text and same-URL copies of it still group.
+//! 3. **Complete linkage at a weaker level.** Edges are merged strongest
 //!    first (same URL, same text, then by Jaccard, then containment). Two
 //!    clusters merge only when every pair between them (up to
 //!    [`LINK_SAMPLE`] members a side, in cluster order) is related: a
 //!    duplicate by the verification rules, or with containment `>= link`.
 //!    Copies of one story are all related to each other; a chain A~B~C
-//!    through a page B that shares different parts with A and C stops at
-//!    {A, B}.
+//!    through a page B that shares different parts with A and C is cut at
+//!    its weakest link.
 
 use std::cmp::Ordering;
 use std::collections::HashSet;
@@ -52,19 +63,23 @@ fn is_container(sigs: &[Signature], container: u32, other: u32) -> bool {
     c > o || (c == o && container < other)
 }
 
-/// Records that contain two or more smaller records which are not
-/// [`related`] to each other. Every contained record is checked, in input
-/// order, against up to [`HUB_SAMPLE`] representatives (contained records
-/// seen so far that are related to all earlier representatives), so a
-/// roundup is found however many copies of one of its stories it contains.
-pub fn hubs(sigs: &[Signature], edges: &[Edge], p: &Params) -> Vec<bool> {
-    let mut contained: Vec<Vec<u32>> = vec![Vec::new(); sigs.len()];
-    for e in edges.iter().filter(|e| contains(e, p)) {
-        let (big, small) = if is_container(sigs, e.a, e.b) { (e.a, e.b) } else { (e.b, e.a) };
-        contained[big as usize].push(small);
+/// The container and the contained side of a containment pair.
+fn sides(sigs: &[Signature], e: &Edge) -> (u32, u32) {
+    if is_container(sigs, e.a, e.b) {
+        (e.a, e.b)
+    } else {
+        (e.b, e.a)
     }
+}
+
+/// True for each record whose `partners` hold two records that are not
+/// [`related`] to each other. Every partner is checked, in input order,
+/// against up to [`HUB_SAMPLE`] representatives (partners seen so far that
+/// are related to all earlier representatives), so a mixed set is found
+/// however many copies of one of its stories it holds.
+fn mixed(sigs: &[Signature], partners: Vec<Vec<u32>>, p: &Params) -> Vec<bool> {
     use rayon::prelude::*;
-    contained
+    partners
         .into_par_iter()
         .map(|mut parts| {
             parts.sort_unstable();
@@ -80,6 +95,55 @@ pub fn hubs(sigs: &[Signature], edges: &[Edge], p: &Params) -> Vec<bool> {
             false
         })
         .collect()
+}
+
+/// What a record holds: a hub contains two or more smaller records which
+/// are not [`related`] to each other; a roundup is a hub whose Jaccard pairs
+/// alone hold two such records.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Hub {
+    pub hub: bool,
+    pub roundup: bool,
+}
+
+/// The [`Hub`] role of every record.
+pub fn hubs(sigs: &[Signature], edges: &[Edge], p: &Params) -> Vec<Hub> {
+    let mut contained: Vec<Vec<u32>> = vec![Vec::new(); sigs.len()];
+    let mut by_jaccard: Vec<Vec<u32>> = vec![Vec::new(); sigs.len()];
+    for e in edges.iter().filter(|e| contains(e, p)) {
+        let (big, small) = sides(sigs, e);
+        contained[big as usize].push(small);
+        if e.reason == Reason::Jaccard {
+            by_jaccard[big as usize].push(small);
+        }
+    }
+    let hub = mixed(sigs, contained, p);
+    let roundup = mixed(sigs, by_jaccard, p);
+    hub.into_iter().zip(roundup).map(|(hub, roundup)| Hub { hub, roundup: hub && roundup }).collect()
+}
+
+/// Excerpts: records contained in two or more larger records which are not
+/// [`related`] to each other.
+pub fn excerpts(sigs: &[Signature], edges: &[Edge], p: &Params) -> Vec<bool> {
+    let mut containers: Vec<Vec<u32>> = vec![Vec::new(); sigs.len()];
+    for e in edges.iter().filter(|e| contains(e, p)) {
+        let (big, small) = sides(sigs, e);
+        containers[small as usize].push(big);
+    }
+    mixed(sigs, containers, p)
+}
+
+/// True when the cluster stage uses `e`: a pair that only the containment
+/// rule passed is dropped when its container is a hub or its contained
+/// side an excerpt; a Jaccard pair is dropped when its container is a
+/// roundup.
+pub fn usable(sigs: &[Signature], e: &Edge, p: &Params, hub: &[Hub], excerpt: &[bool]) -> bool {
+    let (big, small) = sides(sigs, e);
+    match e.reason {
+        Reason::Containment => !hub[big as usize].hub && !excerpt[small as usize],
+        Reason::Jaccard => !(contains(e, p) && hub[big as usize].roundup),
+        Reason::SameUrl | Reason::SameText => true,
+    }
 }
 
 fn strength(e: &Edge) -> (u8, f64, f64) {
@@ -122,20 +186,18 @@ impl UnionFind {
 /// Group records `0..sigs.len()` from verified `edges`. Each group is sorted
 /// by input position; groups are ordered by their first member.
 pub fn cluster(sigs: &[Signature], edges: &[Edge], p: &Params) -> Vec<Vec<u32>> {
-    cluster_with_hubs(sigs, edges, &hubs(sigs, edges, p), p)
+    cluster_with_roles(sigs, edges, &hubs(sigs, edges, p), &excerpts(sigs, edges, p), p)
 }
 
-/// [`cluster`] with the records' [`hubs`] already found.
-pub fn cluster_with_hubs(sigs: &[Signature], edges: &[Edge], hub: &[bool], p: &Params) -> Vec<Vec<u32>> {
-    let mut order: Vec<&Edge> = edges
-        .iter()
-        .filter(|e| {
-            !contains(e, p) || {
-                let big = if is_container(sigs, e.a, e.b) { e.a } else { e.b };
-                !hub[big as usize]
-            }
-        })
-        .collect();
+/// [`cluster`] with the records' [`hubs`] and [`excerpts`] already found.
+pub fn cluster_with_roles(
+    sigs: &[Signature],
+    edges: &[Edge],
+    hub: &[Hub],
+    excerpt: &[bool],
+    p: &Params,
+) -> Vec<Vec<u32>> {
+    let mut order: Vec<&Edge> = edges.iter().filter(|e| usable(sigs, e, p, hub, excerpt)).collect();
     order.sort_by(|x, y| {
         strength(y).partial_cmp(&strength(x)).unwrap_or(Ordering::Equal).then((x.a, x.b).cmp(&(y.a, y.b)))
     });
@@ -208,7 +270,8 @@ mod tests {
         // Single-link would merge everything through the roundup.
         assert!(edges.iter().any(|e| (e.a, e.b) == (1, 2)));
         assert!(edges.iter().any(|e| (e.a, e.b) == (0, 2)));
-        assert_eq!(hubs(&sigs, &edges, &p), [false, false, true, false]);
+        let hub = Hub { hub: true, roundup: false };
+        assert_eq!(hubs(&sigs, &edges, &p), [Hub::default(), Hub::default(), hub, Hub::default()]);
         assert_eq!(cluster(&sigs, &edges, &p), vec![vec![0, 3], vec![1], vec![2]]);
     }
 
@@ -222,8 +285,8 @@ mod tests {
         let n = sigs.len() as u32;
         let edges = verify(&sigs, &all_pairs(n), &p);
         let hub = hubs(&sigs, &edges, &p);
-        assert!(hub[21], "the roundup is a hub");
-        assert_eq!(hub.iter().filter(|&&h| h).count(), 1);
+        assert!(hub[21].hub, "the roundup is a hub");
+        assert_eq!(hub.iter().filter(|h| h.hub).count(), 1);
         let groups = cluster(&sigs, &edges, &p);
         assert!(groups.contains(&vec![20]) && groups.contains(&vec![21]), "{groups:?}");
         assert!(groups.contains(&(0..20).collect::<Vec<u32>>()), "{groups:?}");
@@ -253,5 +316,66 @@ mod tests {
         assert_eq!(edges.len(), 2, "{edges:?}");
         let groups = cluster(&sigs, &edges, &p);
         assert_eq!(groups.len(), 2, "{groups:?}");
+    }
+
+    #[test]
+    fn a_caption_in_two_stories_joins_neither() {
+        let p = Params::default();
+        // Two different stories that both carry one photo caption, and three
+        // "share" pages holding only that caption.
+        let caption = 0..60u64;
+        let story_a = sig(caption.clone().chain(1000..1500));
+        let story_b = sig(caption.clone().chain(2000..2400));
+        let shares: Vec<Signature> = (0..3).map(|_| Signature { text_key: 77, ..sig(caption.clone()) }).collect();
+        let mut sigs = vec![story_a, story_b];
+        sigs.extend(shares);
+        let edges = verify(&sigs, &all_pairs(5), &p);
+        assert!(edges.iter().any(|e| (e.a, e.b) == (0, 2) && e.reason == Reason::Containment), "{edges:?}");
+        assert_eq!(excerpts(&sigs, &edges, &p), [false, false, true, true, true]);
+        assert_eq!(hubs(&sigs, &edges, &p), [Hub::default(); 5]);
+        // The share pages group (same text); neither story takes them.
+        assert_eq!(cluster(&sigs, &edges, &p), vec![vec![0], vec![1], vec![2, 3, 4]]);
+    }
+
+    #[test]
+    fn a_lead_contained_in_one_story_only_joins_it() {
+        let p = Params::default();
+        // An aggregator card (the lead) and its story, plus an unrelated story.
+        let sigs = vec![sig(0..60), sig(0..600), sig(5000..5600)];
+        let edges = verify(&sigs, &all_pairs(3), &p);
+        assert_eq!(excerpts(&sigs, &edges, &p), [false; 3]);
+        assert_eq!(cluster(&sigs, &edges, &p), vec![vec![0, 1], vec![2]]);
+    }
+
+    #[test]
+    fn a_hub_keeps_its_jaccard_copy() {
+        let p = Params::default();
+        // An aggregator page that holds two different cards, and a second
+        // snapshot of the same page: the snapshot is a copy by Jaccard.
+        let page = sig((0..50).chain(1000..1050).chain(5000..5400));
+        let snapshot = sig((0..50).chain(1000..1050).chain(5000..5300).chain(9000..9050));
+        let card_a = sig(0..50);
+        let card_b = sig(1000..1050);
+        let sigs = vec![page, snapshot, card_a, card_b];
+        let edges = verify(&sigs, &all_pairs(4), &p);
+        let hub = hubs(&sigs, &edges, &p);
+        assert_eq!(hub[0], Hub { hub: true, roundup: false }, "{hub:?}");
+        assert!(edges.iter().any(|e| (e.a, e.b) == (0, 1) && e.reason == Reason::Jaccard));
+        assert_eq!(cluster(&sigs, &edges, &p), vec![vec![0, 1], vec![2], vec![3]]);
+    }
+
+    #[test]
+    fn a_roundup_of_two_whole_stories_is_a_copy_of_neither() {
+        let p = Params::default();
+        // Each story is about half the page: both pass Jaccard with it.
+        let story_a = sig(0..100);
+        let story_b = sig(1000..1100);
+        let roundup = sig((0..100).chain(1000..1100).chain(5000..5010));
+        let story_a_copy = sig(0..96);
+        let sigs = vec![story_a, story_b, roundup, story_a_copy];
+        let edges = verify(&sigs, &all_pairs(4), &p);
+        assert!(edges.iter().filter(|e| e.b == 2 && e.reason == Reason::Jaccard).count() == 2, "{edges:?}");
+        assert_eq!(hubs(&sigs, &edges, &p)[2], Hub { hub: true, roundup: true });
+        assert_eq!(cluster(&sigs, &edges, &p), vec![vec![0, 3], vec![1], vec![2]]);
     }
 }

@@ -31,6 +31,10 @@ pub struct Params {
     /// A body line counts as outlet boilerplate when it recurs in at least
     /// this many records of one outlet (0 turns boilerplate removal off).
     pub boilerplate_min: usize,
+    /// Body lines with fewer normalized words than this (headings, bylines,
+    /// datelines, navigation) are left out of the compared text, unless no
+    /// longer line remains (0 or 1: every line counts).
+    pub min_line_words: usize,
     /// Records whose canonical URLs are equal are the same article.
     pub use_urls: bool,
 }
@@ -39,12 +43,13 @@ impl Default for Params {
     fn default() -> Params {
         Params {
             shingle_size: 3,
-            jaccard: 0.4,
+            jaccard: 0.35,
             containment: 0.7,
             link: 0.4,
             min_words: 20,
             max_hamming: 3,
             boilerplate_min: 3,
+            min_line_words: 8,
             use_urls: true,
         }
     }
@@ -57,6 +62,7 @@ impl Params {
             return Err(format!("--shingle-size must be from 1 to 16, not {}", self.shingle_size));
         }
         for (name, v) in [("--jaccard", self.jaccard), ("--containment", self.containment), ("--link", self.link)] {
+            // Written so that NaN fails too: every comparison with NaN is false.
             if !(v > 0.0 && v <= 1.0) {
                 return Err(format!("{name} must be greater than 0 and at most 1, not {v}"));
             }
@@ -68,5 +74,28 @@ impl Params {
             return Err(format!("--max-hamming must be from 0 to 15, not {}", self.max_hamming));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thresholds_refuse_nan_and_infinities() {
+        for v in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 0.0, -0.1, 1.0 + 1e-9] {
+            for set in [
+                |p: &mut Params, v| p.jaccard = v,
+                |p: &mut Params, v| p.containment = v,
+                |p: &mut Params, v| p.link = v,
+            ] {
+                let mut p = Params::default();
+                set(&mut p, v);
+                assert!(p.validate().is_err(), "{v} accepted: {p:?}");
+            }
+        }
+        let mut p = Params::default();
+        (p.jaccard, p.containment, p.link) = (1.0, 1.0, f64::MIN_POSITIVE);
+        assert_eq!(p.validate(), Ok(()));
     }
 }

@@ -6,6 +6,7 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProblemKind {
     InvalidUtf8,
+    LoneSurrogate,
     EntryWithoutBody,
     EntryWithoutTitle,
     EntryWithoutTags,
@@ -13,9 +14,28 @@ pub enum ProblemKind {
     InvalidJson(String),
     NotAnObject,
     MissingField(&'static str),
-    WrongType { field: String, expected: &'static str },
-    DuplicateId { id: String, first: String },
+    WrongType {
+        field: String,
+        expected: &'static str,
+    },
+    DuplicateId {
+        id: String,
+        first: String,
+    },
     EmptyInput,
+    /// A JSON array input that stops parsing at this line; the rest of the
+    /// input, if any, is kept as one record.
+    InvalidJsonArray {
+        error: String,
+        rest_kept: bool,
+    },
+    /// An input read in the format its name says (`read_as`) whose content
+    /// looks like another (`looks_like`), which `--input {option}` reads.
+    FormatByName {
+        looks_like: &'static str,
+        read_as: &'static str,
+        option: &'static str,
+    },
 }
 
 impl fmt::Display for ProblemKind {
@@ -23,6 +43,9 @@ impl fmt::Display for ProblemKind {
         match self {
             ProblemKind::InvalidUtf8 => {
                 write!(f, "invalid UTF-8 (kept with U+FFFD replacement characters)")
+            }
+            ProblemKind::LoneSurrogate => {
+                write!(f, "lone UTF-16 surrogate escaped in a JSON string (kept as U+FFFD)")
             }
             ProblemKind::EntryWithoutBody => write!(f, "entry has no body"),
             ProblemKind::EntryWithoutTitle => write!(f, "entry has no title"),
@@ -42,6 +65,16 @@ impl fmt::Display for ProblemKind {
                 write!(f, "duplicate id `{id}`, first seen at {first}")
             }
             ProblemKind::EmptyInput => write!(f, "input holds no records"),
+            ProblemKind::InvalidJsonArray { error, rest_kept } => write!(
+                f,
+                "invalid JSON array: {error} ({}for one JSON object per line, try --input jsonl)",
+                if *rest_kept { "the rest of the input is kept as one record's body; " } else { "" }
+            ),
+            ProblemKind::FormatByName { looks_like, read_as, option } => write!(
+                f,
+                "input looks like {looks_like} but was read as {read_as} because of its name; \
+                 try --input {option}"
+            ),
         }
     }
 }

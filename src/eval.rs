@@ -5,10 +5,17 @@
 //! index (Hubert and Arabie 1985) is the NEWS-COPY metric. Only records
 //! present in both the input and the truth are scored; the others are
 //! listed, not ignored.
+//!
+//! Errors are counted from the contingency table in linear time, never by
+//! enumerating pairs: a single cluster of 100,000 records holds 5 billion
+//! pairs. At most `--max-errors` of each kind are analysed and listed; with
+//! `--max-errors 0` every error is listed except in a cluster holding more
+//! than [`HUGE_CLUSTER_PAIRS`] errors, which is listed as one line with its
+//! count. Memory stays bounded by what is listed.
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{BufReader, Write};
+use std::io::BufReader;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
@@ -45,16 +52,40 @@ pub struct EvalArgs {
     /// Report format.
     #[arg(long, short = 'f', value_enum, default_value = "text")]
     pub format: EvalFormat,
-    /// List at most N false merges and N missed pairs (default 0: all of them).
-    #[arg(long, default_value_t = 0, value_name = "N")]
+    /// List at most N false merges and N missed pairs, and the clusters
+    /// holding the rest (0: every pair, but a cluster with more than 100
+    /// errors of a kind as one line with its count).
+    #[arg(long, default_value_t = 20, value_name = "N")]
     pub max_errors: usize,
-    /// Exit 1 when the adjusted Rand index is below X (for CI gates).
-    #[arg(long, value_name = "X")]
+    /// Exit 1 when the adjusted Rand index is below X, from -1 to 1 (for CI gates).
+    #[arg(long, value_name = "X", value_parser = ari_gate)]
     pub min_ari: Option<f64>,
-    /// Exit 1 when pairwise F1 is below X (for CI gates).
-    #[arg(long, value_name = "X")]
+    /// Exit 1 when pairwise F1 is below X, from 0 to 1 (for CI gates).
+    #[arg(long, value_name = "X", value_parser = f1_gate)]
     pub min_f1: Option<f64>,
 }
+
+/// A gate value: a number from `lo` to `hi`. NaN (which every score would
+/// pass) and infinities are refused.
+fn gate(s: &str, lo: f64, hi: f64) -> Result<f64, String> {
+    let v: f64 = s.trim().parse().map_err(|_| format!("`{s}` is not a number"))?;
+    if !(lo..=hi).contains(&v) {
+        return Err(format!("must be a number from {lo} to {hi}, not {s}"));
+    }
+    Ok(v)
+}
+
+fn ari_gate(s: &str) -> Result<f64, String> {
+    gate(s, -1.0, 1.0)
+}
+
+fn f1_gate(s: &str) -> Result<f64, String> {
+    gate(s, 0.0, 1.0)
+}
+
+/// With `--max-errors 0`, a cluster holding more errors of a kind than this
+/// is listed as one line with its count, not pair by pair.
+pub const HUGE_CLUSTER_PAIRS: u64 = 100;
 
 /// Pairwise and partition-level agreement of two labellings.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -167,20 +198,106 @@ pub fn read_truth(path: &std::path::Path, field: &str) -> Result<(Labels, Vec<Pr
     Ok((out, problems))
 }
 
+/// A cluster holding errors of one kind: a predicted cluster holding false
+/// merges (its parts are truth labels), or a truth cluster whose pairs were
+/// missed (its parts are predicted clusters).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorCluster {
+    /// The predicted cluster's canonical id, or the truth label.
+    pub name: String,
+    pub records: usize,
+    /// How many parts of the other labelling the cluster's records fall in.
+    pub parts: usize,
+    /// Pairs of the cluster across parts: the errors it holds.
+    pub pairs: u64,
+}
+
+/// The errors of one kind.
+#[derive(Debug, Clone)]
+pub struct Errors<T = PairReport> {
+    /// Every error pair, counted, not enumerated.
+    pub count: u64,
+    /// The pairs analysed and listed.
+    pub listed: Vec<T>,
+    /// Clusters whose errors are not all in `listed`, in input order.
+    pub clusters: Vec<ErrorCluster>,
+}
+
 /// The evaluation of one run against truth.
 pub struct Evaluation {
     pub scores: Scores,
     pub predicted_clusters: usize,
     pub truth_clusters: usize,
-    pub false_merges: Vec<PairReport>,
-    pub false_merge_count: u64,
-    pub missed: Vec<PairReport>,
-    pub missed_count: u64,
+    pub false_merges: Errors,
+    pub missed: Errors,
     pub missing_from_input: Vec<String>,
     pub missing_from_truth: Vec<String>,
 }
 
-/// Evaluate a run over `articles` against `truth` labels (id -> label).
+/// The errors within `groups` (lists of scored positions, each in input
+/// order): pairs of a group whose `part` differs. Counted in time linear in
+/// the records; at most `limit` pairs analysed (0: all, but a group holding
+/// more than [`HUGE_CLUSTER_PAIRS`] only counted), each in `O(group size)`.
+fn errors<T>(
+    mut groups: Vec<&Vec<usize>>,
+    part: &[u32],
+    limit: usize,
+    name: &dyn Fn(&[usize]) -> String,
+    analyse_pair: &dyn Fn(usize, usize) -> T,
+) -> Errors<T> {
+    groups.sort_by_key(|g| g[0]);
+    let mut out = Errors { count: 0, listed: Vec::new(), clusters: Vec::new() };
+    let mut sizes: HashMap<u32, u64> = HashMap::new();
+    for g in groups {
+        sizes.clear();
+        for &k in g {
+            *sizes.entry(part[k]).or_default() += 1;
+        }
+        let wrong = pairs(g.len() as u64) - sizes.values().map(|&c| pairs(c)).sum::<u64>();
+        if wrong == 0 {
+            continue;
+        }
+        out.count += wrong;
+        let room = if limit == 0 {
+            if wrong > HUGE_CLUSTER_PAIRS {
+                0
+            } else {
+                usize::MAX
+            }
+        } else {
+            limit - out.listed.len().min(limit)
+        };
+        let mut listed = 0u64;
+        if room > 0 {
+            // Every row before the final run of one part holds an error, so
+            // the scan costs O(group size) per listed pair at most.
+            let last = part[g[g.len() - 1]];
+            let mut tail = g.len() - 1;
+            while tail > 0 && part[g[tail - 1]] == last {
+                tail -= 1;
+            }
+            'rows: for (x, &i) in g[..tail].iter().enumerate() {
+                for &j in &g[x + 1..] {
+                    if part[i] != part[j] {
+                        out.listed.push(analyse_pair(i, j));
+                        listed += 1;
+                        if listed as usize >= room {
+                            break 'rows;
+                        }
+                    }
+                }
+            }
+        }
+        let bounded = limit == 0 || out.clusters.len() < limit;
+        if listed < wrong && bounded {
+            out.clusters.push(ErrorCluster { name: name(g), records: g.len(), parts: sizes.len(), pairs: wrong });
+        }
+    }
+    out
+}
+
+/// Evaluate a run over `articles` against `truth` labels (id -> label),
+/// listing at most `max_errors` errors of each kind (0: see [`errors`]).
 pub fn evaluate(articles: &[Article], truth: &[(String, String)], p: &Params, max_errors: usize) -> Evaluation {
     let d = crate::dedup(articles, p, CanonicalRule::Longest);
     let of = cluster_of(&d, articles.len());
@@ -195,52 +312,62 @@ pub fn evaluate(articles: &[Article], truth: &[(String, String)], p: &Params, ma
     let pred: Vec<u32> = scored.iter().map(|&i| of[i as usize]).collect();
     let tru: Vec<&str> = scored.iter().map(|&i| label[articles[i as usize].id.as_str()]).collect();
     let scores = score(&pred, &tru);
-    let limit = if max_errors == 0 { usize::MAX } else { max_errors };
-    // Pairs are enumerated only within a predicted or a truth cluster.
+    // Each truth label as a number, in order of first appearance.
+    let mut label_no: HashMap<&str, u32> = HashMap::new();
+    let tru_no: Vec<u32> = tru
+        .iter()
+        .map(|&l| {
+            let next = label_no.len() as u32;
+            *label_no.entry(l).or_insert(next)
+        })
+        .collect();
     let mut by_pred: HashMap<u32, Vec<usize>> = HashMap::new();
-    let mut by_truth: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (k, &i) in scored.iter().enumerate() {
-        by_pred.entry(of[i as usize]).or_default().push(k);
-        by_truth.entry(tru[k]).or_default().push(k);
+    let mut by_truth: HashMap<u32, Vec<usize>> = HashMap::new();
+    for k in 0..scored.len() {
+        by_pred.entry(pred[k]).or_default().push(k);
+        by_truth.entry(tru_no[k]).or_default().push(k);
     }
-    // Count the pairs of one group that `differ` on the other labelling, and
-    // analyse the first `limit` of them, groups in a stable order.
-    let errors = |groups: Vec<&Vec<usize>>, differ: &dyn Fn(usize, usize) -> bool| {
-        let mut groups = groups;
-        groups.sort();
-        let (mut count, mut list) = (0u64, Vec::new());
-        for g in groups {
-            for (x, &i) in g.iter().enumerate() {
-                for &j in g[x + 1..].iter().filter(|&&j| differ(i, j)) {
-                    count += 1;
-                    if list.len() < limit {
-                        list.push(analyse(scored[i], scored[j], &d, &of, p));
-                    }
-                }
-            }
-        }
-        (count, list)
-    };
-    let (false_merge_count, false_merges) = errors(by_pred.values().collect(), &|i, j| tru[i] != tru[j]);
-    let (missed_count, missed) = errors(by_truth.values().collect(), &|i, j| pred[i] != pred[j]);
+    let analyse_pair = |i: usize, j: usize| analyse(scored[i], scored[j], &d, &of, p);
+    let canonical_id = |g: &[usize]| articles[d.clusters[pred[g[0]] as usize].canonical as usize].id.clone();
+    let truth_label = |g: &[usize]| tru[g[0]].to_owned();
+    let false_merges = errors(by_pred.values().collect(), &tru_no, max_errors, &canonical_id, &analyse_pair);
+    let missed = errors(by_truth.values().collect(), &pred, max_errors, &truth_label, &analyse_pair);
+    debug_assert_eq!(false_merges.count, scores.predicted_pairs - scores.true_pairs);
+    debug_assert_eq!(missed.count, scores.truth_pairs - scores.true_pairs);
     Evaluation {
         scores,
         predicted_clusters: by_pred.len(),
         truth_clusters: by_truth.len(),
         false_merges,
-        false_merge_count,
         missed,
-        missed_count,
         missing_from_input,
         missing_from_truth,
     }
 }
 
-fn print_pairs(title: &str, count: u64, list: &[PairReport], arts: &[Article], p: &Params, out: &mut String) {
+/// How a kind of error names its clusters, in text and JSON.
+struct Kind {
+    title: &'static str,
+    cluster: &'static str,
+    parts: &'static str,
+}
+
+const FALSE_MERGES: Kind = Kind { title: "false merges", cluster: "predicted cluster of", parts: "truth labels" };
+const MISSED: Kind = Kind { title: "missed pairs", cluster: "truth cluster", parts: "predicted clusters" };
+
+fn print_pairs(kind: &Kind, e: &Errors, arts: &[Article], p: &Params, out: &mut String) {
+    let (count, list) = (e.count, &e.listed);
     out.push_str(&format!(
-        "\n{title}: {count}{}\n",
+        "\n{}: {count}{}\n",
+        kind.title,
         if (list.len() as u64) < count { format!(" (first {} listed)", list.len()) } else { String::new() }
     ));
+    for c in &e.clusters {
+        out.push_str(&format!(
+            "  {} {}: {} records in {} {}, {} {}\n",
+            kind.cluster, c.name, c.records, c.parts, kind.parts, c.pairs, kind.title
+        ));
+    }
     for r in list {
         let (a, b) = (&arts[r.a as usize], &arts[r.b as usize]);
         out.push_str(&format!(
@@ -270,7 +397,7 @@ pub fn command(args: &EvalArgs) -> Result<ExitCode, Error> {
                 return Err(Error::Input(first.clone()));
             }
             for b in &bad {
-                eprintln!("newsdedup: {b}");
+                crate::message!("{b}");
             }
             if !bad.is_empty() {
                 return Err(Error::Usage(format!("{} problem(s) in the truth file", bad.len())));
@@ -303,10 +430,16 @@ pub fn command(args: &EvalArgs) -> Result<ExitCode, Error> {
                 "recall": round4(s.recall),
                 "f1": round4(s.f1),
                 "ari": round4(s.ari),
-                "false_merges": ev.false_merge_count,
-                "missed_pairs": ev.missed_count,
-                "false_merge_list": ev.false_merges.iter().map(|r| r.to_json(arts, &p)).collect::<Vec<_>>(),
-                "missed_pair_list": ev.missed.iter().map(|r| r.to_json(arts, &p)).collect::<Vec<_>>(),
+                "false_merges": ev.false_merges.count,
+                "missed_pairs": ev.missed.count,
+                "false_merge_list": ev.false_merges.listed.iter().map(|r| r.to_json(arts, &p)).collect::<Vec<_>>(),
+                "missed_pair_list": ev.missed.listed.iter().map(|r| r.to_json(arts, &p)).collect::<Vec<_>>(),
+                "false_merge_clusters": ev.false_merges.clusters.iter()
+                    .map(|c| json!({"cluster": c.name, "records": c.records, "truth_labels": c.parts, "pairs": c.pairs}))
+                    .collect::<Vec<_>>(),
+                "missed_pair_clusters": ev.missed.clusters.iter()
+                    .map(|c| json!({"label": c.name, "records": c.records, "predicted_clusters": c.parts, "pairs": c.pairs}))
+                    .collect::<Vec<_>>(),
                 "missing_from_input": ev.missing_from_input,
                 "missing_from_truth": ev.missing_from_truth,
             });
@@ -335,19 +468,21 @@ pub fn command(args: &EvalArgs) -> Result<ExitCode, Error> {
                     o.push_str(&format!("\nids {what} ({}): {}\n", ids.len(), ids.join(", ")));
                 }
             }
-            print_pairs("false merges", ev.false_merge_count, &ev.false_merges, arts, &p, &mut o);
-            print_pairs("missed pairs", ev.missed_count, &ev.missed, arts, &p, &mut o);
+            print_pairs(&FALSE_MERGES, &ev.false_merges, arts, &p, &mut o);
+            print_pairs(&MISSED, &ev.missed, arts, &p, &mut o);
             o
         }
     };
-    std::io::stdout().lock().write_all(text.as_bytes()).map_err(|e| Error::io("<stdout>", e))?;
+    // The outcome is decided before the report is written: a closed pipe
+    // (`| head`) ends the report, not the verdict.
+    let below = args.min_ari.is_some_and(|m| s.ari < m) || args.min_f1.is_some_and(|m| s.f1 < m);
+    crate::output::print(&text)?;
     for id in &ev.missing_from_input {
-        eprintln!("newsdedup: truth id `{id}` is not in the input");
+        crate::message!("truth id `{id}` is not in the input");
     }
     for id in &ev.missing_from_truth {
-        eprintln!("newsdedup: input id `{id}` has no label in the truth");
+        crate::message!("input id `{id}` has no label in the truth");
     }
-    let below = args.min_ari.is_some_and(|m| s.ari < m) || args.min_f1.is_some_and(|m| s.f1 < m);
     loaded.finish(if below { ExitCode::DuplicatesFound } else { ExitCode::Success })
 }
 
@@ -373,5 +508,50 @@ mod tests {
         assert!((s.ari - 0.242_424_242).abs() < 1e-6, "{}", s.ari);
         assert!((s.precision - 2.0 / 6.0).abs() < 1e-12);
         assert!((s.recall - 2.0 / 3.0).abs() < 1e-12);
+    }
+
+    /// `errors` counts what enumerating every pair counts, and lists the
+    /// first pairs in the same order.
+    #[test]
+    fn errors_match_brute_force_enumeration() {
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n) as u32
+        };
+        for round in 0..200 {
+            let n = 1 + round % 40;
+            let group_of: Vec<u32> = (0..n).map(|_| next(4)).collect();
+            let part: Vec<u32> = (0..n).map(|_| next(1 + (round as u64 % 5))).collect();
+            let mut groups: HashMap<u32, Vec<usize>> = HashMap::new();
+            for (k, &g) in group_of.iter().enumerate() {
+                groups.entry(g).or_default().push(k);
+            }
+            let mut sorted: Vec<&Vec<usize>> = groups.values().collect();
+            sorted.sort();
+            let all: Vec<(usize, usize)> = sorted
+                .iter()
+                .flat_map(|g| {
+                    let part = &part;
+                    g.iter().enumerate().flat_map(move |(x, &i)| {
+                        g[x + 1..].iter().filter(move |&&j| part[i] != part[j]).map(move |&j| (i, j))
+                    })
+                })
+                .collect();
+            let report = |i: usize, j: usize| (i, j);
+            for limit in [1, 3, 20] {
+                let e = errors(groups.values().collect(), &part, limit, &|g| g[0].to_string(), &report);
+                assert_eq!(e.count, all.len() as u64);
+                assert_eq!(e.listed, all[..all.len().min(limit)], "limit {limit}");
+                assert!(e.clusters.len() <= limit);
+            }
+            let e = errors(groups.values().collect(), &part, 0, &|g| g[0].to_string(), &report);
+            assert_eq!(e.count, all.len() as u64);
+            if e.clusters.is_empty() {
+                assert_eq!(e.listed.len(), all.len());
+            }
+        }
     }
 }

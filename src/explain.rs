@@ -2,12 +2,13 @@
 //! cluster. Also the per-pair analysis `eval` prints for each error.
 
 use std::collections::HashMap;
-use std::io::Write;
 
 use clap::Args;
 use serde_json::{json, Value};
 
+use crate::boilerplate::Fate;
 use crate::cli::{InputArgs, SimArgs};
+use crate::cluster::Hub;
 use crate::config::{CanonicalRule, Params};
 use crate::error::Error;
 use crate::exit::ExitCode;
@@ -47,6 +48,11 @@ pub struct PairReport {
     pub same_cluster: bool,
     pub hub_a: bool,
     pub hub_b: bool,
+    pub excerpt_a: bool,
+    pub excerpt_b: bool,
+    /// The hub or excerpt that made the cluster stage drop a containment
+    /// pair, as "A" or "B" with its role.
+    pub dropped_by: Option<String>,
 }
 
 fn via_names(v: u8) -> Vec<&'static str> {
@@ -86,6 +92,29 @@ pub fn analyse(a: u32, b: u32, d: &Dedup, cluster_of: &[u32], p: &Params) -> Pai
             )
         }
     });
+    // Which side holds the other, as the cluster stage sees it.
+    let a_holds = sa.shingles.len() > sb.shingles.len() || (sa.shingles.len() == sb.shingles.len() && a < b);
+    let (big, small) = if a_holds { ("A", "B") } else { ("B", "A") };
+    let (hub_big, excerpt_small) = if a_holds {
+        (d.hubs[a as usize], d.excerpts[b as usize])
+    } else {
+        (d.hubs[b as usize], d.excerpts[a as usize])
+    };
+    let contained = sim.containment >= p.containment;
+    let dropped_by = match reason {
+        Some(Reason::Containment) => hub_big.hub || excerpt_small,
+        Some(Reason::Jaccard) => contained && hub_big.roundup,
+        _ => false,
+    }
+    .then(|| {
+        if hub_big.roundup {
+            format!("{big} is a roundup (it is a Jaccard copy of records that are not related to each other, so no one story is the page)")
+        } else if hub_big.hub {
+            format!("{big} is a hub (it contains records that are not related to each other: a roundup, live blog or aggregator page)")
+        } else {
+            format!("{small} is an excerpt (it is contained in records that are not related to each other: a caption, blurb or quoted paragraph)")
+        }
+    });
     PairReport {
         a,
         b,
@@ -94,8 +123,11 @@ pub fn analyse(a: u32, b: u32, d: &Dedup, cluster_of: &[u32], p: &Params) -> Pai
         reason,
         failed_because,
         same_cluster: cluster_of[a as usize] == cluster_of[b as usize],
-        hub_a: d.hubs[a as usize],
-        hub_b: d.hubs[b as usize],
+        hub_a: d.hubs[a as usize].hub,
+        hub_b: d.hubs[b as usize].hub,
+        excerpt_a: d.excerpts[a as usize],
+        excerpt_b: d.excerpts[b as usize],
+        dropped_by,
     }
 }
 
@@ -126,10 +158,10 @@ impl PairReport {
             (None, Some(why)) => s.push_str(&format!("not duplicates: {why}")),
             (None, None) => s.push_str("not duplicates"),
         }
-        if self.hub_a || self.hub_b {
-            s.push_str(
-                "; a hub record (contains mutually different records) is involved, its containment pairs are not used",
-            );
+        if let Some(why) = &self.dropped_by {
+            s.push_str(&format!("; the cluster stage does not use this pair: {why}"));
+        } else if self.reason == Some(Reason::Jaccard) && (self.hub_a || self.hub_b) {
+            s.push_str("; a hub is involved, but a Jaccard pair is a copy of the whole page and is used");
         }
         s.push_str(if self.same_cluster { "; same cluster" } else { "; different clusters" });
         s
@@ -151,11 +183,39 @@ impl PairReport {
             "decided_by": self.reason.map(Reason::as_str),
             "failed_because": self.failed_because,
             "hub": self.hub_a || self.hub_b,
+            "hub_a": self.hub_a,
+            "hub_b": self.hub_b,
+            "excerpt_a": self.excerpt_a,
+            "excerpt_b": self.excerpt_b,
+            "dropped_by": self.dropped_by,
             "same_cluster": self.same_cluster,
             "verdict": self.verdict(p),
         })
     }
 }
+
+/// The lines of a body left out of the compared text, one per line, cut to
+/// 70 characters; at most [`LEFT_OUT_SHOWN`] of them, then a count.
+fn left_out(fates: &[(Fate, &str)]) -> String {
+    let out: Vec<&(Fate, &str)> = fates.iter().filter(|(f, _)| *f != Fate::Kept).collect();
+    if out.is_empty() {
+        return String::new();
+    }
+    let mut s = format!("   left out of the compared text: {} of {} lines\n", out.len(), fates.len());
+    for (fate, line) in out.iter().take(LEFT_OUT_SHOWN) {
+        let line = line.trim();
+        let cut: String = line.chars().take(70).collect();
+        let more = if cut.len() < line.len() { "..." } else { "" };
+        s += &format!("     {:<18} {cut}{more}\n", fate.as_str());
+    }
+    if out.len() > LEFT_OUT_SHOWN {
+        s += &format!("     ... and {} more\n", out.len() - LEFT_OUT_SHOWN);
+    }
+    s
+}
+
+/// Left-out lines listed per record by `explain`.
+const LEFT_OUT_SHOWN: usize = 12;
 
 /// Position of the record with `id`, or a usage error naming it.
 pub fn find_id(articles: &[Article], id: &str) -> Result<u32, Error> {
@@ -182,16 +242,23 @@ pub fn command(args: &ExplainArgs) -> Result<ExitCode, Error> {
         for (label, i) in [("A", a), ("B", b)] {
             let (art, s) = (&arts[i as usize], &d.sigs[i as usize]);
             text += &format!(
-                "{label}: {} ({}) \"{}\"\n   {} words, {} shingles, fingerprint {:016x}{}, cluster of {}\n",
+                "{label}: {} ({}) \"{}\"\n   {} words, {} shingles, fingerprint {:016x}{}{}{}, cluster of {}\n",
                 art.id,
                 art.source,
                 art.title,
                 s.words,
                 s.shingles.len(),
                 s.fingerprint,
-                if d.hubs[i as usize] { ", hub" } else { "" },
+                match d.hubs[i as usize] {
+                    Hub { roundup: true, .. } => ", roundup",
+                    Hub { hub: true, .. } => ", hub",
+                    _ => "",
+                },
+                if d.excerpts[i as usize] { ", excerpt" } else { "" },
+                if s.stub { ", stub" } else { "" },
                 arts[canon[&i] as usize].id
             );
+            text += &left_out(&d.boilerplate.line_fates(art, p.min_line_words));
         }
         text += &format!(
             "shared shingles: {}\nJaccard:        {} (duplicates at >= {})\ncontainment:    {} (duplicates at >= {}, records of >= {} words)\nHamming:        {} (simhash tables propose <= {})\nproposed by:    {}\nverdict:        {}\n",
@@ -207,6 +274,7 @@ pub fn command(args: &ExplainArgs) -> Result<ExitCode, Error> {
             r.verdict(&p)
         );
     }
-    std::io::stdout().lock().write_all(text.as_bytes()).map_err(|e| Error::io("<stdout>", e))?;
+    // A closed pipe ends the output, not the run: input problems still exit 2.
+    crate::output::print(&text)?;
     loaded.finish(ExitCode::Success)
 }

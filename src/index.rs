@@ -14,6 +14,12 @@
 //! - the hash of the **normalized body** (exact copies);
 //! - the hash of the **canonical URL**.
 //!
+//! Exact copies are indexed once: the records with one normalized body (and,
+//! for stubs, one title) are paired with the first of them, and only that
+//! first record joins the simhash and anchor tables. A million copies of one
+//! page cost a million pairs, and every pair the first one finds is a pair of
+//! each copy's cluster. (Every record joins the URL table.)
+//!
 //! In every bucket of at most [`BUCKET_ALL_PAIRS`] records all pairs are
 //! proposed; in a larger bucket each record is paired with the next
 //! [`WINDOW`] records in two orders: by one of its min-hashes (near-copies
@@ -173,6 +179,22 @@ fn block_key(fp: u64, t: u32, blocks: u32) -> u64 {
     ((fp >> lo) & mask) | ((t as u64) << 58)
 }
 
+/// For each record, the first record with the same normalized body (and
+/// the same title when either is a stub): the copy that stands for it in the
+/// simhash and anchor tables. Records without a body stand for themselves.
+pub fn first_copies(sigs: &[Signature]) -> Vec<u32> {
+    let mut first: std::collections::HashMap<(u128, bool, u64), u32> = std::collections::HashMap::new();
+    (0..sigs.len() as u32)
+        .map(|i| {
+            let s = &sigs[i as usize];
+            if s.text_key == 0 {
+                return i;
+            }
+            *first.entry((s.text_key, s.stub, if s.stub { s.title_key } else { 0 })).or_insert(i)
+        })
+        .collect()
+}
+
 /// All candidate pairs for `sigs`, sorted by `(a, b)`, each once, with the
 /// union of the keys that proposed it.
 pub fn candidates(sigs: &[Signature], p: &Params) -> Vec<Candidate> {
@@ -181,10 +203,19 @@ pub fn candidates(sigs: &[Signature], p: &Params) -> Vec<Candidate> {
     let mut all = Vec::new();
     let minhash: Vec<[u64; MINHASHES]> = sigs.par_iter().map(|s| minhashes(&s.shingles)).collect();
     let minhash = &minhash[..];
+    let first = first_copies(sigs);
+    let stands_for_itself = |i: u32| first[i as usize] == i;
+
+    // exact copies: each paired with the first of them
+    all.extend((0..n).filter(|&i| !stands_for_itself(i)).map(|i| Candidate {
+        a: first[i as usize],
+        b: i,
+        via: via::TEXT,
+    }));
 
     // simhash block tables; records without shingles have no fingerprint.
     let entries: Vec<(u64, u32)> = (0..n)
-        .filter(|&i| !sigs[i as usize].shingles.is_empty())
+        .filter(|&i| stands_for_itself(i) && !sigs[i as usize].shingles.is_empty())
         .flat_map(|i| (0..blocks).map(move |t| (block_key(sigs[i as usize].fingerprint, t, blocks), i)))
         .collect();
     all.extend(pairs_by_key(entries, via::SIMHASH, minhash, |x, y| {
@@ -196,6 +227,7 @@ pub fn candidates(sigs: &[Signature], p: &Params) -> Vec<Candidate> {
     let entries: Vec<(u64, u32)> = sigs
         .par_iter()
         .enumerate()
+        .filter(|&(i, _)| stands_for_itself(i as u32))
         .flat_map_iter(|(i, s)| {
             let min = s.shingles.first().copied();
             s.shingles
@@ -208,14 +240,7 @@ pub fn candidates(sigs: &[Signature], p: &Params) -> Vec<Candidate> {
         .collect();
     all.extend(pairs_by_key(entries, via::ANCHOR, minhash, |_, _| true));
 
-    // exact text and canonical URL
-    let entries = (0..n).filter_map(|i| {
-        let k = sigs[i as usize].text_key;
-        (k != 0).then_some(((k as u64) ^ ((k >> 64) as u64), i))
-    });
-    all.extend(pairs_by_key(entries.collect(), via::TEXT, minhash, |x, y| {
-        sigs[x as usize].same_text(&sigs[y as usize])
-    }));
+    // canonical URL
     let entries = (0..n).filter_map(|i| sigs[i as usize].url_key.map(|k| (k, i)));
     all.extend(pairs_by_key(entries.collect(), via::URL, minhash, |_, _| true));
 
@@ -295,11 +320,28 @@ mod tests {
     #[test]
     fn candidates_are_sorted_unique_and_merge_flags() {
         let mut a = sig(1, vec![16, 33]);
-        a.text_key = 9;
+        a.url_key = Some(9);
         let mut b = sig(1, vec![16, 35]);
-        b.text_key = 9;
+        b.url_key = Some(9);
         let c = candidates(&[a, b], &Params::default());
         assert_eq!(c.len(), 1);
-        assert_eq!(c[0].via, via::SIMHASH | via::ANCHOR | via::TEXT);
+        assert_eq!(c[0].via, via::SIMHASH | via::ANCHOR | via::URL);
+    }
+
+    #[test]
+    fn exact_copies_are_paired_with_their_first_only() {
+        let p = Params::default();
+        let copy = |title_key, stub| Signature { text_key: 42, title_key, stub, ..sig(0xABCD, vec![1, 2, 3]) };
+        let mut sigs: Vec<Signature> = (0..1000).map(|_| copy(0, false)).collect();
+        // Two stubs of one notice under different titles, and one under the first title again.
+        sigs.extend([copy(7, true), copy(8, true), copy(7, true)]);
+        assert_eq!(first_copies(&sigs)[999], 0);
+        assert_eq!(first_copies(&sigs)[1000..], [1000, 1001, 1000]);
+        let c = candidates(&sigs, &p);
+        // 999 copies of record 0, the repeated stub, and what the tables
+        // propose between the three first copies (0, 1000, 1001).
+        assert!(c.iter().filter(|c| c.via & via::TEXT != 0).count() == 1000, "{}", c.len());
+        assert!(c.iter().all(|c| [0, 1000, 1001].contains(&c.a)), "every pair starts at a first copy");
+        assert!(c.len() <= 1000 + 3, "{}", c.len());
     }
 }

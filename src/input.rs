@@ -13,10 +13,21 @@ pub fn display_name(path: &std::path::Path) -> String {
     path.to_string_lossy().into_owned()
 }
 
-/// Read every input. An input that cannot be opened or read ends the run
-/// before anything is written; problems in content are collected.
-pub fn read_all(files: &[PathBuf], format: InputFormat) -> Result<ReadOutcome, Error> {
-    let mut out = ReadOutcome::default();
+/// The inputs that could be read, and the failure of each that could not.
+#[derive(Debug, Default)]
+pub struct ReadAll {
+    pub read: ReadOutcome,
+    /// An error naming each input that could not be opened or read, in
+    /// command-line order. Its records, if any were read, are left out.
+    pub failed: Vec<Error>,
+}
+
+/// Read every input, as ripgrep searches every file: an input that cannot be
+/// opened or read is recorded in `failed` and the others are still read.
+/// With `stop_at_first`, the first such input ends the run instead. Naming
+/// one input twice is a usage error either way.
+pub fn read_each(files: &[PathBuf], format: InputFormat, stop_at_first: bool) -> Result<ReadAll, Error> {
+    let mut all = ReadAll::default();
     let stdin_only = [PathBuf::from("-")];
     let files = if files.is_empty() { &stdin_only[..] } else { files };
     // An input named twice would only repeat every record as a duplicate id
@@ -30,20 +41,37 @@ pub fn read_all(files: &[PathBuf], format: InputFormat) -> Result<ReadOutcome, E
     }
     for path in files {
         let name = display_name(path);
-        if name == "-" {
-            let stdin = io::stdin();
-            reader::read_input(stdin.lock(), "-", format, &mut out).map_err(|e| Error::io("-", e))?;
+        let out = &mut all.read;
+        let before = (out.articles.len(), out.problems.len(), out.inputs.len());
+        let result = if name == "-" {
+            reader::read_input(io::stdin().lock(), "-", format, out)
         } else {
-            let file = File::open(path).map_err(|e| Error::io(&name, e))?;
-            if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
-                return Err(Error::io(&name, io::Error::other("is a directory")));
+            File::open(path).and_then(|file| {
+                if file.metadata()?.is_dir() {
+                    return Err(io::Error::other("is a directory"));
+                }
+                reader::read_input(BufReader::with_capacity(1 << 16, file), &name, format, out)
+            })
+        };
+        if let Err(e) = result {
+            if stop_at_first {
+                return Err(Error::io(&name, e));
             }
-            reader::read_input(BufReader::with_capacity(1 << 16, file), &name, format, &mut out)
-                .map_err(|e| Error::io(&name, e))?;
+            // An input failing halfway adds neither records nor problems.
+            out.articles.truncate(before.0);
+            out.problems.truncate(before.1);
+            out.inputs.truncate(before.2);
+            all.failed.push(Error::io(&name, e));
         }
     }
-    reader::check_unique_ids(&mut out);
-    Ok(out)
+    reader::check_unique_ids(&mut all.read);
+    Ok(all)
+}
+
+/// Read every input; the first that cannot be opened or read ends the run
+/// before anything is written. Problems in content are collected.
+pub fn read_all(files: &[PathBuf], format: InputFormat) -> Result<ReadOutcome, Error> {
+    read_each(files, format, true).map(|all| all.read)
 }
 
 /// Report problems on stderr (all of them), or with `strict` fail on the first.
@@ -54,7 +82,7 @@ pub fn report_problems(out: &ReadOutcome, strict: bool) -> Result<usize, Error> 
         }
     }
     for p in &out.problems {
-        eprintln!("newsdedup: {p}");
+        crate::message!("{p}");
     }
     Ok(out.problems.len())
 }

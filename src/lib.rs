@@ -10,7 +10,7 @@
 //!             boilerplate lines left out -> Vec<Signature>         signature, boilerplate)
 //! pairs       candidate index, sub-quadratic -> Vec<Candidate>     (index.rs)
 //! verify      Jaccard / containment rules -> Vec<Edge>             (verify.rs)
-//! cluster     hub pruning + majority linkage -> groups             (cluster.rs)
+//! cluster     hubs, excerpts, complete linkage -> groups           (cluster.rs)
 //! apply       canonical choice -> Vec<Cluster>                     (canonical.rs)
 //! writer      jsonl / json / text                                  (writer/)
 //! ```
@@ -30,6 +30,7 @@ pub mod explain;
 pub mod fingerprint;
 pub mod index;
 pub mod input;
+pub mod messages;
 pub mod normalize;
 pub mod output;
 pub mod reader;
@@ -56,7 +57,9 @@ pub struct Dedup {
     pub candidates: Vec<Candidate>,
     pub edges: Vec<Edge>,
     /// Records that contain mutually unrelated records (see [`cluster::hubs`]).
-    pub hubs: Vec<bool>,
+    pub hubs: Vec<cluster::Hub>,
+    /// Records contained in mutually unrelated records (see [`cluster::excerpts`]).
+    pub excerpts: Vec<bool>,
     pub clusters: Vec<Cluster>,
     /// Wall time of each stage, in pipeline order.
     pub timings: Vec<(&'static str, std::time::Duration)>,
@@ -86,11 +89,12 @@ pub fn dedup(articles: &[Article], p: &Params, rule: CanonicalRule) -> Dedup {
     let edges = verify::verify(&sigs, &pairs, p);
     lap("verify");
     let hubs = cluster::hubs(&sigs, &edges, p);
-    let groups = cluster::cluster_with_hubs(&sigs, &edges, &hubs, p);
+    let excerpts = cluster::excerpts(&sigs, &edges, p);
+    let groups = cluster::cluster_with_roles(&sigs, &edges, &hubs, &excerpts, p);
     lap("cluster");
     let clusters = canonical::apply(groups, &sigs, rule);
     lap("apply");
-    Dedup { boilerplate, sigs, candidates, edges, hubs, clusters, timings }
+    Dedup { boilerplate, sigs, candidates, edges, hubs, excerpts, clusters, timings }
 }
 
 pub use cli::run;

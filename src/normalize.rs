@@ -37,32 +37,103 @@ fn is_dash(c: char) -> bool {
     matches!(c, '-' | '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}')
 }
 
+/// Invisible format characters that carry no text: the soft hyphen,
+/// zero-width space and non-joiner, direction marks and embeddings, word
+/// joiners and invisible operators, and the byte order mark. Inside a word
+/// word segmentation passes over them (UAX #29 rule WB4), so dropping them
+/// never moves a word boundary, and copies that differ only in them are the
+/// same words. (U+200D ZWJ stays: it joins emoji
+/// sequences, and dropping it would change where words end.)
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{AD}' | '\u{61C}' | '\u{180E}' | '\u{200B}' | '\u{200C}' | '\u{200E}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{FEFF}'
+    )
+}
+
+/// True when `c` after a space would belong to the space's segment
+/// (UAX #29 WB4: extending and format characters, ZWJ). Such a character
+/// cannot start a normalized word: after the joining space it would no
+/// longer be one, and normalizing the output again would drop it.
+fn joins_a_space(c: char) -> bool {
+    if c.is_ascii() {
+        return false;
+    }
+    let mut buf = [b' '; 5];
+    let len = 1 + c.encode_utf8(&mut buf[1..]).len();
+    std::str::from_utf8(&buf[..len]).is_ok_and(|s| s.split_word_bounds().nth(1).is_none())
+}
+
 /// Append the normalized form of `text` to `out` (which is not cleared), and
 /// return the number of words appended. Allocation-free once `out` has grown.
+///
+/// Each word of the output has a letter or digit, no whitespace, control
+/// or invisible format character, and does not start with a combining mark,
+/// so the output normalizes to itself.
 pub fn normalize_into(text: &str, out: &mut String) -> usize {
     let mut words = 0;
+    let mut word = Word { before: out.len(), start: out.len(), alphanumeric: false };
     for segment in text.split(is_dash) {
-        for word in segment.unicode_words() {
-            let before = out.len();
-            if words > 0 || !out.is_empty() {
-                out.push(' ');
-            }
-            let start = out.len();
-            for c in word.chars().filter(|&c| !is_dropped_in_word(c)) {
+        for segment_word in segment.unicode_words() {
+            word.begin(out, words);
+            for c in segment_word.chars() {
+                if is_dropped_in_word(c) || is_invisible(c) {
+                    continue;
+                }
+                if c.is_whitespace() || c.is_control() {
+                    // A segment may hold a space (U+202F joins words like
+                    // `_`), or start with a space, tab or control character
+                    // that a following combining letter (U+0903) joined to it:
+                    // the space ends a word, as it will when read again.
+                    words += word.end(out);
+                    word.begin(out, words);
+                    continue;
+                }
+                if out.len() == word.start && joins_a_space(c) {
+                    continue;
+                }
+                word.alphanumeric |= c.is_alphanumeric();
                 if c.is_ascii() {
                     out.push(c.to_ascii_lowercase());
                 } else {
                     out.extend(c.to_lowercase());
                 }
             }
-            if out.len() == start {
-                out.truncate(before);
-            } else {
-                words += 1;
-            }
+            words += word.end(out);
         }
     }
     words
+}
+
+/// The word [`normalize_into`] is writing: where it (with its separating
+/// space) and its text start in the output, and whether it has a letter or
+/// digit yet.
+struct Word {
+    before: usize,
+    start: usize,
+    alphanumeric: bool,
+}
+
+impl Word {
+    fn begin(&mut self, out: &mut String, words: usize) {
+        self.before = out.len();
+        if words > 0 || !out.is_empty() {
+            out.push(' ');
+        }
+        self.start = out.len();
+        self.alphanumeric = false;
+    }
+
+    /// Keep the word if it has a letter or digit (1), else take it back (0).
+    fn end(&mut self, out: &mut String) -> usize {
+        if self.alphanumeric {
+            1
+        } else {
+            out.truncate(self.before);
+            0
+        }
+    }
 }
 
 /// `body` without a trailing wire-agency slug such as `bur-frj/jza/giv` or
@@ -72,8 +143,10 @@ pub fn normalize_into(text: &str, out: &mut String) -> usize {
 /// nothing about the story.
 pub fn strip_agency_slug(body: &str) -> &str {
     let trimmed = body.trim_end();
-    let start = trimmed.rfind(char::is_whitespace).map_or(0, |i| i + trimmed[i..].chars().next().map_or(1, char::len_utf8));
-    let token = &trimmed[start..];
+    // The last token, as a suffix: no byte arithmetic on a whitespace
+    // character that may be two or three bytes long (NBSP, U+3000).
+    let token = trimmed.rsplit(char::is_whitespace).next().unwrap_or(trimmed);
+    let start = trimmed.len() - token.len();
     let groups: Vec<&str> = token.split('/').collect();
     let is_slug = (groups.len() >= 3 || token.contains('-'))
         && groups.iter().all(|g| {
@@ -118,6 +191,61 @@ mod tests {
         assert_eq!(strip_agency_slug("Text. ach/ea/dw"), "Text.");
         for keep in ["and/or", "see http://x.com/a", "Text ends here.", "24/7", "AP/Reuters", "a/b"] {
             assert_eq!(strip_agency_slug(keep), keep);
+        }
+    }
+
+    #[test]
+    fn combining_letter_after_a_space_or_break_is_not_a_word_of_its_own() {
+        // U+0903 and U+11937 are letters that combine: after a space, a
+        // NBSP, a tab, a line break or a dash, word segmentation made a
+        // "word" that started with that space (`" \u{903}"`: a leading and a
+        // double space in the output) or that normalizing the output again
+        // dropped (`normalize(normalize(x)) != normalize(x)`).
+        for text in [
+            "a \u{903}",
+            "a\u{A0}\u{903}",
+            "a\t\u{903}",
+            "a\n\u{903}",
+            "a-\u{903}",
+            "\u{1083F}-\u{11937}",
+            "a\u{2028}\u{903}b",
+        ] {
+            let once = normalize(text);
+            assert!(
+                !once.starts_with(' ') && !once.contains("  ") && !once.contains(['\u{A0}', '\t']),
+                "{text:?} -> {once:?}"
+            );
+            assert_eq!(normalize(&once), once, "{text:?}");
+        }
+        assert_eq!(normalize("a \u{903}"), "a");
+        assert_eq!(normalize("\u{1083F}-\u{11937}"), "\u{1083F}");
+        // A combining letter inside a word stays.
+        assert_eq!(normalize("क\u{903}x"), "क\u{903}x");
+        // U+202F NARROW NO-BREAK SPACE holds a UAX #29 word together, as `_`
+        // does: it was dropped, leaving `カタカナi̇stanbul`, which reads again as
+        // two words.
+        let once = normalize("カタカナ\u{202F}İstanbul");
+        assert_eq!(once, "カタカナ i\u{307}stanbul");
+        assert_eq!(normalize(&once), once);
+    }
+
+    #[test]
+    fn invisible_format_characters_do_not_split_or_change_words() {
+        assert_eq!(normalize("co\u{AD}operation \u{200E}Praha\u{FEFF} \u{202E}abc\u{202C}"), "cooperation praha abc");
+        // ZWJ stays: it holds emoji sequences together.
+        assert_eq!(normalize("a\u{200D}b"), "a\u{200D}b");
+    }
+
+    #[test]
+    fn slug_after_a_multibyte_space_does_not_panic() {
+        // helsinki-2018 panicked: the token was sliced one byte after the
+        // last whitespace, inside a two-byte NBSP.
+        for space in ["\u{A0}", "\u{2002}", "\u{3000}", "\u{2028}", "\u{1680}", "\u{202F}"] {
+            assert_eq!(strip_agency_slug(&format!("Text.{space}bur-frj/jza/giv")), "Text.", "{space:?}");
+            let kept = format!("Text.{space}Prague");
+            assert_eq!(strip_agency_slug(&kept), kept);
+            assert_eq!(strip_agency_slug(&format!("{space}sst/jj/ae{space}")), "");
+            assert_eq!(strip_agency_slug(space), space);
         }
     }
 

@@ -50,7 +50,7 @@ impl Signature {
 
 /// Sign one article. `norm` and `scratch` are reusable buffers.
 pub fn sign_one(a: &Article, boiler: &Boilerplate, p: &Params, norm: &mut String, scratch: &mut String) -> Signature {
-    let body = boiler.normalized_body(a, norm, scratch);
+    let body = boiler.normalized_body(a, p.min_line_words, norm, scratch);
     from_normalized(a, norm, body, p, scratch)
 }
 
@@ -101,7 +101,7 @@ pub fn detect_and_sign(articles: &[Article], p: &Params) -> (Boilerplate, Vec<Si
             || (String::new(), String::new()),
             |(norm, scratch), a| {
                 let mut short = Vec::new();
-                let words = normalize_lines(&a.body, norm, scratch, &mut short);
+                let words = normalize_lines(&a.body, p.min_line_words, norm, scratch, &mut short);
                 (from_normalized(a, norm, Body { words, stub: false }, p, scratch), short)
             },
         )

@@ -1,7 +1,7 @@
 //! Canonical URLs: two records with the same canonical URL are one article.
 //!
 //! Canonicalization ignores the scheme (`http`/`https`), a leading `www.`,
-//! the port when it is the default, case in the host, a trailing slash, the
+//! the port when it is the default of either scheme (80 or 443), case in the host, a trailing slash, the
 //! fragment, and tracking query parameters (`utm_*`, `fbclid`, `gclid`, ...).
 //! The remaining query parameters are kept, sorted.
 
@@ -40,16 +40,23 @@ pub fn canonical_url(raw: &str) -> Option<String> {
     }
     let url = match Url::parse(raw) {
         Ok(u) if matches!(u.scheme(), "http" | "https") => u,
-        Ok(_) if raw.contains("://") => return None,
+        // Another scheme (`ftp://`); `x.com:8080/a` parses with scheme `x.com`.
+        Ok(u) if raw.get(u.scheme().len()..).is_some_and(|rest| rest.starts_with("://")) => return None,
         _ => Url::parse(&format!("http://{raw}")).ok()?,
     };
     let host = url.host_str()?.to_ascii_lowercase();
+    // Every leading `www.` goes, but only where a dotted host remains
+    // (`www.com` keeps it), so that a canonical form read again is itself.
+    let mut host = host.as_str();
+    while let Some(rest) = host.strip_prefix("www.").filter(|h| h.contains('.')) {
+        host = rest;
+    }
     if !host.contains('.') {
         return None;
     }
-    let host = host.strip_prefix("www.").unwrap_or(&host);
     let mut out = String::from(host);
-    if let Some(port) = url.port() {
+    // The scheme is dropped, so either scheme's default port is no port.
+    if let Some(port) = url.port().filter(|p| !matches!(p, 80 | 443)) {
         out.push(':');
         out.push_str(&port.to_string());
     }
@@ -88,6 +95,26 @@ mod tests {
         assert_ne!(canonical_url("https://x.com/a?id=1"), canonical_url("https://x.com/a?id=2"));
         assert_eq!(canonical_url("x.com/a/"), canonical_url("https://x.com/a"));
         assert_eq!(canonical_url(""), None);
+    }
+
+    #[test]
+    fn canonical_form_read_again_is_itself() {
+        // `www.` was stripped from `www.a` (leaving a host without a dot), an
+        // https port 80 was kept though the scheme was dropped, a `://` in a
+        // path was taken for another scheme, and only one `www.` went.
+        for (raw, canonical) in [
+            ("www.a/x", Some("www.a/x")),
+            ("https://x.com:80/a", Some("x.com/a")),
+            ("http://x.com:443/a", Some("x.com/a")),
+            ("x.com:8080/a", Some("x.com:8080/a")),
+            ("http://www.a.com:8080/https://b.com/", Some("a.com:8080/https://b.com")),
+            ("www.www.x.com/a", Some("x.com/a")),
+        ] {
+            assert_eq!(canonical_url(raw).as_deref(), canonical, "{raw}");
+            if let Some(c) = canonical {
+                assert_eq!(canonical_url(c).as_deref(), Some(c), "{raw}");
+            }
+        }
     }
 
     #[test]

@@ -512,14 +512,52 @@ fn eval_takes_labels_from_known_fields_and_rejects_a_truth_id_given_twice() {
 
 // --- errors ---------------------------------------------------------------------------
 
+/// A missing input among several is reported by name and the others are
+/// still read and written, as ripgrep searches the files it can: exit 2.
 #[test]
-fn missing_input_file_is_an_error_naming_it() {
+fn missing_input_file_is_reported_and_the_others_still_processed() {
     let dir = sample_dir();
-    let out = run_in(dir.path(), &["sample.txt", "no-such-dump.jsonl"], None);
+    let alone = run_in(dir.path(), &["sample.txt"], None);
+    alone.expect_code(0);
+    let out = run_in(dir.path(), &["no-such-dump.jsonl", "sample.txt", "no-such-listing.txt"], None);
     out.expect_code(2);
-    assert!(out.stdout.is_empty(), "wrote output although an input is missing: {}", out.stdout_str());
+    assert_text_eq("output without the missing inputs", &alone.stdout_str(), &out.stdout_str());
     let err = out.stderr_str();
-    assert!(err.starts_with("newsdedup: no-such-dump.jsonl: "), "stderr: {err}");
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 2, "stderr: {err}");
+    assert!(lines[0].starts_with("newsdedup: no-such-dump.jsonl: "), "stderr: {err}");
+    assert!(lines[1].starts_with("newsdedup: no-such-listing.txt: "), "stderr: {err}");
+    // With -o, the file is written too.
+    let out = run_in(dir.path(), &["-o", "out.jsonl", "sample.txt", "no-such-dump.jsonl"], None);
+    out.expect_code(2);
+    assert_text_eq(
+        "-o without the missing input",
+        &alone.stdout_str(),
+        &fs::read_to_string(dir.path().join("out.jsonl")).unwrap(),
+    );
+    // eval and explain go on with the inputs they can read, and exit 2.
+    let (a, b) = (sample_id(4), sample_id(12));
+    let out = run_in(dir.path(), &["explain", &a, &b, "sample.txt", "no-such-dump.jsonl"], None);
+    out.expect_code(2);
+    assert!(out.stdout_str().contains("verdict:"), "{}", out.stdout_str());
+    assert!(out.stderr_str().starts_with("newsdedup: no-such-dump.jsonl: "), "{}", out.stderr_str());
+    // Nothing readable at all: nothing is written.
+    let out = run_in(dir.path(), &["no-such-dump.jsonl"], None);
+    out.expect_code(2);
+    assert!(out.stdout.is_empty(), "{}", out.stdout_str());
+    assert_eq!(out.stderr_str().lines().count(), 1, "stderr: {}", out.stderr_str());
+}
+
+/// `--strict` keeps the stop-at-first behaviour for an unreadable input.
+#[test]
+fn strict_stops_at_the_first_unreadable_input() {
+    let dir = sample_dir();
+    fs::create_dir(dir.path().join("dumps")).unwrap();
+    let out = run_in(dir.path(), &["--strict", "sample.txt", "dumps", "no-such-dump.jsonl"], None);
+    out.expect_code(2);
+    assert!(out.stdout.is_empty(), "--strict wrote output: {}", out.stdout_str());
+    let err = out.stderr_str();
+    assert!(err.starts_with("newsdedup: dumps: "), "stderr: {err}");
     assert_eq!(err.lines().count(), 1, "stderr: {err}");
 }
 
@@ -698,4 +736,308 @@ fn stdin_and_file_give_the_same_clusters() {
             &piped.stdout_str(),
         );
     }
+}
+
+// --- reliability: stderr, closed pipes, --threads, -o, gates, eval size ---------------
+
+/// Wait for `child` at most `secs` seconds; kill it and fail when it is still running.
+fn wait_at_most(child: &mut std::process::Child, secs: u64, what: &str) -> std::process::ExitStatus {
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if start.elapsed() > std::time::Duration::from_secs(secs) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{what}: still running after {secs}s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// A JSON Lines input with `n` lines that are not JSON: `n` problems.
+fn many_problems(dir: &Path, n: usize) -> PathBuf {
+    let path = dir.join("bad.jsonl");
+    let mut text = String::new();
+    for i in 0..n {
+        text.push_str(&format!("{{not json {i}\n"));
+    }
+    fs::write(&path, text).unwrap();
+    path
+}
+
+/// `eprintln!` panics (exit 101) when stderr cannot be written; every message
+/// goes through messages.rs instead, and the run keeps its exit code.
+#[cfg(unix)]
+#[test]
+fn stderr_that_cannot_be_written_keeps_the_exit_code() {
+    let dir = sample_dir();
+    let bad = many_problems(dir.path(), 5000);
+    let full = || Stdio::from(fs::OpenOptions::new().write(true).open("/dev/full").unwrap());
+    let cases: [(&[&str], i32); 5] = [
+        (&["bad.jsonl"], 2),
+        (&["--stats", "sample.txt"], 0),
+        (&["--check", "sample.txt"], 1),
+        (&["sample.txt", "no-such-dump.jsonl"], 2),
+        (&["eval", "--label-field", "source", "--truth", "no-such-truth.jsonl", "sample.txt"], 2),
+    ];
+    for (args, want) in cases {
+        // stderr on a full device: 2>/dev/full.
+        let status = Command::new(BIN)
+            .args(args)
+            .current_dir(dir.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(full())
+            .status()
+            .unwrap();
+        assert_eq!(status.code(), Some(want), "2>/dev/full {args:?}");
+        // stderr a pipe whose reader has gone: 2>&1 | head -1.
+        let mut child = Command::new(BIN)
+            .args(args)
+            .current_dir(dir.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stderr.take());
+        let status = wait_at_most(&mut child, 120, "closed stderr");
+        assert_eq!(status.code(), Some(want), "closed stderr {args:?}");
+    }
+    assert!(bad.is_file());
+    // newsdedup-gen reports through the same path.
+    let gen = env!("CARGO_BIN_EXE_newsdedup-gen");
+    let status = Command::new(gen)
+        .args(["--seed", "1", "--articles", "20", "--out", "c.jsonl", "--truth", "t.jsonl", "sample.txt"])
+        .current_dir(dir.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(full())
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0), "newsdedup-gen 2>/dev/full");
+}
+
+/// Run in `dir` with stdout a pipe closed before anything is written; the
+/// exit code and stderr.
+fn with_stdout_closed(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    (child.wait().unwrap().code(), stderr)
+}
+
+/// A closed output pipe ends the output of every subcommand, never its
+/// verdict: the code is the one the same run gets with stdout open.
+#[test]
+fn closed_output_pipe_keeps_the_outcome_of_every_subcommand() {
+    let dir = sample_dir();
+    // Yahoo as a story of its own: the run's merge is a false one, ARI < 1.
+    write_truth(dir.path(), &[(4, "afp"), (12, "afp"), (20, "ap"), (27, "epoch"), (33, "yahoo")], &[]);
+    // Invalid UTF-8 in the last body: a problem, exit 2.
+    let mut problem = fs::read(dir.path().join("sample.txt")).unwrap();
+    problem.extend_from_slice(b"caf\xe9\n");
+    fs::write(dir.path().join("problem.txt"), problem).unwrap();
+    let (a, b) = (sample_id(4), sample_id(12));
+    let cases: [(&[&str], i32); 9] = [
+        (&["sample.txt"], 0),
+        (&["--check", "sample.txt"], 1),
+        (&["problem.txt"], 2),
+        (&["eval", "--truth", "truth.jsonl", "sample.txt"], 0),
+        (&["eval", "--truth", "truth.jsonl", "--min-ari", "0.99", "sample.txt"], 1),
+        (&["eval", "--truth", "truth.jsonl", "-f", "json", "--min-f1", "0.99", "sample.txt"], 1),
+        (&["eval", "--label-field", "source", "problem.txt"], 2),
+        (&["explain", &a, &b, "sample.txt"], 0),
+        (&["explain", "problem.txt:4", "problem.txt:12", "problem.txt"], 2),
+    ];
+    for (args, want) in cases {
+        let open = run_in(dir.path(), args, None);
+        assert_eq!(open.code, want, "{args:?} with stdout open; stderr: {}", open.stderr_str());
+        assert!(!open.stdout.is_empty(), "{args:?} wrote nothing");
+        let (code, stderr) = with_stdout_closed(dir.path(), args);
+        assert_eq!(code, Some(want), "{args:?} with stdout closed; stderr: {stderr}");
+        assert!(!stderr.contains("Broken pipe") && !stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn threads_above_the_cap_are_refused_at_once() {
+    let dir = sample_dir();
+    let at_cap = run_in(dir.path(), &["-j", "256", "sample.txt"], None);
+    at_cap.expect_code(0);
+    assert_text_eq("-j 256", &run_in(dir.path(), &["sample.txt"], None).stdout_str(), &at_cap.stdout_str());
+    for n in ["257", "30000"] {
+        let out = run_in(dir.path(), &["-j", n, "sample.txt"], None);
+        out.expect_code(2);
+        assert!(out.stdout.is_empty());
+        assert!(out.stderr_str().contains("--threads") && out.stderr_str().contains("256"), "{}", out.stderr_str());
+    }
+    // A missing input is reported without building the pool first.
+    let out = run_in(dir.path(), &["-j", "256", "no-such-dump.jsonl"], None);
+    out.expect_code(2);
+    assert!(out.stderr_str().starts_with("newsdedup: no-such-dump.jsonl: "), "{}", out.stderr_str());
+}
+
+/// An unwritable `-o` fails before any input is read: the run exits 2 while
+/// its stdin is still open, naming the path.
+#[test]
+fn unwritable_output_fails_before_reading_input() {
+    let dir = sample_dir();
+    fs::create_dir(dir.path().join("a-dir")).unwrap();
+    let mut targets = vec!["nowhere/out.jsonl", "a-dir", "sample.txt/out.jsonl"];
+    if Path::new("/proc/self").exists() {
+        targets.push("/proc/newsdedup-out.jsonl");
+    }
+    for target in targets {
+        let mut child = Command::new(BIN)
+            .args(["-o", target, "-"])
+            .current_dir(dir.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take();
+        let status = wait_at_most(&mut child, 30, &format!("-o {target} with stdin open"));
+        drop(stdin);
+        let mut stderr = String::new();
+        std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+        assert_eq!(status.code(), Some(2), "-o {target}: {stderr}");
+        assert!(stderr.starts_with(&format!("newsdedup: {target}: ")), "-o {target}: {stderr}");
+    }
+    assert_eq!(files_in(dir.path()), BTreeSet::from(["a-dir".to_owned(), "sample.txt".to_owned()]));
+}
+
+/// SIGINT and SIGTERM during `-o FILE` remove the temp file and exit
+/// 130 and 143; the target is not created.
+#[cfg(unix)]
+#[test]
+fn signal_during_output_removes_the_temp_file() {
+    for (signal, want) in [("TERM", 143), ("INT", 130)] {
+        let dir = tempfile::tempdir().unwrap();
+        // stdin stays open: the run waits for its input with the temp file made.
+        let mut child = Command::new(BIN)
+            .args(["-o", "out.jsonl", "-"])
+            .current_dir(dir.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take();
+        let start = std::time::Instant::now();
+        while !files_in(dir.path()).iter().any(|f| f.starts_with(".newsdedup-") && f.ends_with(".tmp")) {
+            assert!(start.elapsed().as_secs() < 30, "no temp file appeared: {:?}", files_in(dir.path()));
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        let kill = Command::new("kill").args([&format!("-{signal}"), &child.id().to_string()]).status().unwrap();
+        assert!(kill.success());
+        let status = wait_at_most(&mut child, 30, &format!("after SIG{signal}"));
+        drop(stdin);
+        assert_eq!(status.code(), Some(want), "exit code after SIG{signal}");
+        assert_eq!(files_in(dir.path()), BTreeSet::new(), "files left after SIG{signal}");
+    }
+}
+
+/// A dangling symlink names the file to create: it is created, and the
+/// link stays a link.
+#[cfg(unix)]
+#[test]
+fn output_through_a_dangling_symlink_creates_its_target() {
+    let dir = sample_dir();
+    fs::create_dir(dir.path().join("sub")).unwrap();
+    std::os::unix::fs::symlink("target.jsonl", dir.path().join("link.jsonl")).unwrap();
+    std::os::unix::fs::symlink("sub/deep.jsonl", dir.path().join("chain.jsonl")).unwrap();
+    std::os::unix::fs::symlink("chain.jsonl", dir.path().join("first.jsonl")).unwrap();
+    for (link, target) in [("link.jsonl", "target.jsonl"), ("first.jsonl", "sub/deep.jsonl")] {
+        run_in(dir.path(), &["-o", link, "sample.txt"], None).expect_code(0);
+        assert!(fs::symlink_metadata(dir.path().join(link)).unwrap().file_type().is_symlink(), "{link}");
+        let written = fs::read_to_string(dir.path().join(target)).unwrap();
+        assert_eq!(written.lines().count(), 3, "{target}: {written}");
+    }
+    assert_eq!(files_in(&dir.path().join("sub")), BTreeSet::from(["deep.jsonl".to_owned()]));
+}
+
+#[test]
+fn eval_gates_and_thresholds_refuse_nan_and_out_of_range_values() {
+    let dir = sample_dir();
+    for (opt, value) in [
+        ("--min-ari", "NaN"),
+        ("--min-ari", "nan"),
+        ("--min-ari", "1.5"),
+        ("--min-ari", "-1.01"),
+        ("--min-ari", "inf"),
+        ("--min-f1", "7"),
+        ("--min-f1", "-0.1"),
+        ("--min-f1", "NaN"),
+    ] {
+        let arg = format!("{opt}={value}");
+        let out = run_in(dir.path(), &["eval", "--label-field", "source", &arg, "sample.txt"], None);
+        assert_eq!(out.code, 2, "{opt} {value}: stderr {}", out.stderr_str());
+        assert!(out.stdout.is_empty(), "{opt} {value}: {}", out.stdout_str());
+        assert!(out.stderr_str().contains(opt), "{opt} {value}: {}", out.stderr_str());
+    }
+    // The ends of the ranges are accepted: an ARI can be negative.
+    for (opt, value) in [("--min-ari", "-1"), ("--min-f1", "0"), ("--min-ari", "1"), ("--min-f1", "1")] {
+        let arg = format!("{opt}={value}");
+        let out = run_in(dir.path(), &["eval", "--label-field", "source", &arg, "sample.txt"], None);
+        assert!(out.code == 0 || out.code == 1, "{opt} {value}: {} {}", out.code, out.stderr_str());
+    }
+    for opt in ["--jaccard", "--containment", "--link"] {
+        for value in ["NaN", "inf", "-inf"] {
+            let arg = format!("{opt}={value}");
+            let out = run_in(dir.path(), &[&arg, "sample.txt"], None);
+            assert_eq!(out.code, 2, "{opt} {value}: stderr {}", out.stderr_str());
+            assert!(out.stderr_str().contains(opt), "{opt} {value}: {}", out.stderr_str());
+        }
+    }
+}
+
+/// 3,000 identical records with distinct labels: 4.5 million false-merge
+/// pairs. They are counted, not listed: the report stays small.
+#[test]
+fn eval_of_one_huge_false_merge_is_counted_not_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let body: Vec<String> = (0..60).map(|i| format!("word{i}")).collect();
+    let body = body.join(" ");
+    let mut text = String::new();
+    for i in 0..3000 {
+        let r = serde_json::json!({"id": format!("r{i}"), "source": "S", "title": "T", "body": body, "story": format!("s{i}")});
+        text.push_str(&format!("{r}\n"));
+    }
+    fs::write(dir.path().join("same.jsonl"), text).unwrap();
+    let pairs = 3000u64 * 2999 / 2;
+
+    let out = run_in(dir.path(), &["eval", "--label-field", "story", "same.jsonl"], None);
+    out.expect_code(0);
+    assert!(out.stdout.len() < 8_000, "{} bytes of report", out.stdout.len());
+    let report = out.stdout_str();
+    assert!(report.contains(&format!("false merges: {pairs} (first 20 listed)")), "{report}");
+    assert!(
+        report.contains(&format!("predicted cluster of r0: 3000 records in 3000 truth labels, {pairs} false merges")),
+        "{report}"
+    );
+
+    // --max-errors 0 lists every pair except those of a huge cluster.
+    let out =
+        run_in(dir.path(), &["eval", "--label-field", "story", "-f", "json", "--max-errors", "0", "same.jsonl"], None);
+    out.expect_code(0);
+    assert!(out.stdout.len() < 2_000, "{} bytes of report", out.stdout.len());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["false_merges"].as_u64(), Some(pairs));
+    assert_eq!(v["false_merge_list"], serde_json::json!([]));
+    assert_eq!(
+        v["false_merge_clusters"],
+        serde_json::json!([{"cluster": "r0", "records": 3000, "truth_labels": 3000, "pairs": pairs}])
+    );
 }

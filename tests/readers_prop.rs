@@ -81,7 +81,8 @@ fn entry() -> impl Strategy<Value = Entry> {
 #[derive(Debug, Clone)]
 struct Layout {
     bom: bool,
-    crlf: bool,
+    /// `\n`, `\r\n` or an old Mac `\r`.
+    eol: &'static str,
     /// Blank lines after each entry (0, 1 or 2), and whether a new page
     /// header starts there.
     gaps: Vec<(usize, bool)>,
@@ -92,14 +93,14 @@ struct Layout {
 fn layout() -> impl Strategy<Value = Layout> {
     (
         any::<bool>(),
-        any::<bool>(),
+        prop::sample::select(&["\n", "\r\n", "\r"][..]),
         prop::collection::vec((0usize..3, prop::bool::weighted(0.2)), 12),
         any::<bool>(),
         prop::collection::vec(any::<bool>(), 64),
     )
-        .prop_map(|(bom, crlf, gaps, header_first, trailing_spaces)| Layout {
+        .prop_map(|(bom, eol, gaps, header_first, trailing_spaces)| Layout {
             bom,
-            crlf,
+            eol,
             gaps,
             header_first,
             trailing_spaces,
@@ -133,7 +134,7 @@ fn render(entries: &[Entry], l: &Layout) -> (Vec<u8>, Vec<u64>) {
         }
         lines.extend(std::iter::repeat_n(String::new(), gap));
     }
-    let eol = if l.crlf { "\r\n" } else { "\n" };
+    let eol = l.eol;
     let mut text = String::new();
     if l.bom {
         text.push('\u{FEFF}');
@@ -149,8 +150,12 @@ fn render(entries: &[Entry], l: &Layout) -> (Vec<u8>, Vec<u64>) {
 }
 
 fn read(bytes: &[u8], format: InputFormat) -> ReadOutcome {
+    read_named(bytes, "dump.txt", format)
+}
+
+fn read_named(bytes: &[u8], name: &str, format: InputFormat) -> ReadOutcome {
     let mut out = ReadOutcome::default();
-    read_input(bytes, "dump.txt", format, &mut out).expect("reading from memory cannot fail");
+    read_input(bytes, name, format, &mut out).expect("reading from memory cannot fail");
     out
 }
 
@@ -195,10 +200,10 @@ proptest! {
              prop::collection::vec(any::<String>(), 0..3), any::<i64>(), any::<bool>()),
             1..6),
         blank_lines in prop::collection::vec(0usize..3, 6),
-        crlf in any::<bool>(),
+        eol in prop::sample::select(&["\n", "\r\n", "\r"][..]),
+        name in prop::sample::select(&["dump.jsonl", "dump.json", "dump.ndjson", "dump", "-"][..]),
     ) {
         let mut text = String::new();
-        let eol = if crlf { "\r\n" } else { "\n" };
         for (i, (id, source, title, body, date, cats, score, text_alias)) in rows.iter().enumerate() {
             let mut m = Map::new();
             m.insert("id".into(), format!("{i}-{id}").into());
@@ -215,7 +220,8 @@ proptest! {
             text.push_str(eol);
             text.push_str(&eol.repeat(blank_lines[i % blank_lines.len()]));
         }
-        let out = read(text.as_bytes(), InputFormat::Auto);
+        // Found by name, or (no extension, stdin) by content.
+        let out = read_named(text.as_bytes(), name, InputFormat::Auto);
         prop_assert!(out.problems.is_empty(), "{:?}", out.problems);
         prop_assert_eq!(out.articles.len(), rows.len());
         for (i, (a, (id, source, title, body, date, cats, score, _))) in out.articles.iter().zip(&rows).enumerate() {
@@ -234,19 +240,61 @@ proptest! {
     #[test]
     fn arbitrary_bytes_never_panic_and_jsonl_keeps_every_line(lines in prop::collection::vec(prop::collection::vec(any::<u8>(), 0..40), 0..20)) {
         let bytes: Vec<u8> = lines.iter().flat_map(|l| l.iter().copied().filter(|&b| b != b'\n').chain([b'\n'])).collect();
+        // Lines end at `\n`, `\r\n` or a lone `\r`; a BOM starting a line is dropped.
         let non_blank = bytes
             .split(|&b| b == b'\n')
+            .flat_map(|l| l.strip_suffix(b"\r").unwrap_or(l).split(|&b| b == b'\r'))
+            .map(|l| l.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(l))
             .filter(|l| !String::from_utf8_lossy(l).trim().is_empty())
             .count();
         let out = read(&bytes, InputFormat::Jsonl);
         prop_assert_eq!(out.articles.len(), non_blank);
-        for format in [InputFormat::Listing, InputFormat::Auto] {
-            let out = read(&bytes, format);
+        // `[` first: the JSON array reader, with all its ways to stop.
+        let array: Vec<u8> = b"[".iter().copied().chain(bytes.iter().copied()).collect();
+        for (bytes, format) in [(&bytes, InputFormat::Listing), (&bytes, InputFormat::Auto), (&bytes, InputFormat::Json), (&array, InputFormat::Json)] {
+            let out = read(bytes, format);
             // Something is always said about an input: its records, or that it has none.
             prop_assert!(!out.articles.is_empty() || !out.problems.is_empty());
             for p in &out.problems {
                 prop_assert!(p.to_string().starts_with("dump.txt:"), "{}", p);
             }
+        }
+    }
+
+    #[test]
+    fn json_arrays_read_like_json_lines(
+        rows in prop::collection::vec((prop::option::of(any::<String>()), any::<String>(), any::<String>(), any::<i64>(), any::<f64>()), 0..6),
+        pretty in any::<bool>(),
+        eol in prop::sample::select(&["\n", "\r\n", "\r"][..]),
+    ) {
+        let values: Vec<Value> = rows
+            .iter()
+            .map(|(id, source, body, n, x)| {
+                let mut m = Map::new();
+                if let Some(id) = id {
+                    m.insert("id".into(), id.clone().into());
+                }
+                m.insert("source".into(), source.clone().into());
+                m.insert("body".into(), body.clone().into());
+                m.insert("n".into(), json!(n));
+                m.insert("x".into(), json!(x));
+                Value::Object(m)
+            })
+            .collect();
+        let lines: String = values.iter().map(|v| v.to_string() + "\n").collect();
+        let array = if pretty { serde_json::to_string_pretty(&values).unwrap() } else { serde_json::to_string(&values).unwrap() };
+        let from_lines = read_named(lines.as_bytes(), "dump.jsonl", InputFormat::Auto);
+        let from_array = read_named(array.replace('\n', eol).as_bytes(), "dump.json", InputFormat::Auto);
+        prop_assert_eq!(from_array.articles.len(), rows.len());
+        if rows.is_empty() {
+            prop_assert_eq!(from_array.problems.len(), 1, "an empty array is an empty input");
+        } else {
+            prop_assert!(from_array.problems.is_empty(), "{:?}", from_array.problems);
+        }
+        for (n, (a, l)) in from_array.articles.iter().zip(&from_lines.articles).enumerate() {
+            let want_id = if rows[n].0.is_some() { l.id.clone() } else { format!("dump.json#{}", n + 1) };
+            prop_assert_eq!(&a.id, &want_id);
+            prop_assert_eq!((&a.source, &a.body, &a.extra), (&l.source, &l.body, &l.extra));
         }
     }
 }

@@ -1,8 +1,10 @@
 """Compare newsdedup with peer near-duplicate tools on labelled corpora.
 
-Usage: python benches/peers/peers.py [--corpus PATH --truth PATH]... [--json]
-Paths are relative to the repository root. Without --corpus, the shared
-web-articles-2018 corpus is used.
+Usage: python benches/peers/peers.py [--corpus PATH --truth PATH]... [--detail] [--json]
+Paths are relative to the repository root. Without --corpus, three corpora are
+scored: the bundled listing sample and the shared web-articles-2018 and
+helsinki-2018. A corpus is JSON Lines when its first non-blank character is `{`,
+newsdedup's listing text otherwise (read by listing.py).
 """
 import argparse
 import json
@@ -22,8 +24,14 @@ from rensa import RMinHash, RMinHashLSH
 from scipy.sparse import csr_matrix, triu
 from simhash import Simhash, SimhashIndex
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from listing import read_listing  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[2]
-DEFAULT = ("../shared/corpora/web-articles-2018.jsonl", "../shared/corpora/web-articles-2018.truth.jsonl")
+DEFAULTS = [("fixtures/listing-janlipavsky.txt", "fixtures/listing-janlipavsky.truth.jsonl"),
+            ("../shared/corpora/web-articles-2018.jsonl", "../shared/corpora/web-articles-2018.truth.jsonl"),
+            ("../shared/corpora/helsinki-2018.jsonl", "../shared/corpora/helsinki-2018.truth.jsonl")]
+NAMES = {"listing-janlipavsky.txt": "sample"}  # column names; others are the file name without .jsonl
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)
 NUM_PERM = 128
 SEED = 1
@@ -32,6 +40,26 @@ SEED = 1
 def read_jsonl(path):
     with open(path, encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
+
+
+def read_corpus(path):
+    """Records of a corpus, JSON Lines or listing text, as newsdedup's --input auto decides.
+    Listing ids are `PATH:LINE` with PATH relative to the repository root, as newsdedup
+    names them when run from there."""
+    with open(path, encoding="utf-8-sig") as f:
+        head = f.read(4096).lstrip()
+    if head.startswith("{"):
+        return read_jsonl(path)
+    return read_listing(path, rel(path))
+
+
+def rel(path):
+    return os.path.relpath(path, ROOT)
+
+
+def corpus_name(path):
+    name = Path(path).name
+    return NAMES.get(name, name.removesuffix(".jsonl"))
 
 
 def shingles(doc, n=3):
@@ -144,7 +172,8 @@ def run_newsdedup(corpus, truth):
     try:
         subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)  # not timed
         t0 = time.perf_counter()
-        proc = subprocess.run([str(binary), "eval", "--truth", str(truth), "--format", "json", str(corpus)],
+        # Relative paths from the root: a listing's record ids include the path as given.
+        proc = subprocess.run([str(binary), "eval", "--truth", rel(truth), "--format", "json", rel(corpus)],
                               cwd=ROOT, capture_output=True, text=True)
         secs = time.perf_counter() - t0
         out = json.loads(proc.stdout)
@@ -158,8 +187,12 @@ def run_newsdedup(corpus, truth):
 
 
 def evaluate(corpus, truth):
-    docs = read_jsonl(corpus)
+    docs = read_corpus(corpus)
     labels = {r["id"]: r["cluster"] for r in read_jsonl(truth)}
+    unread = set(labels) - {d["id"] for d in docs}
+    if unread:
+        print(f"{corpus_name(corpus)}: {len(unread)} truth ids not in the corpus, e.g. {sorted(unread)[0]}",
+              file=sys.stderr)
     # Like newsdedup eval: cluster every record, score those with a label.
     scored = [i for i, d in enumerate(docs) if d["id"] in labels]
     gold = [labels[docs[i]["id"]] for i in scored]
@@ -184,7 +217,7 @@ def evaluate(corpus, truth):
     if scores:
         rows.append({"method": "newsdedup", "parameter": "defaults", **scores, "seconds": secs})
     versions = {p: version(p) for p in ("datasketch", "rensa", "simhash")}
-    return {"corpus": os.path.relpath(corpus, ROOT), "records": len(docs), "scored": len(scored), "seed": SEED,
+    return {"corpus": rel(corpus), "name": corpus_name(corpus), "records": len(docs), "scored": len(scored), "seed": SEED,
             "versions": versions, "shingle_seconds": prep, "rows": rows}
 
 
@@ -200,6 +233,49 @@ def markdown(result):
     return "\n".join(lines) + "\n"
 
 
+def combined(results):
+    """One table over every corpus: ARI columns, then F1 columns; then each peer's best
+    setting per corpus, and the one setting with the best mean ARI over them all."""
+    names = [r["name"] for r in results]
+    keys = []  # (method, parameter) in first-seen order
+    cell = {}
+    for r in results:
+        for row in r["rows"]:
+            key = (row["method"], row["parameter"])
+            if key not in cell:
+                keys.append(key)
+                cell[key] = {}
+            cell[key][r["name"]] = row
+    fmt = lambda row, k: f"{row[k]:.3f}" if row else "–"
+    lines = ["Records (labelled): " + ", ".join(f"{r['name']} {r['records']} ({r['scored']})" for r in results)
+             + f". Word 3-gram shingles of title + body; num_perm={NUM_PERM}, seed={results[0]['seed']}; "
+             + ", ".join(f"{k} {v}" for k, v in results[0]["versions"].items()) + ".", "",
+             "| method | setting | " + " | ".join(f"{n} ARI" for n in names) + " | "
+             + " | ".join(f"{n} F1" for n in names) + " |",
+             "| --- | --- |" + " ---: |" * (2 * len(names))]
+    for key in keys:
+        rows = [cell[key].get(n) for n in names]
+        lines.append(f"| {key[0]} | {key[1]} | " + " | ".join(fmt(x, "ari") for x in rows) + " | "
+                     + " | ".join(fmt(x, "f1") for x in rows) + " |")
+    lines += ["", "Best setting of each method by ARI (first of equals), per corpus and over all of them "
+              "(highest mean ARI; one setting for every corpus, as newsdedup's defaults are):", "",
+              "| method | " + " | ".join(f"{n}: ARI" for n in names) + " | one setting for all: mean ARI |",
+              "| --- |" + " --- |" * (len(names) + 1)]
+    for method in dict.fromkeys(k[0] for k in keys):
+        mine = [k for k in keys if k[0] == method]
+        cells = []
+        for n in names:
+            have = [k for k in mine if n in cell[k]]
+            best = max(have, key=lambda k: cell[k][n]["ari"], default=None)  # max keeps the first of equals
+            cells.append(f"{best[1]}: {cell[best][n]['ari']:.3f}" if best else "–")
+        full = [k for k in mine if all(n in cell[k] for n in names)]
+        mean = lambda k: sum(cell[k][n]["ari"] for n in names) / len(names)
+        best = max(full, key=mean, default=None)
+        cells.append(f"{best[1]}: {mean(best):.3f}" if best else "–")
+        lines.append(f"| {method} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def main():
     global SEED
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -207,11 +283,13 @@ def main():
     ap.add_argument("--truth", action="append", default=[], help="truth JSONL for the --corpus in the same position")
     ap.add_argument("--seed", type=int, default=SEED, help="MinHash seed (default %(default)s)")
     ap.add_argument("--json", action="store_true", help="print machine-readable results instead of tables")
+    ap.add_argument("--detail", action="store_true",
+                    help="with several corpora, also print each one's table (precision, recall, seconds)")
     args = ap.parse_args()
     SEED = args.seed
     if len(args.corpus) != len(args.truth):
         ap.error("give --corpus and --truth in pairs")
-    jobs = list(zip(args.corpus, args.truth)) or [DEFAULT]
+    jobs = list(zip(args.corpus, args.truth)) or DEFAULTS
     results = []
     for corpus, truth in jobs:
         corpus, truth = (ROOT / corpus).resolve(), (ROOT / truth).resolve()
@@ -222,8 +300,12 @@ def main():
         results.append(evaluate(corpus, truth))
     if args.json:
         print(json.dumps(results, indent=2))
-    else:
-        print("\n".join(markdown(r) for r in results), end="")
+    elif len(results) == 1:
+        print(markdown(results[0]), end="")
+    elif results:
+        print(combined(results), end="")
+        if args.detail:
+            print("\n" + "\n".join(markdown(r) for r in results), end="")
 
 
 if __name__ == "__main__":

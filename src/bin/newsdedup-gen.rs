@@ -69,10 +69,11 @@ struct Cli {
 }
 
 fn main() -> ExitCode {
+    newsdedup::messages::set_program("newsdedup-gen");
     match run(&Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("newsdedup-gen: {e}");
+            newsdedup::message!("{e}");
             ExitCode::from(2)
         }
     }
@@ -85,7 +86,7 @@ fn run(cli: &Cli) -> Result<(), String> {
     }
     let read = newsdedup::input::read_all(&cli.inputs, InputFormat::Auto).map_err(|e| e.to_string())?;
     for p in &read.problems {
-        eprintln!("newsdedup-gen: {p}");
+        newsdedup::message!("{p}");
     }
     let mut labels = HashMap::new();
     for (n, path) in cli.base_truth.iter().enumerate() {
@@ -95,12 +96,12 @@ fn run(cli: &Cli) -> Result<(), String> {
         }
     }
     if cli.base_truth.is_empty() {
-        eprintln!("newsdedup-gen: no --base-truth: copies among the inputs become different stories in the truth");
+        newsdedup::message!("no --base-truth: copies among the inputs become different stories in the truth");
     }
     let known = read.articles.iter().filter(|a| labels.contains_key(&a.id)).count();
     if labels.len() > known {
-        eprintln!(
-            "newsdedup-gen: {} --base-truth id(s) are not in the inputs (ids of listing records are FILE:LINE as given on the command line)",
+        newsdedup::message!(
+            "{} --base-truth id(s) are not in the inputs (ids of listing records are FILE:LINE as given on the command line)",
             labels.len() - known
         );
     }
@@ -113,8 +114,8 @@ fn run(cli: &Cli) -> Result<(), String> {
         .and_then(|()| truth.flush())
         .map_err(|e| format!("writing {} / {}: {e}", cli.out.display(), cli.truth.display()))?;
     let s = &corpus.stats;
-    eprintln!(
-        "newsdedup-gen: {} records: {} stories ({} real, {} synthetic), {} variants, {} decoys; seed {}, {:.2}s",
+    newsdedup::message!(
+        "{} records: {} stories ({} real, {} synthetic), {} variants, {} decoys; seed {}, {:.2}s",
         corpus.records.len(),
         s.real + s.synthetic,
         s.real,

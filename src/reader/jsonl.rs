@@ -1,32 +1,182 @@
-//! JSON Lines: one object per line.
+//! JSON Lines (one object per line, read one line at a time) and JSON arrays
+//! of objects.
 //!
-//! Known fields: `id` (string or number), `source`, `title`, `body` (alias
-//! `text`, required), `date`, `url`, `category` or `categories` (a string or
-//! an array of strings). Every other field is kept in [`Article::extra`] and
-//! written back out unchanged. Blank lines are skipped.
+//! Known fields: `id` (string or number; a number keeps its text as written),
+//! `source`, `title`, `body` (alias `text`, required), `date`, `url`,
+//! `category` or `categories` (a string or an array of strings). Every other
+//! field is kept in [`Article::extra`] and written back out unchanged. Blank
+//! lines are skipped. A record of newsdedup's own output (a `duplicates` array
+//! of objects and a `sources` array of strings) keeps both as
+//! [`Article::prior`], so that a second run loses no provenance.
+
+use std::io::{self, BufRead};
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use super::{Line, ReadOutcome};
+use super::{LineReader, ReadOutcome};
 use crate::error::{Problem, ProblemKind};
-use crate::record::{Article, Origin};
+use crate::record::{Article, Origin, Prior};
 
-/// Parse JSON Lines `lines` of input `name` into `out`.
-pub fn parse(lines: &[Line], name: &str, out: &mut ReadOutcome) {
-    for line in lines {
-        if line.text.trim().is_empty() {
+/// Read JSON Lines from `lines` of input `name` into `out`; returns the
+/// number of lines read.
+pub fn read<R: BufRead>(mut lines: LineReader<R>, name: &Arc<str>, out: &mut ReadOutcome) -> io::Result<u64> {
+    while let Some((number, text)) = lines.next_str(name, &mut out.problems)? {
+        if text.trim().is_empty() {
             continue;
         }
-        let origin = Origin { file: name.to_owned(), line: line.number };
-        let mut problems = Vec::new();
-        let article = parse_line(&line.text, origin, &mut problems);
-        out.problems.extend(problems.into_iter().map(|kind| Problem {
-            file: name.to_owned(),
-            line: line.number,
-            kind,
-        }));
-        out.articles.push(article);
+        let origin = Origin { file: name.clone(), line: number };
+        push(serde_json::from_str::<Value>(&text), &text, origin, None, out);
     }
+    Ok(lines.count())
+}
+
+/// Parse one JSON value (`raw` its text) into a record and its problems.
+fn push(
+    parsed: Result<Value, serde_json::Error>,
+    raw: &str,
+    origin: Origin,
+    id: Option<String>,
+    out: &mut ReadOutcome,
+) {
+    let mut problems = Vec::new();
+    let line = origin.line;
+    let mut article = Article::at(origin);
+    if let Some(id) = id {
+        article.id = id;
+    }
+    fill(&mut article, parsed, raw, &mut problems);
+    out.problems.extend(problems.into_iter().map(|kind| Problem { file: article.origin.file.to_string(), line, kind }));
+    out.articles.push(article);
+}
+
+/// JSON whitespace.
+fn skip_ws(s: &str, mut pos: usize) -> usize {
+    let b = s.as_bytes();
+    while pos < b.len() && matches!(b[pos], b' ' | b'\t' | b'\n' | b'\r') {
+        pos += 1;
+    }
+    pos
+}
+
+/// Line numbers of byte offsets, asked in increasing order; a line ends at
+/// `\n`, `\r\n` or a lone `\r`, as in [`LineReader`].
+struct LineCounter<'a> {
+    text: &'a [u8],
+    pos: usize,
+    line: u64,
+}
+
+impl LineCounter<'_> {
+    fn line_at(&mut self, offset: usize) -> u64 {
+        while self.pos < offset.min(self.text.len()) {
+            let b = self.text[self.pos];
+            if b == b'\n' || (b == b'\r' && self.text.get(self.pos + 1) != Some(&b'\n')) {
+                self.line += 1;
+            }
+            self.pos += 1;
+        }
+        self.line
+    }
+}
+
+/// Read a JSON array of objects (or several, as `cat` joins them) from
+/// `reader`, input `name`, into `out`; returns the number of lines read. An
+/// element's record starts at the element's line and its default id is
+/// `FILE#N`, N counting the elements from 1. Where the array stops parsing,
+/// the rest of the input is kept as one record and reported. An input that
+/// does not open with `[` is read as JSON Lines.
+pub fn read_array<R: BufRead>(mut reader: R, name: &Arc<str>, out: &mut ReadOutcome) -> io::Result<u64> {
+    let mut bytes = Vec::new();
+    reader.read_to_end(&mut bytes)?;
+    let bom = if bytes.starts_with(super::BOM) { super::BOM.len() } else { 0 };
+    let opens = bytes[bom..].iter().find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+    if opens != Some(&b'[') {
+        return read(LineReader::new(&bytes[..]), name, out);
+    }
+    let lines = LineReader::new(&bytes[..]).count_all()?;
+    let text = match std::str::from_utf8(&bytes[bom..]) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(e) => {
+            let line = LineCounter { text: &bytes, pos: 0, line: 1 }.line_at(bom + e.valid_up_to());
+            out.problems.push(Problem { file: name.to_string(), line, kind: ProblemKind::InvalidUtf8 });
+            String::from_utf8_lossy(&bytes[bom..])
+        }
+    };
+    // Offsets in the lossy text match the bytes only up to the first invalid
+    // sequence; past it line numbers are counted in the text itself.
+    let text: &str = &text;
+    let mut counter = LineCounter { text: text.as_bytes(), pos: 0, line: 1 };
+    let mut n = 0u64;
+    let mut pos = skip_ws(text, 0);
+    // Why reading stopped before the end, if it did.
+    let mut stop: Option<String> = None;
+    'arrays: while pos < text.len() {
+        if !text[pos..].starts_with('[') {
+            stop = Some("text after the array".into());
+            break;
+        }
+        pos = skip_ws(text, pos + 1);
+        let mut first = true;
+        loop {
+            if pos == text.len() {
+                stop = Some("the array is not closed".into());
+                break 'arrays;
+            }
+            if text[pos..].starts_with(']') {
+                pos = skip_ws(text, pos + 1);
+                continue 'arrays;
+            }
+            if !first {
+                if !text[pos..].starts_with(',') {
+                    stop = Some("expected `,` or `]`".into());
+                    break 'arrays;
+                }
+                pos = skip_ws(text, pos + 1);
+                if pos == text.len() || text[pos..].starts_with(']') {
+                    continue;
+                }
+            }
+            let mut stream = serde_json::Deserializer::from_str(&text[pos..]).into_iter::<Value>();
+            match stream.next() {
+                Some(Ok(value)) => {
+                    let end = pos + stream.byte_offset();
+                    n += 1;
+                    let origin = Origin { file: name.clone(), line: counter.line_at(pos) };
+                    push(Ok(value), &text[pos..end], origin, Some(format!("{name}#{n}")), out);
+                    pos = skip_ws(text, end);
+                    first = false;
+                }
+                Some(Err(e)) => {
+                    // serde_json counts lines from `pos`; say where in the input.
+                    let msg = e.to_string();
+                    let msg = msg.rfind(" at line ").map_or(&msg[..], |i| &msg[..i]);
+                    stop = Some(format!("{msg} at line {}", counter.line_at(pos) + e.line() as u64 - 1));
+                    break 'arrays;
+                }
+                None => {
+                    stop = Some("the array is not closed".into());
+                    break 'arrays;
+                }
+            }
+        }
+    }
+    if let Some(error) = stop {
+        // Keep the rest as one record, with the reason reading stopped.
+        let line = counter.line_at(pos);
+        let rest = text[pos..].trim_end();
+        let rest_kept = !rest.is_empty();
+        if rest_kept {
+            n += 1;
+            let mut article = Article::at(Origin { file: name.clone(), line });
+            article.id = format!("{name}#{n}");
+            article.body = rest.to_owned();
+            out.articles.push(article);
+        }
+        let kind = ProblemKind::InvalidJsonArray { error, rest_kept };
+        out.problems.push(Problem { file: name.to_string(), line, kind });
+    }
+    Ok(lines)
 }
 
 /// A string field's value; anything else is reported and kept as JSON text.
@@ -41,27 +191,79 @@ fn string_field(field: &str, value: Value, problems: &mut Vec<ProblemKind>) -> S
     }
 }
 
-fn parse_line(text: &str, origin: Origin, problems: &mut Vec<ProblemKind>) -> Article {
-    let mut article = Article::at(origin);
-    let object: Map<String, Value> = match serde_json::from_str::<Value>(text) {
+/// The value of the four hex digits at `at`, if there are four.
+fn hex4(bytes: &[u8], at: usize) -> Option<u32> {
+    let digits = bytes.get(at..at + 4)?;
+    digits.iter().try_fold(0, |v, &b| Some(v * 16 + char::from(b).to_digit(16)?))
+}
+
+/// `text` with every `\uXXXX` escape of a lone UTF-16 surrogate (one not
+/// part of a high-low pair) replaced by `\ufffd`, or `None` when it has none.
+fn replace_lone_surrogates(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let (mut out, mut copied, mut i) = (String::new(), 0, 0);
+    while i < bytes.len() {
+        if bytes[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        let unit = if bytes.get(i + 1) == Some(&b'u') { hex4(bytes, i + 2) } else { None };
+        match unit {
+            Some(0xD800..=0xDBFF)
+                if bytes.get(i + 6..i + 8) == Some(&b"\\u"[..])
+                    && hex4(bytes, i + 8).is_some_and(|low| (0xDC00..=0xDFFF).contains(&low)) =>
+            {
+                i += 12;
+            }
+            Some(0xD800..=0xDFFF) => {
+                // `i` is at an ASCII backslash: a character boundary.
+                out.push_str(&text[copied..i]);
+                out.push_str("\\ufffd");
+                i += 6;
+                copied = i;
+            }
+            // Any other escape, `\\` included: skip the backslash and the
+            // character it escapes.
+            _ => i += 2,
+        }
+    }
+    if copied == 0 {
+        return None;
+    }
+    out.push_str(&text[copied..]);
+    Some(out)
+}
+
+/// Fill `article` from one parsed JSON value (`text` its source, kept as the
+/// body when it is not an object).
+fn fill(article: &mut Article, parsed: Result<Value, serde_json::Error>, text: &str, problems: &mut Vec<ProblemKind>) {
+    let object: Map<String, Value> = match parsed {
         Ok(Value::Object(m)) => m,
         Ok(_) => {
             problems.push(ProblemKind::NotAnObject);
             article.body = text.to_owned();
-            return article;
+            return;
         }
-        Err(e) => {
-            problems.push(ProblemKind::InvalidJson(e.to_string()));
-            article.body = text.to_owned();
-            return article;
-        }
+        // serde_json refuses half a surrogate pair; read it as U+FFFD instead
+        // of losing every field of the record.
+        Err(e) => match replace_lone_surrogates(text).and_then(|t| serde_json::from_str::<Value>(&t).ok()) {
+            Some(Value::Object(m)) => {
+                problems.push(ProblemKind::LoneSurrogate);
+                m
+            }
+            _ => {
+                problems.push(ProblemKind::InvalidJson(e.to_string()));
+                article.body = text.to_owned();
+                return;
+            }
+        },
     };
     let mut body = None;
     for (key, value) in object {
         match key.as_str() {
             "id" => match value {
                 Value::String(s) => article.id = s,
-                Value::Number(n) => article.id = n.to_string(),
+                Value::Number(n) => article.id = number_text(text).unwrap_or_else(|| n.to_string()),
                 other => {
                     problems.push(ProblemKind::WrongType { field: key, expected: "a string or a number" });
                     article.extra.insert("id".into(), other);
@@ -99,7 +301,33 @@ fn parse_line(text: &str, origin: Origin, problems: &mut Vec<ProblemKind>) -> Ar
         Some(b) => article.body = b,
         None => problems.push(ProblemKind::MissingField("body")),
     }
-    article
+    article.prior = prior(&mut article.extra);
+}
+
+/// The exact text of the numeric `id` of object `text` (`1e2` stays `1e2`;
+/// the parsed number would read `1e+2`).
+fn number_text(text: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Id<'a> {
+        #[serde(borrow)]
+        id: &'a serde_json::value::RawValue,
+    }
+    serde_json::from_str::<Id>(text).ok().map(|r| r.id.get().to_owned())
+}
+
+/// The `duplicates` and `sources` of a record of newsdedup's own output,
+/// taken out of the pass-through fields; `None` (fields left alone) unless
+/// `duplicates` is an array of objects and `sources` an array of strings.
+fn prior(extra: &mut Map<String, Value>) -> Option<Box<Prior>> {
+    let objects = matches!(extra.get("duplicates"), Some(Value::Array(d)) if d.iter().all(Value::is_object));
+    let strings = matches!(extra.get("sources"), Some(Value::Array(s)) if s.iter().all(Value::is_string));
+    if !objects || !strings {
+        return None;
+    }
+    let Some(Value::Array(duplicates)) = extra.shift_remove("duplicates") else { unreachable!("checked above") };
+    let Some(Value::Array(sources)) = extra.shift_remove("sources") else { unreachable!("checked above") };
+    let sources = sources.into_iter().filter_map(|s| if let Value::String(s) = s { Some(s) } else { None }).collect();
+    Some(Box::new(Prior { duplicates, sources }))
 }
 
 #[cfg(test)]
@@ -111,6 +339,113 @@ mod tests {
         let mut out = ReadOutcome::default();
         read_input(text.as_bytes(), "in.jsonl", InputFormat::Jsonl, &mut out).unwrap();
         out
+    }
+
+    fn read_json(text: &str) -> ReadOutcome {
+        let mut out = ReadOutcome::default();
+        read_input(text.as_bytes(), "in.json", InputFormat::Auto, &mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn numbers_keep_their_text() {
+        let out = read(concat!(
+            "{\"id\":12345678901234567890123,\"body\":\"a\",\"n\":1.50,\"big\":98765432109876543210987}\n",
+            "{\"id\":12345678901234567890124,\"body\":\"b\",\"e\":1E2}\n",
+            "{\"id\":1e2,\"body\":\"c\"}\n{\"id\":-0.0,\"body\":\"d\"}\n",
+        ));
+        let ids: Vec<&str> = out.articles.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, ["12345678901234567890123", "12345678901234567890124", "1e2", "-0.0"]);
+        assert_eq!(
+            serde_json::to_string(&out.articles[0].extra).unwrap(),
+            r#"{"n":1.50,"big":98765432109876543210987}"#
+        );
+        // Other numbers keep their digits; an exponent is written `e+N`.
+        assert_eq!(serde_json::to_string(&out.articles[1].extra).unwrap(), r#"{"e":1e+2}"#);
+    }
+
+    #[test]
+    fn json_arrays_are_read_element_by_element() {
+        let out = read_json("\u{feff}[\n  {\"id\": \"a\", \"body\": \"x\"},\n  {\"body\": \"y\"}, {\"body\": \"z\"},\n  5\n]\n[{\"body\":\"w\"}]\n");
+        let got: Vec<(&str, u64, &str)> =
+            out.articles.iter().map(|a| (a.id.as_str(), a.origin.line, a.body.as_str())).collect();
+        assert_eq!(
+            got,
+            [("a", 2, "x"), ("in.json#2", 3, "y"), ("in.json#3", 3, "z"), ("in.json#4", 4, "5"), ("in.json#5", 6, "w")]
+        );
+        let msgs: Vec<String> = out.problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(msgs, ["in.json:4: JSON value is not an object (line kept as body)"]);
+    }
+
+    #[test]
+    fn a_broken_json_array_keeps_the_rest_as_a_record() {
+        let out = read_json("[{\"body\": \"x\"},\n{\"body\": \"y\"\n{\"body\": \"z\"}]");
+        assert_eq!(out.articles.len(), 2);
+        assert_eq!(out.articles[1].body, "{\"body\": \"y\"\n{\"body\": \"z\"}]");
+        let msgs: Vec<String> = out.problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(msgs.len(), 1);
+        assert!(msgs[0].starts_with("in.json:2: invalid JSON array: expected `,` or `}` at line 3"), "{}", msgs[0]);
+        assert!(msgs[0].ends_with("try --input jsonl)"), "{}", msgs[0]);
+    }
+
+    #[test]
+    fn json_named_array_of_other_values_keeps_each_element() {
+        let out = read_json("[1, \"two\", {\"body\": \"x\"}]");
+        let bodies: Vec<&str> = out.articles.iter().map(|a| a.body.as_str()).collect();
+        assert_eq!(bodies, ["1", "\"two\"", "x"]);
+        assert_eq!(out.problems.len(), 2);
+    }
+
+    #[test]
+    fn jsonl_named_file_holding_an_array_says_so() {
+        let mut out = ReadOutcome::default();
+        read_input(&b"[\n{\"body\": \"x\"}\n]\n"[..], "in.jsonl", InputFormat::Auto, &mut out).unwrap();
+        assert_eq!(
+            out.problems[0].to_string(),
+            "in.jsonl:1: input looks like a JSON array but was read as JSON Lines because of its name; try --input json"
+        );
+        assert_eq!(out.articles.len(), 3);
+    }
+
+    #[test]
+    fn every_way_an_array_can_stop_is_reported() {
+        let cases = [
+            ("[{\"body\":\"x\"},", "in.json:1: invalid JSON array: the array is not closed (for one JSON object per line, try --input jsonl)", 1),
+            ("[{\"body\":\"x\"}\n{\"body\":\"y\"}]", "in.json:2: invalid JSON array: expected `,` or `]` (the rest of the input is kept as one record's body; for one JSON object per line, try --input jsonl)", 2),
+            ("[{\"body\":\"x\"}]\nlisting text", "in.json:2: invalid JSON array: text after the array (the rest of the input is kept as one record's body; for one JSON object per line, try --input jsonl)", 2),
+            ("[{\"body\":\"x\"},\n\n{\"body\":\n\"y", "in.json:3: invalid JSON array: EOF while parsing a string at line 4 (the rest of the input is kept as one record's body; for one JSON object per line, try --input jsonl)", 2),
+            ("[{\"body\":\"x\"},]", "", 1),
+        ];
+        for (input, problem, records) in cases {
+            let out = read_json(input);
+            let msgs: Vec<String> = out.problems.iter().map(|p| p.to_string()).collect();
+            assert_eq!(msgs.join(""), problem, "{input}");
+            assert_eq!(out.articles.len(), records, "{input}");
+        }
+    }
+
+    #[test]
+    fn json_named_file_with_lines_is_read_as_json_lines() {
+        let out = read_json("{\"body\":\"x\"}\n{\"body\":\"y\"}\n");
+        let ids: Vec<&str> = out.articles.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, ["in.json:1", "in.json:2"]);
+    }
+
+    #[test]
+    fn own_output_keeps_its_duplicates_and_sources() {
+        let out = read(concat!(
+            r#"{"id":"a","body":"x","lang":"en","sources":["AP","Yahoo"],"duplicates":[{"id":"b","source":"Yahoo"}],"n":1}"#,
+            "\n",
+            r#"{"id":"c","body":"y","sources":"AP","duplicates":[]}"#,
+            "\n",
+        ));
+        let prior = out.articles[0].prior.as_deref().expect("prior");
+        assert_eq!(prior.sources, ["AP", "Yahoo"]);
+        assert_eq!(prior.duplicates, [serde_json::json!({"id":"b","source":"Yahoo"})]);
+        assert_eq!(serde_json::to_string(&out.articles[0].extra).unwrap(), r#"{"lang":"en","n":1}"#);
+        // Not newsdedup's shape: passed through as before.
+        assert!(out.articles[1].prior.is_none());
+        assert_eq!(serde_json::to_string(&out.articles[1].extra).unwrap(), r#"{"sources":"AP","duplicates":[]}"#);
     }
 
     #[test]
@@ -139,6 +474,27 @@ mod tests {
     fn missing_id_uses_file_and_line() {
         let out = read("\n{\"body\":\"x\"}\n");
         assert_eq!(out.articles[0].id, "in.jsonl:2");
+    }
+
+    #[test]
+    fn lone_surrogate_escapes_keep_the_record_and_its_fields() {
+        // A scraper that cut an emoji in two: serde_json refused the whole
+        // line, and the record lost its id, title and body.
+        let out = read(concat!(
+            r#"{"id":"a\ud83d","title":"\udc00\ud800x","body":"ok \ud83d\ude00 \\ud800 end\ud800"}"#,
+            "\n",
+            r#"{"id":"b","body":"\ud800"#,
+            "\n"
+        ));
+        assert_eq!(out.articles.len(), 2);
+        let a = &out.articles[0];
+        assert_eq!((a.id.as_str(), a.title.as_str()), ("a\u{FFFD}", "\u{FFFD}\u{FFFD}x"));
+        assert_eq!(a.body, "ok \u{1F600} \\ud800 end\u{FFFD}");
+        let msgs: Vec<String> = out.problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(msgs[0], "in.jsonl:1: lone UTF-16 surrogate escaped in a JSON string (kept as U+FFFD)");
+        // Still broken JSON once repaired: kept whole as before.
+        assert!(msgs[1].starts_with("in.jsonl:2: invalid JSON: "), "{}", msgs[1]);
+        assert_eq!(out.articles[1].body, r#"{"id":"b","body":"\ud800"#);
     }
 
     #[test]

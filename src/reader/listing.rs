@@ -15,10 +15,44 @@
 //! where the structure says so: a non-blank line, then a relative-time line,
 //! then a `- ` tag line. Blank lines inside a body are kept as paragraph
 //! breaks; trailing spaces and blank lines at the end of a body are dropped.
+//!
+//! The parser looks ahead a few lines, so an input's lines are kept until it
+//! is parsed; a run of blank (or whitespace-only) lines is kept as one row
+//! with its count, so that blank padding costs nothing.
 
-use super::{Line, ReadOutcome};
+use std::io::{self, BufRead};
+use std::sync::Arc;
+
+use super::{LineReader, ReadOutcome};
 use crate::error::{Problem, ProblemKind};
 use crate::record::{Article, Origin};
+
+/// A non-blank line (`blanks == 0`), or a run of `blanks` blank lines (empty
+/// `text`) starting at line `number`.
+#[derive(Debug)]
+struct Line {
+    number: u64,
+    text: String,
+    blanks: u32,
+}
+
+/// Read listing text from `lines` of input `name` into `out`; returns the
+/// number of lines read.
+pub fn read<R: BufRead>(mut lines: LineReader<R>, name: &Arc<str>, out: &mut ReadOutcome) -> io::Result<u64> {
+    let mut rows: Vec<Line> = Vec::new();
+    while let Some((number, text)) = lines.next_str(name, &mut out.problems)? {
+        if !text.trim().is_empty() {
+            rows.push(Line { number, text: text.into_owned(), blanks: 0 });
+            continue;
+        }
+        match rows.last_mut() {
+            Some(run) if run.blanks > 0 && run.blanks < u32::MAX => run.blanks += 1,
+            _ => rows.push(Line { number, text: String::new(), blanks: 1 }),
+        }
+    }
+    parse(&rows, name, out);
+    Ok(lines.count())
+}
 
 /// True for the listing's relative-time lines: `3 days ago`, `an hour ago`,
 /// `about 5 hours ago`, `a few seconds ago`, `1 hr. ago`, `5m ago`,
@@ -153,23 +187,33 @@ fn is_boundary(lines: &[Line], i: usize) -> bool {
 /// Join lines `from..to` as a body: trailing spaces removed, blank lines at
 /// either end dropped, inner blank lines kept as paragraph breaks.
 fn join_body(lines: &[Line]) -> String {
-    let trimmed: Vec<&str> = lines.iter().map(|l| l.text.trim_end()).collect();
-    let start = trimmed.iter().position(|t| !t.is_empty()).unwrap_or(trimmed.len());
-    let end = trimmed.iter().rposition(|t| !t.is_empty()).map_or(start, |e| e + 1);
-    trimmed[start..end].join("\n")
+    let start = lines.iter().position(|l| l.blanks == 0).unwrap_or(lines.len());
+    let end = lines.iter().rposition(|l| l.blanks == 0).map_or(start, |e| e + 1);
+    let mut body = String::new();
+    for (k, l) in lines[start..end].iter().enumerate() {
+        if k > 0 {
+            body.push('\n');
+        }
+        if l.blanks > 0 {
+            body.extend(std::iter::repeat_n('\n', l.blanks as usize - 1));
+        } else {
+            body.push_str(l.text.trim_end());
+        }
+    }
+    body
 }
 
 /// Parse listing `lines` of input `name` into `out`.
-pub fn parse(lines: &[Line], name: &str, out: &mut ReadOutcome) {
+fn parse(lines: &[Line], name: &Arc<str>, out: &mut ReadOutcome) {
     let problem =
-        |out: &mut ReadOutcome, line: u64, kind| out.problems.push(Problem { file: name.to_owned(), line, kind });
+        |out: &mut ReadOutcome, line: u64, kind| out.problems.push(Problem { file: name.to_string(), line, kind });
     let mut i = 0;
     while i < lines.len() {
         if lines[i].text.trim().is_empty() || is_header(lines, i) {
             i += 1;
             continue;
         }
-        let origin = Origin { file: name.to_owned(), line: lines[i].number };
+        let origin = Origin { file: name.clone(), line: lines[i].number };
         let mut article = Article::at(origin);
         if !is_entry_start(lines, i) {
             // Stray text: keep it as a record of its own rather than drop it.

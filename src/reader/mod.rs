@@ -1,14 +1,22 @@
-//! Readers: turn listing text or JSON Lines into [`Article`] records.
+//! Readers: turn listing text, JSON Lines or a JSON array into [`Article`]
+//! records.
 //!
 //! Every reader is generic over [`BufRead`], never fails on bad content, and
 //! reports each problem as a [`Problem`] naming the file and line. A record
 //! with a problem is kept with whatever text it has, so nothing is lost.
+//! Lines end at `\n`, `\r\n` or a lone `\r` (old Mac files). JSON Lines are
+//! read one line at a time; listing text keeps its non-blank lines (a run of
+//! blank lines is one row) for the parser's look-ahead; a JSON array is read
+//! whole.
 
 pub mod jsonl;
 pub mod listing;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
-use std::io::BufRead;
+use std::io::{self, BufRead, Read};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use crate::error::{Problem, ProblemKind};
 use crate::record::Article;
@@ -16,12 +24,18 @@ use crate::record::Article;
 /// Which parser reads an input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum InputFormat {
-    /// JSON Lines when the first non-blank character is `{`, listing text otherwise.
+    /// By name: `.jsonl`/`.ndjson` JSON Lines, `.json` JSON, `.txt` listing
+    /// text; any other name (and stdin) by its first 64 KiB: a JSON array when
+    /// it opens with `[` and an object, JSON Lines when most non-blank lines
+    /// start with `{`, listing text otherwise.
     Auto,
     /// Scraped listing text (outlet, relative time, `- ` tags, title, body).
     Listing,
     /// One JSON object per line.
     Jsonl,
+    /// A JSON array of objects (default ids `FILE#N`, N counting from 1); an
+    /// input that does not open with `[` is read as JSON Lines.
+    Json,
 }
 
 /// Records and problems read from one or more inputs.
@@ -29,7 +43,7 @@ pub enum InputFormat {
 pub struct ReadOutcome {
     pub articles: Vec<Article>,
     pub problems: Vec<Problem>,
-    /// Display names of the inputs, in the order read.
+    /// Names of the inputs ([`stable_name`]), in the order read.
     pub inputs: Vec<String>,
 }
 
@@ -40,68 +54,226 @@ pub struct Line {
     pub text: String,
 }
 
-/// Read every line of `reader`, stripping `\n`/`\r\n`, a UTF-8 BOM at the
-/// start of a line (inputs joined by `cat` carry one inside),
-/// and replacing invalid UTF-8 (reported as a problem on that line).
-pub fn read_lines<R: BufRead>(mut reader: R, name: &str, problems: &mut Vec<Problem>) -> std::io::Result<Vec<Line>> {
-    let mut lines = Vec::new();
-    let mut buf = Vec::new();
-    let mut number = 0u64;
-    loop {
-        buf.clear();
-        if reader.read_until(b'\n', &mut buf)? == 0 {
-            break;
-        }
-        number += 1;
-        if buf.last() == Some(&b'\n') {
-            buf.pop();
-            if buf.last() == Some(&b'\r') {
-                buf.pop();
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Splits a [`BufRead`] into lines ending at `\n`, `\r\n` or a lone `\r`,
+/// strips a UTF-8 BOM at the start of a line (inputs joined by `cat` carry one
+/// inside) and replaces invalid UTF-8 (reported as a problem on that line).
+/// Holds one line (for a CR-only file: one run of CR-separated lines) at a time.
+pub struct LineReader<R> {
+    reader: R,
+    buf: Vec<u8>,
+    /// Start of the next line in `buf`; past `end` when `buf` is used up.
+    pos: usize,
+    /// End of `buf`'s text, without its final line ending.
+    end: usize,
+    number: u64,
+}
+
+impl<R: BufRead> LineReader<R> {
+    pub fn new(reader: R) -> Self {
+        LineReader { reader, buf: Vec::new(), pos: 1, end: 0, number: 0 }
+    }
+
+    /// Number of lines read so far.
+    pub fn count(&self) -> u64 {
+        self.number
+    }
+
+    /// Read to the end; returns the number of lines.
+    pub fn count_all(mut self) -> io::Result<u64> {
+        while self.next_bytes()?.is_some() {}
+        Ok(self.number)
+    }
+
+    /// The next line: its number and its bytes, without the ending or a BOM.
+    fn next_bytes(&mut self) -> io::Result<Option<(u64, &[u8])>> {
+        if self.pos > self.end {
+            self.buf.clear();
+            if self.reader.read_until(b'\n', &mut self.buf)? == 0 {
+                return Ok(None);
             }
-        }
-        // A BOM starts the input, or any line where files were joined by `cat`.
-        let bytes = buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&buf[..]);
-        let text = match std::str::from_utf8(bytes) {
-            Ok(s) => s.to_owned(),
-            Err(_) => {
-                problems.push(Problem { file: name.to_owned(), line: number, kind: ProblemKind::InvalidUtf8 });
-                String::from_utf8_lossy(bytes).into_owned()
+            let mut end = self.buf.len();
+            if self.buf[end - 1] == b'\n' {
+                end -= 1;
             }
+            if end > 0 && self.buf[end - 1] == b'\r' {
+                end -= 1;
+            }
+            self.pos = 0;
+            self.end = end;
+        }
+        let start = self.pos;
+        let stop = self.buf[start..self.end].iter().position(|&b| b == b'\r').map_or(self.end, |i| start + i);
+        self.pos = stop + 1;
+        self.number += 1;
+        let bytes = &self.buf[start..stop];
+        Ok(Some((self.number, bytes.strip_prefix(BOM).unwrap_or(bytes))))
+    }
+
+    /// The next line as text; invalid UTF-8 is replaced and reported in
+    /// `problems` under `name`.
+    pub fn next_str(&mut self, name: &str, problems: &mut Vec<Problem>) -> io::Result<Option<(u64, Cow<'_, str>)>> {
+        let Some((number, bytes)) = self.next_bytes()? else {
+            return Ok(None);
         };
-        lines.push(Line { number, text });
+        Ok(Some((number, utf8(bytes, name, number, problems))))
+    }
+}
+
+/// `bytes` as text; invalid UTF-8 is replaced and reported at `name:line`.
+fn utf8<'a>(bytes: &'a [u8], name: &str, line: u64, problems: &mut Vec<Problem>) -> Cow<'a, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => {
+            problems.push(Problem { file: name.to_owned(), line, kind: ProblemKind::InvalidUtf8 });
+            String::from_utf8_lossy(bytes)
+        }
+    }
+}
+
+/// Read every line of `reader` (see [`LineReader`]).
+pub fn read_lines<R: BufRead>(reader: R, name: &str, problems: &mut Vec<Problem>) -> io::Result<Vec<Line>> {
+    let mut lines = Vec::new();
+    let mut reader = LineReader::new(reader);
+    while let Some((number, text)) = reader.next_str(name, problems)? {
+        lines.push(Line { number, text: text.into_owned() });
     }
     Ok(lines)
 }
 
-/// The format `Auto` resolves to for these lines.
-pub fn detect(lines: &[Line]) -> InputFormat {
-    match lines.iter().map(|l| l.text.trim_start()).find(|t| !t.is_empty()) {
-        Some(t) if t.starts_with('{') => InputFormat::Jsonl,
-        _ => InputFormat::Listing,
+/// How much of an input [`sniff`] looks at.
+pub const SNIFF_BYTES: usize = 64 * 1024;
+
+/// The format an input's first bytes look like: a JSON array when its first
+/// non-blank character is `[` followed by `{` or `]` (or nothing yet), JSON
+/// Lines when more than half of its non-blank lines start with `{` (so a
+/// damaged first line does not decide), listing text otherwise.
+pub fn sniff(prefix: &[u8]) -> InputFormat {
+    let text = String::from_utf8_lossy(prefix);
+    let blank = |c: char| c.is_whitespace() || c == '\u{FEFF}';
+    let rest = text.trim_start_matches(blank);
+    if let Some(after) = rest.strip_prefix('[') {
+        if after.trim_start_matches(blank).chars().next().is_none_or(|c| c == '{' || c == ']') {
+            return InputFormat::Json;
+        }
+    }
+    let (mut objects, mut lines) = (0usize, 0usize);
+    for line in text.split(['\n', '\r']).map(|l| l.trim_matches(blank)).filter(|l| !l.is_empty()) {
+        lines += 1;
+        objects += usize::from(line.starts_with('{'));
+    }
+    if objects * 2 > lines {
+        InputFormat::Jsonl
+    } else {
+        InputFormat::Listing
     }
 }
 
-/// Read one input named `name` (`-` for stdin) in `format`, appending its
-/// records and problems to `out`.
-pub fn read_input<R: BufRead>(
-    reader: R,
-    name: &str,
-    format: InputFormat,
-    out: &mut ReadOutcome,
-) -> std::io::Result<()> {
-    out.inputs.push(name.to_owned());
-    let lines = read_lines(reader, name, &mut out.problems)?;
-    let before = out.articles.len();
-    match match format {
-        InputFormat::Auto => detect(&lines),
-        f => f,
-    } {
-        InputFormat::Jsonl => jsonl::parse(&lines, name, out),
-        _ => listing::parse(&lines, name, out),
+/// True when the first non-blank character of `prefix` (after a BOM) is `[`.
+fn opens_array(prefix: &[u8]) -> bool {
+    let text = prefix.strip_prefix(BOM).unwrap_or(prefix);
+    text.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[')
+}
+
+/// The format an input's name says: `.jsonl`/`.ndjson`, `.json`, `.txt`.
+pub fn by_name(name: &str) -> Option<InputFormat> {
+    let ext = Path::new(name).extension()?.to_str()?.to_ascii_lowercase();
+    match ext.as_str() {
+        "jsonl" | "ndjson" => Some(InputFormat::Jsonl),
+        "json" => Some(InputFormat::Json),
+        "txt" => Some(InputFormat::Listing),
+        _ => None,
     }
+}
+
+/// `path` with `.` dropped and `name/..` collapsed, without touching the
+/// file system (`..` at the start of a relative path stays).
+pub fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => match out.components().next_back() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(".."),
+            },
+            c => out.push(c.as_os_str()),
+        }
+    }
+    out
+}
+
+/// The name an input's ids and problems carry, the same however the path was
+/// typed: `-` for stdin; relative to the current directory when the file lies
+/// under it (after `.` and `name/..` are resolved, or else after symlinks
+/// are); otherwise its absolute canonical path.
+pub fn stable_name(name: &str) -> String {
+    if name == "-" {
+        return name.to_owned();
+    }
+    let path = Path::new(name);
+    let Ok(cwd) = std::env::current_dir() else {
+        return lexical(path).to_string_lossy().into_owned();
+    };
+    let under = |p: &Path, dir: &Path| {
+        p.strip_prefix(dir).ok().filter(|r| !r.as_os_str().is_empty()).map(|r| r.to_string_lossy().into_owned())
+    };
+    let absolute = lexical(&cwd.join(path));
+    if let Some(rel) = under(&absolute, &cwd) {
+        return rel;
+    }
+    if let Ok(real) = std::fs::canonicalize(path) {
+        if let Some(rel) = std::fs::canonicalize(&cwd).ok().and_then(|c| under(&real, &c)) {
+            return rel;
+        }
+        return real.to_string_lossy().into_owned();
+    }
+    absolute.to_string_lossy().into_owned()
+}
+
+/// Read one input named `name` (`-` for stdin) in `format`, appending its
+/// records and problems to `out`. Records and problems carry the input's
+/// [`stable_name`].
+pub fn read_input<R: BufRead>(mut reader: R, name: &str, format: InputFormat, out: &mut ReadOutcome) -> io::Result<()> {
+    let name = stable_name(name);
+    out.inputs.push(name.clone());
+    let mut prefix = Vec::new();
+    (&mut reader).take(SNIFF_BYTES as u64).read_to_end(&mut prefix)?;
+    let sniffed = sniff(&prefix);
+    let resolved = match format {
+        InputFormat::Auto => by_name(&name).unwrap_or(sniffed),
+        f => f,
+    };
+    // A JSON input that does not open with `[` holds JSON Lines.
+    let resolved = match resolved {
+        InputFormat::Json if !opens_array(&prefix) => InputFormat::Jsonl,
+        f => f,
+    };
+    // The name decided, but the content looks like JSON of another kind: say so.
+    let hint = match (resolved, sniffed) {
+        (InputFormat::Listing, InputFormat::Jsonl) => Some(("JSON Lines", "listing text", "jsonl")),
+        (InputFormat::Listing, InputFormat::Json) => Some(("a JSON array", "listing text", "json")),
+        (InputFormat::Jsonl, InputFormat::Json) => Some(("a JSON array", "JSON Lines", "json")),
+        _ => None,
+    };
+    if let (InputFormat::Auto, Some((looks_like, read_as, option))) = (format, hint) {
+        let kind = ProblemKind::FormatByName { looks_like, read_as, option };
+        out.problems.push(Problem { file: name.clone(), line: 1, kind });
+    }
+    let reader = io::Cursor::new(prefix).chain(reader);
+    let file: Arc<str> = Arc::from(name.as_str());
+    let before = out.articles.len();
+    let lines = match resolved {
+        InputFormat::Jsonl => jsonl::read(LineReader::new(reader), &file, out)?,
+        InputFormat::Json => jsonl::read_array(reader, &file, out)?,
+        _ => listing::read(LineReader::new(reader), &file, out)?,
+    };
     if out.articles.len() == before {
-        let line = lines.len().max(1) as u64;
-        out.problems.push(Problem { file: name.to_owned(), line, kind: ProblemKind::EmptyInput });
+        out.problems.push(Problem { file: name, line: lines.max(1), kind: ProblemKind::EmptyInput });
     }
     Ok(())
 }
@@ -115,7 +287,7 @@ pub fn check_unique_ids(out: &mut ReadOutcome) {
         let here = a.origin.to_string();
         if let Some(first) = seen.get(&a.id) {
             out.problems.push(Problem {
-                file: a.origin.file.clone(),
+                file: a.origin.file.to_string(),
                 line: a.origin.line,
                 kind: ProblemKind::DuplicateId { id: a.id.clone(), first: first.clone() },
             });
@@ -154,10 +326,64 @@ mod tests {
     }
 
     #[test]
-    fn detect_by_first_non_blank_character() {
-        let mk = |s: &str| vec![Line { number: 1, text: String::new() }, Line { number: 2, text: s.into() }];
-        assert_eq!(detect(&mk("  {\"id\":1}")), InputFormat::Jsonl);
-        assert_eq!(detect(&mk("The Sun")), InputFormat::Listing);
+    fn lone_cr_ends_a_line() {
+        let mut problems = Vec::new();
+        let lines = read_lines(&b"a\rb\r\rc\r\nd\ne\r"[..], "x.txt", &mut problems).unwrap();
+        let got: Vec<(u64, &str)> = lines.iter().map(|l| (l.number, l.text.as_str())).collect();
+        assert_eq!(got, [(1, "a"), (2, "b"), (3, ""), (4, "c"), (5, "d"), (6, "e")]);
+        assert!(problems.is_empty());
+    }
+
+    #[test]
+    fn sniff_looks_beyond_the_first_character() {
+        assert_eq!(sniff(b"\n  {\"id\":1}\n"), InputFormat::Jsonl);
+        assert_eq!(sniff(b"The Sun\n3 days ago\n"), InputFormat::Listing);
+        // A damaged first line does not decide.
+        assert_eq!(sniff(b"\"id\":1,\"body\":\"x\"}\n{\"body\":\"y\"}\n{\"body\":\"z\"}\n"), InputFormat::Jsonl);
+        // One JSON line before a listing does not make it JSON Lines.
+        assert_eq!(sniff(b"{\"@type\":\"ItemList\"}\nThe Sun\n3 days ago\n- A\nTitle\nBody.\n"), InputFormat::Listing);
+        assert_eq!(sniff(b"\xEF\xBB\xBF[\n  {\"body\": \"x\"}"), InputFormat::Json);
+        assert_eq!(sniff(b"[]"), InputFormat::Json);
+        assert_eq!(sniff(b"[Sponsored] The Sun\n"), InputFormat::Listing);
+        assert_eq!(sniff(b"\r{\"a\":1}\r{\"a\":2}\r"), InputFormat::Jsonl);
+    }
+
+    #[test]
+    fn names_decide_before_content() {
+        assert_eq!(by_name("a/b.JSONL"), Some(InputFormat::Jsonl));
+        assert_eq!(by_name("b.ndjson"), Some(InputFormat::Jsonl));
+        assert_eq!(by_name("b.json"), Some(InputFormat::Json));
+        assert_eq!(by_name("b.txt"), Some(InputFormat::Listing));
+        assert_eq!(by_name("-"), None);
+        assert_eq!(by_name("dump"), None);
+    }
+
+    #[test]
+    fn lexical_paths() {
+        let l = |p: &str| lexical(Path::new(p)).to_string_lossy().into_owned();
+        assert_eq!(l("./fixtures/x.txt"), "fixtures/x.txt");
+        assert_eq!(l("fixtures/./a/../x.txt"), "fixtures/x.txt");
+        assert_eq!(l("../x.txt"), "../x.txt");
+        assert_eq!(l("/../x.txt"), "/x.txt");
+        assert_eq!(l("a/../../x.txt"), "../x.txt");
+    }
+
+    #[test]
+    fn stable_names_do_not_depend_on_how_the_path_was_typed() {
+        let cwd = std::env::current_dir().unwrap();
+        let absolute = cwd.join("fixtures/listing-janlipavsky.txt").to_string_lossy().into_owned();
+        for typed in [
+            "fixtures/listing-janlipavsky.txt",
+            "./fixtures/listing-janlipavsky.txt",
+            "src/../fixtures/listing-janlipavsky.txt",
+            &absolute,
+        ] {
+            assert_eq!(stable_name(typed), "fixtures/listing-janlipavsky.txt", "{typed}");
+        }
+        assert_eq!(stable_name("-"), "-");
+        let outside = std::fs::canonicalize(cwd.join("..")).unwrap();
+        let expected = outside.join("no-such-file.txt").to_string_lossy().into_owned();
+        assert_eq!(stable_name("../no-such-file.txt"), expected);
     }
 
     #[test]

@@ -1,27 +1,69 @@
-//! `--format text`: for people. Per cluster: the canonical title, its
-//! outlets, the duplicates with their similarity, then the body.
+//! `--format text`: for people, on a terminal. Per cluster: the canonical
+//! title, its outlets, the duplicates with their similarity, then the body.
+//!
+//! Scraped text must not drive the terminal: control characters (ANSI
+//! escapes, carriage returns, C1 codes), bidi embeddings, overrides, isolates
+//! and marks (U+202E turns text around), and line and paragraph separators
+//! (U+2028, U+2029) are written as visible `\u{..}` escapes. Fields stay on one
+//! line (line breaks and tabs become spaces); the body keeps its line breaks
+//! and tabs.
 
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-use super::{round4, Output};
+use serde_json::Value;
+
+use super::{round4, Duplicate, Output};
 use crate::verify::similarity;
 
-/// `s` on one line: line breaks and tabs become spaces, other control
-/// characters are escaped, so a field cannot break the layout.
-fn one_line(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(char::is_control) {
+/// True for characters a terminal must not receive raw.
+fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}'
+        )
+}
+
+/// `s` with unsafe characters escaped; `keep` ones written as they are,
+/// `space` ones as a space.
+fn escape<'s>(s: &'s str, keep: &[char], space: &[char]) -> Cow<'s, str> {
+    if !s.chars().any(is_unsafe) {
         return Cow::Borrowed(s);
     }
-    Cow::Owned(
-        s.chars()
-            .map(|c| match c {
-                '\n' | '\r' | '\t' => " ".to_string(),
-                c if c.is_control() => c.escape_unicode().to_string(),
-                c => c.to_string(),
-            })
-            .collect(),
-    )
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if !is_unsafe(c) || keep.contains(&c) {
+            out.push(c);
+        } else if space.contains(&c) {
+            out.push(' ');
+        } else {
+            out.extend(c.escape_unicode());
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// `s` on one line: line breaks and tabs become spaces, other unsafe
+/// characters are escaped, so a field cannot break the layout.
+fn one_line(s: &str) -> Cow<'_, str> {
+    escape(s, &[], &['\n', '\r', '\t'])
+}
+
+/// A body: line breaks and tabs kept, other unsafe characters escaped.
+fn body(s: &str) -> Cow<'_, str> {
+    escape(s, &['\n', '\t'], &[])
+}
+
+/// A field of an earlier run's duplicate, as text; figures are written as
+/// this run writes its own (`1`, not `1.0`).
+fn field(d: &Value, key: &str) -> String {
+    match d.get(key) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) if key != "id" => n.as_f64().map_or_else(|| n.to_string(), |f| f.to_string()),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => String::new(),
+    }
 }
 
 pub fn write(out: &Output, w: &mut dyn Write) -> io::Result<()> {
@@ -38,32 +80,60 @@ pub fn write(out: &Output, w: &mut dyn Write) -> io::Result<()> {
         writeln!(w)?;
         writeln!(w, "sources: {}", one_line(&out.sources(c).join(", ")))?;
         let canon = &out.sigs[c.canonical as usize];
-        for d in c.duplicates() {
-            let da = &out.articles[d as usize];
-            let s = similarity(canon, &out.sigs[d as usize]);
+        for d in out.duplicates(c) {
+            let (id, source, title, jaccard, containment) = match d {
+                Duplicate::Member(d) => {
+                    let da = &out.articles[d as usize];
+                    let s = similarity(canon, &out.sigs[d as usize]);
+                    let (j, c) = (round4(s.jaccard).to_string(), round4(s.containment).to_string());
+                    (da.id.clone(), da.source.clone(), da.title.clone(), j, c)
+                }
+                Duplicate::Prior(d) => (
+                    field(d, "id"),
+                    field(d, "source"),
+                    field(d, "title"),
+                    field(d, "similarity"),
+                    field(d, "containment"),
+                ),
+            };
             writeln!(
                 w,
                 "  duplicate {} ({}) \"{}\" similarity {} containment {}",
-                one_line(&da.id),
-                one_line(&da.source),
-                one_line(&da.title),
-                round4(s.jaccard),
-                round4(s.containment)
+                one_line(&id),
+                one_line(&source),
+                one_line(&title),
+                one_line(&jaccard),
+                one_line(&containment)
             )?;
         }
         writeln!(w)?;
-        writeln!(w, "{}", a.body)?;
+        writeln!(w, "{}", body(&a.body))?;
     }
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::one_line;
+    use super::{body, one_line};
 
     #[test]
     fn fields_stay_on_one_line() {
         assert_eq!(one_line("plain"), "plain");
         assert_eq!(one_line("two\nlines\tand\u{7}bell"), "two lines and\\u{7}bell");
+    }
+
+    #[test]
+    fn terminal_controls_are_escaped() {
+        assert_eq!(one_line("\u{1b}[31mred\u{1b}[0m"), "\\u{1b}[31mred\\u{1b}[0m");
+        assert_eq!(one_line("abc\u{202E}fed"), "abc\\u{202e}fed");
+        assert_eq!(
+            one_line("a\u{2028}b\u{2029}c\u{2066}d\u{200F}\u{85}"),
+            "a\\u{2028}b\\u{2029}c\\u{2066}d\\u{200f}\\u{85}"
+        );
+        assert_eq!(
+            body("line one\n\tindented\r\u{1b}]0;title\u{7}"),
+            "line one\n\tindented\\u{d}\\u{1b}]0;title\\u{7}"
+        );
+        assert_eq!(body("caf\u{e9} \u{201C}quoted\u{201D}"), "caf\u{e9} \u{201C}quoted\u{201D}");
     }
 }
