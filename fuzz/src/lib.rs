@@ -12,8 +12,11 @@ use newsdedup::config::{CanonicalRule, Params};
 use newsdedup::reader::{self, InputFormat, ReadOutcome};
 use newsdedup::writer::{self, Output, OutputFormat};
 
+/// A fuzz target: bytes in, a panic when something is wrong.
+pub type Target = fn(&[u8]);
+
 /// The targets, by name.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[("listing", listing), ("jsonl", jsonl), ("pipeline", pipeline)];
+pub const TARGETS: &[(&str, Target)] = &[("listing", listing), ("jsonl", jsonl), ("pipeline", pipeline)];
 
 fn read(data: &[u8], name: &str, format: InputFormat) -> ReadOutcome {
     let mut out = ReadOutcome::default();
