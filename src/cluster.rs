@@ -30,11 +30,17 @@
 //!    Copies of one story are all related to each other; a chain A~B~C
 //!    through a page B that shares different parts with A and C is cut at
 //!    its weakest link.
+//!
+//! Every tie (edges of equal strength, which cluster absorbs the other,
+//! which partners represent a set, the container of two records of one
+//! size) is broken by [`content_ranks`], never by input position, so
+//! shuffling the input changes no cluster's membership.
 
 use std::cmp::Ordering;
 use std::collections::HashSet;
 
 use crate::config::Params;
+use crate::index::content_ranks;
 use crate::signature::Signature;
 use crate::verify::{decide, similarity, Edge, Reason};
 
@@ -58,14 +64,14 @@ pub fn related(a: &Signature, b: &Signature, p: &Params) -> bool {
 }
 
 /// True when `container` is the larger side of a containment pair.
-fn is_container(sigs: &[Signature], container: u32, other: u32) -> bool {
+fn is_container(sigs: &[Signature], rank: &[u32], container: u32, other: u32) -> bool {
     let (c, o) = (sigs[container as usize].shingles.len(), sigs[other as usize].shingles.len());
-    c > o || (c == o && container < other)
+    c > o || (c == o && rank[container as usize] < rank[other as usize])
 }
 
 /// The container and the contained side of a containment pair.
-fn sides(sigs: &[Signature], e: &Edge) -> (u32, u32) {
-    if is_container(sigs, e.a, e.b) {
+fn sides(sigs: &[Signature], rank: &[u32], e: &Edge) -> (u32, u32) {
+    if is_container(sigs, rank, e.a, e.b) {
         (e.a, e.b)
     } else {
         (e.b, e.a)
@@ -73,16 +79,16 @@ fn sides(sigs: &[Signature], e: &Edge) -> (u32, u32) {
 }
 
 /// True for each record whose `partners` hold two records that are not
-/// [`related`] to each other. Every partner is checked, in input order,
+/// [`related`] to each other. Every partner is checked, in rank order,
 /// against up to [`HUB_SAMPLE`] representatives (partners seen so far that
 /// are related to all earlier representatives), so a mixed set is found
 /// however many copies of one of its stories it holds.
-fn mixed(sigs: &[Signature], partners: Vec<Vec<u32>>, p: &Params) -> Vec<bool> {
+fn mixed(sigs: &[Signature], rank: &[u32], partners: Vec<Vec<u32>>, p: &Params) -> Vec<bool> {
     use rayon::prelude::*;
     partners
         .into_par_iter()
         .map(|mut parts| {
-            parts.sort_unstable();
+            parts.sort_unstable_by_key(|&x| rank[x as usize]);
             let mut reps: Vec<u32> = Vec::new();
             for &x in &parts {
                 if reps.iter().any(|&r| !related(&sigs[x as usize], &sigs[r as usize], p)) {
@@ -108,37 +114,40 @@ pub struct Hub {
 
 /// The [`Hub`] role of every record.
 pub fn hubs(sigs: &[Signature], edges: &[Edge], p: &Params) -> Vec<Hub> {
+    let rank = content_ranks(sigs);
     let mut contained: Vec<Vec<u32>> = vec![Vec::new(); sigs.len()];
     let mut by_jaccard: Vec<Vec<u32>> = vec![Vec::new(); sigs.len()];
     for e in edges.iter().filter(|e| contains(e, p)) {
-        let (big, small) = sides(sigs, e);
+        let (big, small) = sides(sigs, &rank, e);
         contained[big as usize].push(small);
         if e.reason == Reason::Jaccard {
             by_jaccard[big as usize].push(small);
         }
     }
-    let hub = mixed(sigs, contained, p);
-    let roundup = mixed(sigs, by_jaccard, p);
+    let hub = mixed(sigs, &rank, contained, p);
+    let roundup = mixed(sigs, &rank, by_jaccard, p);
     hub.into_iter().zip(roundup).map(|(hub, roundup)| Hub { hub, roundup: hub && roundup }).collect()
 }
 
 /// Excerpts: records contained in two or more larger records which are not
 /// [`related`] to each other.
 pub fn excerpts(sigs: &[Signature], edges: &[Edge], p: &Params) -> Vec<bool> {
+    let rank = content_ranks(sigs);
     let mut containers: Vec<Vec<u32>> = vec![Vec::new(); sigs.len()];
     for e in edges.iter().filter(|e| contains(e, p)) {
-        let (big, small) = sides(sigs, e);
+        let (big, small) = sides(sigs, &rank, e);
         containers[small as usize].push(big);
     }
-    mixed(sigs, containers, p)
+    mixed(sigs, &rank, containers, p)
 }
 
 /// True when the cluster stage uses `e`: a pair that only the containment
 /// rule passed is dropped when its container is a hub or its contained
 /// side an excerpt; a Jaccard pair is dropped when its container is a
 /// roundup.
-pub fn usable(sigs: &[Signature], e: &Edge, p: &Params, hub: &[Hub], excerpt: &[bool]) -> bool {
-    let (big, small) = sides(sigs, e);
+/// `rank` is [`content_ranks`] of `sigs`.
+pub fn usable(sigs: &[Signature], rank: &[u32], e: &Edge, p: &Params, hub: &[Hub], excerpt: &[bool]) -> bool {
+    let (big, small) = sides(sigs, rank, e);
     match e.reason {
         Reason::Containment => !hub[big as usize].hub && !excerpt[small as usize],
         Reason::Jaccard => !(contains(e, p) && hub[big as usize].roundup),
@@ -155,14 +164,18 @@ fn strength(e: &Edge) -> (u8, f64, f64) {
     (rank, e.sim.jaccard, e.sim.containment)
 }
 
-struct UnionFind {
+/// Union-find whose roots keep their members in merge order: the larger
+/// cluster absorbs the smaller, and of two of one size the one whose root
+/// comes first in [`content_ranks`] order.
+struct UnionFind<'r> {
     parent: Vec<u32>,
     members: Vec<Vec<u32>>,
+    rank: &'r [u32],
 }
 
-impl UnionFind {
-    fn new(n: usize) -> UnionFind {
-        UnionFind { parent: (0..n as u32).collect(), members: (0..n as u32).map(|i| vec![i]).collect() }
+impl<'r> UnionFind<'r> {
+    fn new(n: usize, rank: &'r [u32]) -> UnionFind<'r> {
+        UnionFind { parent: (0..n as u32).collect(), members: (0..n as u32).map(|i| vec![i]).collect(), rank }
     }
 
     fn find(&mut self, mut x: u32) -> u32 {
@@ -175,8 +188,8 @@ impl UnionFind {
     }
 
     fn union(&mut self, a: u32, b: u32) {
-        let (keep, gone) =
-            if self.members[a as usize].len() >= self.members[b as usize].len() { (a, b) } else { (b, a) };
+        let first = |r: u32| (std::cmp::Reverse(self.members[r as usize].len()), self.rank[r as usize]);
+        let (keep, gone) = if first(a) <= first(b) { (a, b) } else { (b, a) };
         self.parent[gone as usize] = keep;
         let moved = std::mem::take(&mut self.members[gone as usize]);
         self.members[keep as usize].extend(moved);
@@ -197,11 +210,16 @@ pub fn cluster_with_roles(
     excerpt: &[bool],
     p: &Params,
 ) -> Vec<Vec<u32>> {
-    let mut order: Vec<&Edge> = edges.iter().filter(|e| usable(sigs, e, p, hub, excerpt)).collect();
+    let rank = content_ranks(sigs);
+    let by_rank = |e: &Edge| {
+        let (x, y) = (rank[e.a as usize], rank[e.b as usize]);
+        (x.min(y), x.max(y))
+    };
+    let mut order: Vec<&Edge> = edges.iter().filter(|e| usable(sigs, &rank, e, p, hub, excerpt)).collect();
     order.sort_by(|x, y| {
-        strength(y).partial_cmp(&strength(x)).unwrap_or(Ordering::Equal).then((x.a, x.b).cmp(&(y.a, y.b)))
+        strength(y).partial_cmp(&strength(x)).unwrap_or(Ordering::Equal).then(by_rank(x).cmp(&by_rank(y)))
     });
-    let mut uf = UnionFind::new(sigs.len());
+    let mut uf = UnionFind::new(sigs.len(), &rank);
     // Clusters only grow, so a refused merge stays refused until one side
     // changes: remember refusals by (roots, sizes).
     let mut refused: HashSet<(u32, u32, usize, usize)> = HashSet::new();

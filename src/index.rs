@@ -15,8 +15,8 @@
 //! - the hash of the **canonical URL**.
 //!
 //! Exact copies are indexed once: the records with one normalized body (and,
-//! for stubs, one title) are paired with the first of them, and only that
-//! first record joins the simhash and anchor tables. A million copies of one
+//! for stubs, one title) are paired with the first of them in
+//! [`content_ranks`] order, and only that first record joins the simhash and anchor tables. A million copies of one
 //! page cost a million pairs, and every pair the first one finds is a pair of
 //! each copy's cluster. (Every record joins the URL table.)
 //!
@@ -25,7 +25,9 @@
 //! [`WINDOW`] records in two orders: by one of its min-hashes (near-copies
 //! share min-hashes, so they sit side by side) and by a hash of (key,
 //! record), different in every bucket (partial copies share many anchors, so
-//! they meet in one of many differently ordered windows). A bucket of `m`
+//! they meet in one of many differently ordered windows). Both orders, and
+//! every other tie, follow [`content_ranks`], never input positions, so
+//! shuffling the input proposes the same pairs. A bucket of `m`
 //! records costs at most `2 * m * WINDOW` pairs, not `m²`: a common phrase
 //! shared by thousands of records costs linear work.
 
@@ -81,6 +83,7 @@ fn bucket_pairs(
     members: &mut [u32],
     flag: u8,
     minhash: &[[u64; MINHASHES]],
+    rank: &[u32],
     keep: impl Fn(u32, u32) -> bool,
     out: &mut Vec<Candidate>,
 ) {
@@ -104,9 +107,10 @@ fn bucket_pairs(
         }
     } else {
         let which = (mix(key) % MINHASHES as u64) as usize;
-        members.sort_unstable_by_key(|&m| (minhash[m as usize][which], mix(key ^ mix(m as u64)), m));
+        let r = |m: u32| rank[m as usize];
+        members.sort_unstable_by_key(|&m| (minhash[m as usize][which], mix(key ^ mix(r(m) as u64)), r(m)));
         window(members, out);
-        members.sort_unstable_by_key(|&m| (mix(key ^ mix(m as u64)), m));
+        members.sort_unstable_by_key(|&m| (mix(key ^ mix(r(m) as u64)), r(m)));
         window(members, out);
     }
 }
@@ -116,6 +120,7 @@ fn pairs_by_key(
     mut entries: Vec<(u64, u32)>,
     flag: u8,
     minhash: &[[u64; MINHASHES]],
+    rank: &[u32],
     keep: impl Fn(u32, u32) -> bool + Sync,
 ) -> Vec<Candidate> {
     entries.par_sort_unstable();
@@ -147,7 +152,7 @@ fn pairs_by_key(
         .fold(Vec::new, |mut out, w| {
             let key = entries[w[0]].0;
             let mut members: Vec<u32> = (w[0]..w[1]).filter(|&i| joins[i]).map(|i| entries[i].1).collect();
-            bucket_pairs(key, &mut members, flag, minhash, &keep, &mut out);
+            bucket_pairs(key, &mut members, flag, minhash, rank, &keep, &mut out);
             out
         })
         .reduce(Vec::new, |mut a, mut b| {
@@ -179,18 +184,50 @@ fn block_key(fp: u64, t: u32, blocks: u32) -> u64 {
     ((fp >> lo) & mask) | ((t as u64) << 58)
 }
 
-/// For each record, the first record with the same normalized body (and
-/// the same title when either is a stub): the copy that stands for it in the
-/// simhash and anchor tables. Records without a body stand for themselves.
-pub fn first_copies(sigs: &[Signature]) -> Vec<u32> {
+/// Every record's place in a content order: records sorted by what their
+/// signatures hold (normalized body, stub flag, title, fingerprint, words,
+/// URL, shingles), input position only between records whose signatures
+/// are identical. The pairs and cluster stages break every tie by this
+/// rank, never by input position, so shuffling the input changes no
+/// cluster: records that tie on all of it are interchangeable.
+pub fn content_ranks(sigs: &[Signature]) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..sigs.len() as u32).collect();
+    order.par_sort_unstable_by(|&x, &y| {
+        let (a, b) = (&sigs[x as usize], &sigs[y as usize]);
+        (a.text_key, a.stub, a.title_key, a.fingerprint, a.words, a.url_key)
+            .cmp(&(b.text_key, b.stub, b.title_key, b.fingerprint, b.words, b.url_key))
+            .then_with(|| a.shingles.cmp(&b.shingles))
+            .then(x.cmp(&y))
+    });
+    let mut rank = vec![0u32; sigs.len()];
+    for (r, &i) in order.iter().enumerate() {
+        rank[i as usize] = r as u32;
+    }
+    rank
+}
+
+/// For each record, the first record in `rank` order (see
+/// [`content_ranks`]) with the same normalized body (and the same title
+/// when either is a stub): the copy that stands for it in the simhash and
+/// anchor tables. Records without a body stand for themselves.
+pub fn first_copies(sigs: &[Signature], rank: &[u32]) -> Vec<u32> {
     let mut first: std::collections::HashMap<(u128, bool, u64), u32> = std::collections::HashMap::new();
+    for i in 0..sigs.len() as u32 {
+        let s = &sigs[i as usize];
+        if s.text_key != 0 {
+            let slot = first.entry((s.text_key, s.stub, if s.stub { s.title_key } else { 0 })).or_insert(i);
+            if rank[i as usize] < rank[*slot as usize] {
+                *slot = i;
+            }
+        }
+    }
     (0..sigs.len() as u32)
         .map(|i| {
             let s = &sigs[i as usize];
             if s.text_key == 0 {
                 return i;
             }
-            *first.entry((s.text_key, s.stub, if s.stub { s.title_key } else { 0 })).or_insert(i)
+            first[&(s.text_key, s.stub, if s.stub { s.title_key } else { 0 })]
         })
         .collect()
 }
@@ -203,14 +240,15 @@ pub fn candidates(sigs: &[Signature], p: &Params) -> Vec<Candidate> {
     let mut all = Vec::new();
     let minhash: Vec<[u64; MINHASHES]> = sigs.par_iter().map(|s| minhashes(&s.shingles)).collect();
     let minhash = &minhash[..];
-    let first = first_copies(sigs);
+    let rank = content_ranks(sigs);
+    let rank = &rank[..];
+    let first = first_copies(sigs, rank);
     let stands_for_itself = |i: u32| first[i as usize] == i;
 
     // exact copies: each paired with the first of them
-    all.extend((0..n).filter(|&i| !stands_for_itself(i)).map(|i| Candidate {
-        a: first[i as usize],
-        b: i,
-        via: via::TEXT,
+    all.extend((0..n).filter(|&i| !stands_for_itself(i)).map(|i| {
+        let f = first[i as usize];
+        Candidate { a: f.min(i), b: f.max(i), via: via::TEXT }
     }));
 
     // simhash block tables; records without shingles have no fingerprint.
@@ -218,7 +256,7 @@ pub fn candidates(sigs: &[Signature], p: &Params) -> Vec<Candidate> {
         .filter(|&i| stands_for_itself(i) && !sigs[i as usize].shingles.is_empty())
         .flat_map(|i| (0..blocks).map(move |t| (block_key(sigs[i as usize].fingerprint, t, blocks), i)))
         .collect();
-    all.extend(pairs_by_key(entries, via::SIMHASH, minhash, |x, y| {
+    all.extend(pairs_by_key(entries, via::SIMHASH, minhash, rank, |x, y| {
         hamming(sigs[x as usize].fingerprint, sigs[y as usize].fingerprint) <= p.max_hamming
     }));
 
@@ -238,11 +276,11 @@ pub fn candidates(sigs: &[Signature], p: &Params) -> Vec<Candidate> {
                 .map(move |h| (h, i as u32))
         })
         .collect();
-    all.extend(pairs_by_key(entries, via::ANCHOR, minhash, |_, _| true));
+    all.extend(pairs_by_key(entries, via::ANCHOR, minhash, rank, |_, _| true));
 
     // canonical URL
     let entries = (0..n).filter_map(|i| sigs[i as usize].url_key.map(|k| (k, i)));
-    all.extend(pairs_by_key(entries.collect(), via::URL, minhash, |_, _| true));
+    all.extend(pairs_by_key(entries.collect(), via::URL, minhash, rank, |_, _| true));
 
     all.par_sort_unstable_by_key(|c| (c.a, c.b));
     let mut out: Vec<Candidate> = Vec::with_capacity(all.len() / 2);
@@ -335,8 +373,8 @@ mod tests {
         let mut sigs: Vec<Signature> = (0..1000).map(|_| copy(0, false)).collect();
         // Two stubs of one notice under different titles, and one under the first title again.
         sigs.extend([copy(7, true), copy(8, true), copy(7, true)]);
-        assert_eq!(first_copies(&sigs)[999], 0);
-        assert_eq!(first_copies(&sigs)[1000..], [1000, 1001, 1000]);
+        assert_eq!(first_copies(&sigs, &content_ranks(&sigs))[999], 0);
+        assert_eq!(first_copies(&sigs, &content_ranks(&sigs))[1000..], [1000, 1001, 1000]);
         let c = candidates(&sigs, &p);
         // 999 copies of record 0, the repeated stub, and what the tables
         // propose between the three first copies (0, 1000, 1001).

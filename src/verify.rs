@@ -47,10 +47,32 @@ impl Reason {
     }
 }
 
-/// Size of the intersection of two sorted, repeat-free slices. Branch-free
-/// merge: the comparison results move the cursors, so the loop does not
-/// stall on mispredicted branches.
+/// Size of the intersection of two sorted, repeat-free slices: a merge when
+/// their sizes are close, a galloping search when one is over
+/// [`GALLOP_RATIO`] times the other (a roundup holding thousands of records
+/// against each of them), so the cost follows the smaller slice.
 pub fn intersection(a: &[u64], b: &[u64]) -> usize {
+    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if unbalanced(small, large) {
+        gallop_intersection_at_least(small, large, 0).unwrap_or(0)
+    } else {
+        merge_intersection(a, b)
+    }
+}
+
+/// Sizes further apart than this take the galloping path: a merge costs
+/// `|A| + |B|` cheap steps, galloping about `2 log2(|B| / |A|)` dearer ones
+/// per element of the smaller set; they break even near 32.
+pub const GALLOP_RATIO: usize = 32;
+
+fn unbalanced(small: &[u64], large: &[u64]) -> bool {
+    small.len().saturating_mul(GALLOP_RATIO) < large.len()
+}
+
+/// Size of the intersection by a plain merge. Branch-free: the comparison
+/// results move the cursors, so the loop does not stall on mispredicted
+/// branches. Costs `|a| + |b|` steps whatever the sizes.
+pub fn merge_intersection(a: &[u64], b: &[u64]) -> usize {
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         let (x, y) = (a[i], b[j]);
@@ -59,6 +81,38 @@ pub fn intersection(a: &[u64], b: &[u64]) -> usize {
         j += (y <= x) as usize;
     }
     n
+}
+
+/// Size of the intersection of `small` with `large` (both sorted and
+/// repeat-free) by galloping: each element of `small` is looked up in what
+/// is left of `large` by an exponential then a binary search, in
+/// `O(|small| log(|large| / |small|))`. `None` as soon as it can no
+/// longer reach `need`.
+pub fn gallop_intersection_at_least(small: &[u64], large: &[u64], need: usize) -> Option<usize> {
+    let mut rest = large;
+    let mut n = 0;
+    for (k, &x) in small.iter().enumerate() {
+        if rest.is_empty() {
+            break;
+        }
+        // What is left of `small` (this element included) and of `large`
+        // bounds what can still be shared.
+        if n + (small.len() - k).min(rest.len()) < need {
+            return None;
+        }
+        // First position in `rest` holding a value >= x: `rest[bound / 2] < x`
+        // once `bound > 1`, so it lies in `bound / 2 ..= bound`.
+        let mut bound = 1;
+        while bound < rest.len() && rest[bound] < x {
+            bound *= 2;
+        }
+        let lo = bound / 2;
+        let i = lo + rest[lo..(bound + 1).min(rest.len())].partition_point(|&y| y < x);
+        let hit = rest.get(i) == Some(&x);
+        n += hit as usize;
+        rest = &rest[i + hit as usize..];
+    }
+    (n >= need).then_some(n)
 }
 
 /// Similarity figures of `a` and `b`.
@@ -126,8 +180,13 @@ pub fn min_shared(a: &Signature, b: &Signature, p: &Params) -> usize {
 }
 
 /// Size of the intersection of two sorted, repeat-free slices, or `None`
-/// as soon as it can no longer reach `need`.
+/// as soon as it can no longer reach `need`. Very unbalanced sizes gallop
+/// (see [`intersection`]).
 pub fn intersection_at_least(a: &[u64], b: &[u64], need: usize) -> Option<usize> {
+    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if unbalanced(small, large) {
+        return gallop_intersection_at_least(small, large, need);
+    }
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         // Check the bound once every 32 steps; the loop itself stays branch-free.

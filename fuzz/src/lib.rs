@@ -1,0 +1,112 @@
+//! The fuzz targets of newsdedup, as plain functions over bytes, so that
+//! libFuzzer (`fuzz_targets/`, nightly) and the stable harness
+//! (`src/bin/stable.rs`) drive the same code.
+//!
+//! Each target panics when newsdedup panics or breaks a promise the README
+//! makes about any input: no record is lost, every line of JSON Lines input
+//! becomes a record, ids come out unique, the output is valid JSON Lines.
+
+use std::collections::HashMap;
+
+use newsdedup::config::{CanonicalRule, Params};
+use newsdedup::reader::{self, InputFormat, ReadOutcome};
+use newsdedup::writer::{self, Output, OutputFormat};
+
+/// A fuzz target: bytes in, a panic when something is wrong.
+pub type Target = fn(&[u8]);
+
+/// The targets, by name.
+pub const TARGETS: &[(&str, Target)] = &[("listing", listing), ("jsonl", jsonl), ("pipeline", pipeline)];
+
+fn read(data: &[u8], name: &str, format: InputFormat) -> ReadOutcome {
+    let mut out = ReadOutcome::default();
+    reader::read_input(data, name, format, &mut out).expect("reading from memory cannot fail");
+    out
+}
+
+/// Number of lines `read_lines` makes of `data`.
+fn line_count(data: &[u8]) -> u64 {
+    let mut problems = Vec::new();
+    reader::read_lines(data, "fuzz", &mut problems).expect("reading from memory cannot fail").len() as u64
+}
+
+/// Records and problems point at lines of the input, records in input order.
+fn check_lines(out: &ReadOutcome, lines: u64) {
+    let mut last = 0;
+    for a in &out.articles {
+        assert!(a.origin.line >= 1 && a.origin.line <= lines.max(1), "record at line {} of {lines}", a.origin.line);
+        assert!(a.origin.line > last, "records out of input order: line {} after {last}", a.origin.line);
+        last = a.origin.line;
+    }
+    for p in &out.problems {
+        assert!(p.line >= 1 && p.line <= lines.max(1), "problem at line {} of {lines}: {p}", p.line);
+    }
+}
+
+/// The listing reader on arbitrary bytes.
+pub fn listing(data: &[u8]) {
+    let out = read(data, "fuzz.txt", InputFormat::Listing);
+    check_lines(&out, line_count(data));
+}
+
+/// The JSON Lines reader on arbitrary bytes: every non-blank line is a record.
+pub fn jsonl(data: &[u8]) {
+    let mut out = read(data, "fuzz.jsonl", InputFormat::Jsonl);
+    check_lines(&out, line_count(data));
+    let mut problems = Vec::new();
+    let lines = reader::read_lines(data, "fuzz", &mut problems).expect("in memory");
+    let non_blank = lines.iter().filter(|l| !l.text.trim().is_empty()).count();
+    assert_eq!(out.articles.len(), non_blank, "a JSON line was lost");
+    reader::check_unique_ids(&mut out);
+    let mut seen = HashMap::new();
+    for a in &out.articles {
+        assert!(seen.insert(a.id.as_str(), ()).is_none(), "id {:?} twice after check_unique_ids", a.id);
+    }
+}
+
+/// The whole pipeline on arbitrary bytes: read (format detected), dedup,
+/// write JSON Lines and text into memory. The last byte picks the
+/// parameters, so that other rules than the defaults are exercised too.
+pub fn pipeline(data: &[u8]) {
+    let mut read = read(data, "fuzz", InputFormat::Auto);
+    reader::check_unique_ids(&mut read);
+    let mut p = Params::default();
+    let mut rule = CanonicalRule::Longest;
+    match data.last().copied().unwrap_or(0) % 4 {
+        1 => p.min_words = 0,
+        2 => {
+            p.shingle_size = 1;
+            p.boilerplate_min = 2;
+        }
+        3 => {
+            rule = CanonicalRule::First;
+            p.use_urls = false;
+            p.boilerplate_min = 0;
+        }
+        _ => {}
+    }
+    let result = newsdedup::dedup(&read.articles, &p, rule);
+    let out = Output { articles: &read.articles, sigs: &result.sigs, clusters: &result.clusters };
+    let mut jsonl = Vec::new();
+    writer::write(OutputFormat::Jsonl, &out, &mut jsonl).expect("writing to memory cannot fail");
+    let mut text = Vec::new();
+    writer::write(OutputFormat::Text, &out, &mut text).expect("writing to memory cannot fail");
+
+    // Conservation: each record once, as a canonical or a duplicate.
+    let mut count: HashMap<&str, usize> = read.articles.iter().map(|a| (a.id.as_str(), 0)).collect();
+    let text = String::from_utf8(jsonl).expect("output is UTF-8");
+    let values: Vec<serde_json::Value> =
+        text.lines().map(|l| serde_json::from_str(l).expect("each output line is JSON")).collect();
+    assert_eq!(values.len(), result.clusters.len());
+    for v in &values {
+        let ids = std::iter::once(&v["id"])
+            .chain(v["duplicates"].as_array().expect("duplicates array").iter().map(|d| &d["id"]));
+        for id in ids {
+            let id = id.as_str().expect("ids are strings");
+            *count.get_mut(id).unwrap_or_else(|| panic!("output id {id:?} was never read")) += 1;
+        }
+    }
+    for (id, n) in count {
+        assert_eq!(n, 1, "record {id:?} appears {n} times in the output");
+    }
+}

@@ -1,0 +1,84 @@
+//! The shingle-set intersection of `verify`: the galloping path taken for
+//! very unbalanced sizes must count exactly what the plain merge counts, and
+//! the early-stopping variant must never prune a pair that reaches `need`.
+
+use newsdedup::verify::{
+    gallop_intersection_at_least, intersection, intersection_at_least, merge_intersection, GALLOP_RATIO,
+};
+use proptest::prelude::*;
+
+fn sorted_set(mut v: Vec<u64>) -> Vec<u64> {
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// A large set and a small one, the small one partly drawn from the large
+/// (so that they share elements, including the first and last) and partly
+/// random, in a narrow or a wide value range.
+fn unbalanced_pair() -> impl Strategy<Value = (Vec<u64>, Vec<u64>)> {
+    (
+        prop::collection::vec(any::<u64>(), 0..3000),
+        prop::collection::vec(any::<prop::sample::Index>(), 0..60),
+        prop::collection::vec(any::<u64>(), 0..60),
+        prop_oneof![Just(u64::MAX), Just(20_000u64), Just(100u64)],
+    )
+        .prop_map(|(large, picks, extra, range)| {
+            let large = sorted_set(large.into_iter().map(|x| x % range).collect());
+            let mut small: Vec<u64> = extra.into_iter().map(|x| x % range).collect();
+            if !large.is_empty() {
+                small.extend(picks.iter().map(|i| large[i.index(large.len())]));
+            }
+            (sorted_set(small), large)
+        })
+}
+
+/// Two sets of any sizes, mostly close ones (the merge path).
+fn any_pair() -> impl Strategy<Value = (Vec<u64>, Vec<u64>)> {
+    (prop::collection::vec(0u64..500, 0..400), prop::collection::vec(0u64..500, 0..400))
+        .prop_map(|(a, b)| (sorted_set(a), sorted_set(b)))
+}
+
+fn check(a: &[u64], b: &[u64], need: usize) -> Result<(), TestCaseError> {
+    let exact = merge_intersection(a, b);
+    prop_assert_eq!(intersection(a, b), exact);
+    prop_assert_eq!(intersection(b, a), exact);
+    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    prop_assert_eq!(gallop_intersection_at_least(small, large, 0), Some(exact));
+    for (x, y) in [(a, b), (b, a)] {
+        let early = intersection_at_least(x, y, need);
+        if exact >= need {
+            prop_assert_eq!(early, Some(exact), "pruned a pair that reaches need {}", need);
+        } else if let Some(n) = early {
+            prop_assert_eq!(n, exact);
+        }
+    }
+    let g = gallop_intersection_at_least(small, large, need);
+    prop_assert_eq!(g, (exact >= need).then_some(exact));
+    Ok(())
+}
+
+proptest! {
+    #[test]
+    fn gallop_equals_merge_on_unbalanced_sets((small, large) in unbalanced_pair(), need in 0usize..80) {
+        check(&small, &large, need)?;
+    }
+
+    #[test]
+    fn intersection_equals_merge_on_any_sets((a, b) in any_pair(), need in 0usize..300) {
+        check(&a, &b, need)?;
+    }
+}
+
+#[test]
+fn gallop_is_taken_and_exact_on_a_roundup() {
+    // A roundup of 200,000 shingles holding a 50-shingle record, spread out.
+    let large: Vec<u64> = (0..200_000u64).map(|i| i * 3).collect();
+    let small: Vec<u64> = (0..50u64).map(|i| i * 12_000 + (i % 2)).collect();
+    assert!(small.len() * GALLOP_RATIO < large.len());
+    let exact = merge_intersection(&small, &large);
+    assert_eq!(exact, 25);
+    assert_eq!(intersection(&large, &small), exact);
+    assert_eq!(intersection_at_least(&small, &large, 25), Some(25));
+    assert_eq!(intersection_at_least(&small, &large, 26), None);
+}
