@@ -11,6 +11,8 @@
 # coverage-guided); otherwise the stable harness (src/bin/stable.rs) drives
 # the same target functions with mutated inputs. A crash is saved under
 # fuzz/artifacts/TARGET/ and the script exits 1 after the other targets ran.
+# Once fixed, copy it to fuzz/regressions/TARGET/: `cargo test --release
+# --no-default-features` in fuzz/ replays every file there (stable).
 set -euo pipefail
 cd "$(dirname "$0")"
 secs=${1:-60}
