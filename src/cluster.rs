@@ -35,7 +35,7 @@ use std::cmp::Ordering;
 use std::collections::HashSet;
 
 use crate::config::Params;
-use crate::signature::Signature;
+use crate::sign::Signature;
 use crate::verify::{decide, similarity, Edge, Reason};
 
 /// Members compared per side when two clusters meet.
