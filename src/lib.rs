@@ -18,8 +18,8 @@
 //! [`dedup`] runs the stages from records to clusters; [`run`] is the
 //! command line around it.
 
-pub mod boilerplate;
 pub mod apply;
+pub mod boilerplate;
 pub mod cli;
 pub mod cluster;
 pub mod config;
@@ -28,11 +28,11 @@ pub mod eval;
 pub mod exit;
 pub mod explain;
 pub mod fingerprint;
-pub mod pairs;
 pub mod input;
 pub mod messages;
 pub mod normalize;
 pub mod output;
+pub mod pairs;
 pub mod reader;
 pub mod record;
 pub mod shingle;
@@ -41,8 +41,8 @@ pub mod urlkey;
 pub mod verify;
 pub mod writer;
 
-use crate::boilerplate::Boilerplate;
 use crate::apply::Cluster;
+use crate::boilerplate::Boilerplate;
 use crate::config::{CanonicalRule, Params};
 use crate::pairs::Candidate;
 use crate::record::Article;
