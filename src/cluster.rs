@@ -40,8 +40,8 @@ use std::cmp::Ordering;
 use std::collections::HashSet;
 
 use crate::config::Params;
-use crate::index::content_ranks;
-use crate::signature::Signature;
+use crate::pairs::content_ranks;
+use crate::sign::Signature;
 use crate::verify::{decide, similarity, Edge, Reason};
 
 /// Members compared per side when two clusters meet.

@@ -12,7 +12,7 @@ use crate::cluster::Hub;
 use crate::config::{CanonicalRule, Params};
 use crate::error::Error;
 use crate::exit::ExitCode;
-use crate::index::via;
+use crate::pairs::via;
 use crate::record::Article;
 use crate::verify::{decide, shingle_rules_apply, similarity, Reason, Similarity};
 use crate::writer::round4;

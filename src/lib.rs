@@ -7,19 +7,19 @@
 //! ```text
 //! reader      listing text / JSON Lines  -> Vec<Article>           (reader/)
 //! sign        normalize + shingle + simhash, with per-outlet       (normalize, shingle, fingerprint,
-//!             boilerplate lines left out -> Vec<Signature>         signature, boilerplate)
-//! pairs       candidate index, sub-quadratic -> Vec<Candidate>     (index.rs)
+//!             boilerplate lines left out -> Vec<Signature>         sign, boilerplate)
+//! pairs       candidate index, sub-quadratic -> Vec<Candidate>     (pairs.rs)
 //! verify      Jaccard / containment rules -> Vec<Edge>             (verify.rs)
 //! cluster     hubs, excerpts, complete linkage -> groups           (cluster.rs)
-//! apply       canonical choice -> Vec<Cluster>                     (canonical.rs)
+//! apply       canonical choice -> Vec<Cluster>                     (apply.rs)
 //! writer      jsonl / json / text                                  (writer/)
 //! ```
 //!
 //! [`dedup`] runs the stages from records to clusters; [`run`] is the
 //! command line around it.
 
+pub mod apply;
 pub mod boilerplate;
-pub mod canonical;
 pub mod cli;
 pub mod cluster;
 pub mod config;
@@ -28,25 +28,25 @@ pub mod eval;
 pub mod exit;
 pub mod explain;
 pub mod fingerprint;
-pub mod index;
 pub mod input;
 pub mod messages;
 pub mod normalize;
 pub mod output;
+pub mod pairs;
 pub mod reader;
 pub mod record;
 pub mod shingle;
-pub mod signature;
+pub mod sign;
 pub mod urlkey;
 pub mod verify;
 pub mod writer;
 
+use crate::apply::Cluster;
 use crate::boilerplate::Boilerplate;
-use crate::canonical::Cluster;
 use crate::config::{CanonicalRule, Params};
-use crate::index::Candidate;
+use crate::pairs::Candidate;
 use crate::record::Article;
-use crate::signature::Signature;
+use crate::sign::Signature;
 use crate::verify::Edge;
 
 /// Everything one dedup run computed, for writers, `eval` and `explain`.
@@ -81,9 +81,9 @@ pub fn dedup(articles: &[Article], p: &Params, rule: CanonicalRule) -> Dedup {
         timings.push((name, now - clock));
         clock = now;
     };
-    let (boilerplate, sigs) = signature::detect_and_sign(articles, p);
+    let (boilerplate, sigs) = sign::detect_and_sign(articles, p);
     lap("sign");
-    let candidates = index::candidates(&sigs, p);
+    let candidates = pairs::candidates(&sigs, p);
     lap("pairs");
     let pairs: Vec<(u32, u32)> = candidates.iter().map(|c| (c.a, c.b)).collect();
     let edges = verify::verify(&sigs, &pairs, p);
@@ -92,7 +92,7 @@ pub fn dedup(articles: &[Article], p: &Params, rule: CanonicalRule) -> Dedup {
     let excerpts = cluster::excerpts(&sigs, &edges, p);
     let groups = cluster::cluster_with_roles(&sigs, &edges, &hubs, &excerpts, p);
     lap("cluster");
-    let clusters = canonical::apply(groups, &sigs, rule);
+    let clusters = apply::apply(groups, &sigs, rule);
     lap("apply");
     Dedup { boilerplate, sigs, candidates, edges, hubs, excerpts, clusters, timings }
 }

@@ -14,7 +14,7 @@
 
 use crate::config::Params;
 use crate::fingerprint::hamming;
-use crate::signature::Signature;
+use crate::sign::Signature;
 
 /// Similarity figures of a pair of records.
 #[derive(Debug, Clone, Copy, PartialEq)]

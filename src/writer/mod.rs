@@ -20,9 +20,9 @@ use std::io::{self, Write};
 
 use serde_json::{Map, Value};
 
-use crate::canonical::Cluster;
+use crate::apply::Cluster;
 use crate::record::Article;
-use crate::signature::Signature;
+use crate::sign::Signature;
 use crate::verify::similarity;
 
 /// Output format.

@@ -35,7 +35,7 @@ use rayon::prelude::*;
 
 use crate::config::Params;
 use crate::fingerprint::hamming;
-use crate::signature::Signature;
+use crate::sign::Signature;
 
 /// Anchors are shingles whose hash has this many low bits zero (1 in 8).
 pub const ANCHOR_BITS: u32 = 3;

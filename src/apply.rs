@@ -1,7 +1,7 @@
 //! The `apply` stage's choice: one canonical article per cluster.
 
 use crate::config::CanonicalRule;
-use crate::signature::Signature;
+use crate::sign::Signature;
 
 /// A cluster: its canonical record and all members (canonical included),
 /// as input positions in input order.
