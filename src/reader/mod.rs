@@ -301,6 +301,22 @@ pub fn check_unique_ids(out: &mut ReadOutcome) {
         }
         seen.insert(a.id.clone(), here);
     }
+    // Duplicates an earlier run found (newsdedup's own output read back) are
+    // articles too: one whose id is a record's, or is listed before by
+    // another record, is that article read again and is listed once.
+    let mut listed: std::collections::HashSet<String> = std::collections::HashSet::new();
+    for a in &mut out.articles {
+        if let Some(prior) = a.prior.as_mut() {
+            prior.duplicates.retain(|d| match d.get("id") {
+                Some(serde_json::Value::String(id)) => !seen.contains_key(id) && listed.insert(id.clone()),
+                Some(serde_json::Value::Number(n)) => {
+                    let id = n.to_string();
+                    !seen.contains_key(&id) && listed.insert(id)
+                }
+                _ => true,
+            });
+        }
+    }
     // Keep problems in input order: inputs in the order read, then line.
     // The same name read twice (`- -`) ranks at its first reading.
     let mut rank: HashMap<&str, usize> = HashMap::new();
@@ -406,5 +422,26 @@ mod tests {
         check_unique_ids(&mut out);
         let ids: Vec<&str> = out.articles.iter().map(|a| a.id.as_str()).collect();
         assert_eq!(ids, ["a@d.jsonl:3", "a", "a@d.jsonl:3#2"]);
+    }
+
+    #[test]
+    fn an_earlier_duplicate_read_again_is_listed_once() {
+        let input = concat!(
+            r#"{"id":"a","body":"x","sources":["S"],"duplicates":[{"id":"b"},{"id":"c"}]}"#,
+            "\n",
+            r#"{"id":"c","body":"y"}"#,
+            "\n",
+            r#"{"id":"d","body":"z","sources":["S"],"duplicates":[{"id":"b"},{"id":"e"}]}"#,
+            "\n"
+        );
+        let mut out = ReadOutcome::default();
+        read_input(input.as_bytes(), "t.jsonl", InputFormat::Jsonl, &mut out).unwrap();
+        check_unique_ids(&mut out);
+        let prior = |i: usize| -> Vec<String> {
+            out.articles[i].prior.iter().flat_map(|p| &p.duplicates).map(|d| d["id"].to_string()).collect()
+        };
+        assert_eq!(prior(0), [r#""b""#]);
+        assert_eq!(prior(2), [r#""e""#]);
+        assert!(out.problems.is_empty(), "{:?}", out.problems);
     }
 }
