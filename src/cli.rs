@@ -62,7 +62,8 @@ pub struct InputArgs {
     /// Input files; none or `-` reads stdin.
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
-    /// Input format; auto picks JSON Lines when the first non-blank character is `{`.
+    /// Input format; auto decides per file by its name (.jsonl, .ndjson, .json, .txt),
+    /// else by its first 64 KiB.
     #[arg(long = "input", value_enum, default_value = "auto", value_name = "FORMAT")]
     pub input: InputFormat,
     /// Stop at the first input problem or unreadable input, writing nothing
