@@ -70,7 +70,7 @@ fn is_container(sigs: &[Signature], rank: &[u32], container: u32, other: u32) ->
 }
 
 /// The container and the contained side of a containment pair.
-fn sides(sigs: &[Signature], rank: &[u32], e: &Edge) -> (u32, u32) {
+pub fn sides(sigs: &[Signature], rank: &[u32], e: &Edge) -> (u32, u32) {
     if is_container(sigs, rank, e.a, e.b) {
         (e.a, e.b)
     } else {
@@ -112,33 +112,31 @@ pub struct Hub {
     pub roundup: bool,
 }
 
-/// The [`Hub`] role of every record.
-pub fn hubs(sigs: &[Signature], edges: &[Edge], p: &Params) -> Vec<Hub> {
-    let rank = content_ranks(sigs);
+/// The [`Hub`] role of every record. `rank` is [`content_ranks`] of `sigs`.
+pub fn hubs(sigs: &[Signature], rank: &[u32], edges: &[Edge], p: &Params) -> Vec<Hub> {
     let mut contained: Vec<Vec<u32>> = vec![Vec::new(); sigs.len()];
     let mut by_jaccard: Vec<Vec<u32>> = vec![Vec::new(); sigs.len()];
     for e in edges.iter().filter(|e| contains(e, p)) {
-        let (big, small) = sides(sigs, &rank, e);
+        let (big, small) = sides(sigs, rank, e);
         contained[big as usize].push(small);
         if e.reason == Reason::Jaccard {
             by_jaccard[big as usize].push(small);
         }
     }
-    let hub = mixed(sigs, &rank, contained, p);
-    let roundup = mixed(sigs, &rank, by_jaccard, p);
+    let hub = mixed(sigs, rank, contained, p);
+    let roundup = mixed(sigs, rank, by_jaccard, p);
     hub.into_iter().zip(roundup).map(|(hub, roundup)| Hub { hub, roundup: hub && roundup }).collect()
 }
 
 /// Excerpts: records contained in two or more larger records which are not
-/// [`related`] to each other.
-pub fn excerpts(sigs: &[Signature], edges: &[Edge], p: &Params) -> Vec<bool> {
-    let rank = content_ranks(sigs);
+/// [`related`] to each other. `rank` is [`content_ranks`] of `sigs`.
+pub fn excerpts(sigs: &[Signature], rank: &[u32], edges: &[Edge], p: &Params) -> Vec<bool> {
     let mut containers: Vec<Vec<u32>> = vec![Vec::new(); sigs.len()];
     for e in edges.iter().filter(|e| contains(e, p)) {
-        let (big, small) = sides(sigs, &rank, e);
+        let (big, small) = sides(sigs, rank, e);
         containers[small as usize].push(big);
     }
-    mixed(sigs, &rank, containers, p)
+    mixed(sigs, rank, containers, p)
 }
 
 /// True when the cluster stage uses `e`: a pair that only the containment
@@ -199,27 +197,28 @@ impl<'r> UnionFind<'r> {
 /// Group records `0..sigs.len()` from verified `edges`. Each group is sorted
 /// by input position; groups are ordered by their first member.
 pub fn cluster(sigs: &[Signature], edges: &[Edge], p: &Params) -> Vec<Vec<u32>> {
-    cluster_with_roles(sigs, edges, &hubs(sigs, edges, p), &excerpts(sigs, edges, p), p)
+    let rank = content_ranks(sigs);
+    cluster_with_roles(sigs, &rank, edges, &hubs(sigs, &rank, edges, p), &excerpts(sigs, &rank, edges, p), p)
 }
 
 /// [`cluster`] with the records' [`hubs`] and [`excerpts`] already found.
 pub fn cluster_with_roles(
     sigs: &[Signature],
+    rank: &[u32],
     edges: &[Edge],
     hub: &[Hub],
     excerpt: &[bool],
     p: &Params,
 ) -> Vec<Vec<u32>> {
-    let rank = content_ranks(sigs);
     let by_rank = |e: &Edge| {
         let (x, y) = (rank[e.a as usize], rank[e.b as usize]);
         (x.min(y), x.max(y))
     };
-    let mut order: Vec<&Edge> = edges.iter().filter(|e| usable(sigs, &rank, e, p, hub, excerpt)).collect();
+    let mut order: Vec<&Edge> = edges.iter().filter(|e| usable(sigs, rank, e, p, hub, excerpt)).collect();
     order.sort_by(|x, y| {
         strength(y).partial_cmp(&strength(x)).unwrap_or(Ordering::Equal).then(by_rank(x).cmp(&by_rank(y)))
     });
-    let mut uf = UnionFind::new(sigs.len(), &rank);
+    let mut uf = UnionFind::new(sigs.len(), rank);
     // Clusters only grow, so a refused merge stays refused until one side
     // changes: remember refusals by (roots, sizes).
     let mut refused: HashSet<(u32, u32, usize, usize)> = HashSet::new();
@@ -289,7 +288,10 @@ mod tests {
         assert!(edges.iter().any(|e| (e.a, e.b) == (1, 2)));
         assert!(edges.iter().any(|e| (e.a, e.b) == (0, 2)));
         let hub = Hub { hub: true, roundup: false };
-        assert_eq!(hubs(&sigs, &edges, &p), [Hub::default(), Hub::default(), hub, Hub::default()]);
+        assert_eq!(
+            hubs(&sigs, &content_ranks(&sigs), &edges, &p),
+            [Hub::default(), Hub::default(), hub, Hub::default()]
+        );
         assert_eq!(cluster(&sigs, &edges, &p), vec![vec![0, 3], vec![1], vec![2]]);
     }
 
@@ -302,7 +304,7 @@ mod tests {
         sigs.push(sig((0..100).chain(1000..1100).chain(5000..5150))); // the roundup
         let n = sigs.len() as u32;
         let edges = verify(&sigs, &all_pairs(n), &p);
-        let hub = hubs(&sigs, &edges, &p);
+        let hub = hubs(&sigs, &content_ranks(&sigs), &edges, &p);
         assert!(hub[21].hub, "the roundup is a hub");
         assert_eq!(hub.iter().filter(|h| h.hub).count(), 1);
         let groups = cluster(&sigs, &edges, &p);
@@ -349,8 +351,8 @@ mod tests {
         sigs.extend(shares);
         let edges = verify(&sigs, &all_pairs(5), &p);
         assert!(edges.iter().any(|e| (e.a, e.b) == (0, 2) && e.reason == Reason::Containment), "{edges:?}");
-        assert_eq!(excerpts(&sigs, &edges, &p), [false, false, true, true, true]);
-        assert_eq!(hubs(&sigs, &edges, &p), [Hub::default(); 5]);
+        assert_eq!(excerpts(&sigs, &content_ranks(&sigs), &edges, &p), [false, false, true, true, true]);
+        assert_eq!(hubs(&sigs, &content_ranks(&sigs), &edges, &p), [Hub::default(); 5]);
         // The share pages group (same text); neither story takes them.
         assert_eq!(cluster(&sigs, &edges, &p), vec![vec![0], vec![1], vec![2, 3, 4]]);
     }
@@ -361,7 +363,7 @@ mod tests {
         // An aggregator card (the lead) and its story, plus an unrelated story.
         let sigs = vec![sig(0..60), sig(0..600), sig(5000..5600)];
         let edges = verify(&sigs, &all_pairs(3), &p);
-        assert_eq!(excerpts(&sigs, &edges, &p), [false; 3]);
+        assert_eq!(excerpts(&sigs, &content_ranks(&sigs), &edges, &p), [false; 3]);
         assert_eq!(cluster(&sigs, &edges, &p), vec![vec![0, 1], vec![2]]);
     }
 
@@ -376,7 +378,7 @@ mod tests {
         let card_b = sig(1000..1050);
         let sigs = vec![page, snapshot, card_a, card_b];
         let edges = verify(&sigs, &all_pairs(4), &p);
-        let hub = hubs(&sigs, &edges, &p);
+        let hub = hubs(&sigs, &content_ranks(&sigs), &edges, &p);
         assert_eq!(hub[0], Hub { hub: true, roundup: false }, "{hub:?}");
         assert!(edges.iter().any(|e| (e.a, e.b) == (0, 1) && e.reason == Reason::Jaccard));
         assert_eq!(cluster(&sigs, &edges, &p), vec![vec![0, 1], vec![2], vec![3]]);
@@ -393,7 +395,7 @@ mod tests {
         let sigs = vec![story_a, story_b, roundup, story_a_copy];
         let edges = verify(&sigs, &all_pairs(4), &p);
         assert!(edges.iter().filter(|e| e.b == 2 && e.reason == Reason::Jaccard).count() == 2, "{edges:?}");
-        assert_eq!(hubs(&sigs, &edges, &p)[2], Hub { hub: true, roundup: true });
+        assert_eq!(hubs(&sigs, &content_ranks(&sigs), &edges, &p)[2], Hub { hub: true, roundup: true });
         assert_eq!(cluster(&sigs, &edges, &p), vec![vec![0, 3], vec![1], vec![2]]);
     }
 }

@@ -14,7 +14,7 @@ use crate::error::Error;
 use crate::exit::ExitCode;
 use crate::pairs::via;
 use crate::record::Article;
-use crate::verify::{decide, shingle_rules_apply, similarity, Reason, Similarity};
+use crate::verify::{decide, shingle_rules_apply, similarity, Edge, Reason, Similarity};
 use crate::writer::round4;
 use crate::Dedup;
 
@@ -92,28 +92,22 @@ pub fn analyse(a: u32, b: u32, d: &Dedup, cluster_of: &[u32], p: &Params) -> Pai
             )
         }
     });
-    // Which side holds the other, as the cluster stage sees it.
-    let a_holds = sa.shingles.len() > sb.shingles.len() || (sa.shingles.len() == sb.shingles.len() && a < b);
-    let (big, small) = if a_holds { ("A", "B") } else { ("B", "A") };
-    let (hub_big, excerpt_small) = if a_holds {
-        (d.hubs[a as usize], d.excerpts[b as usize])
-    } else {
-        (d.hubs[b as usize], d.excerpts[a as usize])
-    };
-    let contained = sim.containment >= p.containment;
-    let dropped_by = match reason {
-        Some(Reason::Containment) => hub_big.hub || excerpt_small,
-        Some(Reason::Jaccard) => contained && hub_big.roundup,
-        _ => false,
-    }
-    .then(|| {
-        if hub_big.roundup {
-            format!("{big} is a roundup (it is a Jaccard copy of records that are not related to each other, so no one story is the page)")
-        } else if hub_big.hub {
-            format!("{big} is a hub (it contains records that are not related to each other: a roundup, live blog or aggregator page)")
-        } else {
-            format!("{small} is an excerpt (it is contained in records that are not related to each other: a caption, blurb or quoted paragraph)")
+    // Whether the cluster stage uses the pair, and if not, which role (of
+    // which side, as the cluster stage sees the sides) dropped it.
+    let dropped_by = reason.and_then(|reason| {
+        let e = Edge { a: x, b: y, reason, sim };
+        if crate::cluster::usable(&d.sigs, &d.ranks, &e, p, &d.hubs, &d.excerpts) {
+            return None;
         }
+        let (big, small) = crate::cluster::sides(&d.sigs, &d.ranks, &e);
+        let label = |i: u32| if i == a { "A" } else { "B" };
+        Some(if d.hubs[big as usize].roundup {
+            format!("{} is a roundup (it is a Jaccard copy of records that are not related to each other, so no one story is the page)", label(big))
+        } else if d.hubs[big as usize].hub {
+            format!("{} is a hub (it contains records that are not related to each other: a roundup, live blog or aggregator page)", label(big))
+        } else {
+            format!("{} is an excerpt (it is contained in records that are not related to each other: a caption, blurb or quoted paragraph)", label(small))
+        })
     });
     PairReport {
         a,

@@ -58,6 +58,9 @@ pub struct Dedup {
     pub edges: Vec<Edge>,
     /// Records that contain mutually unrelated records (see [`cluster::hubs`]).
     pub hubs: Vec<cluster::Hub>,
+    /// Each record's place in the content order that breaks every tie (see
+    /// [`pairs::content_ranks`]).
+    pub ranks: Vec<u32>,
     /// Records contained in mutually unrelated records (see [`cluster::excerpts`]).
     pub excerpts: Vec<bool>,
     pub clusters: Vec<Cluster>,
@@ -83,18 +86,19 @@ pub fn dedup(articles: &[Article], p: &Params, rule: CanonicalRule) -> Dedup {
     };
     let (boilerplate, sigs) = sign::detect_and_sign(articles, p);
     lap("sign");
-    let candidates = pairs::candidates(&sigs, p);
+    let ranks = pairs::content_ranks(&sigs);
+    let candidates = pairs::candidates(&sigs, &ranks, p);
     lap("pairs");
     let pairs: Vec<(u32, u32)> = candidates.iter().map(|c| (c.a, c.b)).collect();
     let edges = verify::verify(&sigs, &pairs, p);
     lap("verify");
-    let hubs = cluster::hubs(&sigs, &edges, p);
-    let excerpts = cluster::excerpts(&sigs, &edges, p);
-    let groups = cluster::cluster_with_roles(&sigs, &edges, &hubs, &excerpts, p);
+    let hubs = cluster::hubs(&sigs, &ranks, &edges, p);
+    let excerpts = cluster::excerpts(&sigs, &ranks, &edges, p);
+    let groups = cluster::cluster_with_roles(&sigs, &ranks, &edges, &hubs, &excerpts, p);
     lap("cluster");
     let clusters = apply::apply(groups, &sigs, rule);
     lap("apply");
-    Dedup { boilerplate, sigs, candidates, edges, hubs, excerpts, clusters, timings }
+    Dedup { boilerplate, sigs, candidates, edges, ranks, hubs, excerpts, clusters, timings }
 }
 
 pub use cli::run;

@@ -234,14 +234,13 @@ pub fn first_copies(sigs: &[Signature], rank: &[u32]) -> Vec<u32> {
 
 /// All candidate pairs for `sigs`, sorted by `(a, b)`, each once, with the
 /// union of the keys that proposed it.
-pub fn candidates(sigs: &[Signature], p: &Params) -> Vec<Candidate> {
+/// `rank` is [`content_ranks`] of `sigs`.
+pub fn candidates(sigs: &[Signature], rank: &[u32], p: &Params) -> Vec<Candidate> {
     let n = sigs.len() as u32;
     let blocks = p.max_hamming + 1;
     let mut all = Vec::new();
     let minhash: Vec<[u64; MINHASHES]> = sigs.par_iter().map(|s| minhashes(&s.shingles)).collect();
     let minhash = &minhash[..];
-    let rank = content_ranks(sigs);
-    let rank = &rank[..];
     let first = first_copies(sigs, rank);
     let stands_for_itself = |i: u32| first[i as usize] == i;
 
@@ -331,7 +330,7 @@ mod tests {
         let far2 = base ^ 0b1111;
         let sigs =
             vec![sig(base, vec![1 << 8]), sig(near, vec![2 << 8]), sig(far, vec![3 << 8]), sig(far2, vec![5 << 8])];
-        let c = candidates(&sigs, &p);
+        let c = candidates(&sigs, &content_ranks(&sigs), &p);
         let pairs: Vec<(u32, u32)> = c.iter().filter(|c| c.via & via::SIMHASH != 0).map(|c| (c.a, c.b)).collect();
         assert_eq!(pairs, [(0, 1)]);
     }
@@ -342,7 +341,7 @@ mod tests {
         let anchor = 7u64 << ANCHOR_BITS;
         let n = 1000u32;
         let sigs: Vec<Signature> = (0..n).map(|i| sig(mix(i as u64), vec![1 + (i as u64) * 16 + 1, anchor])).collect();
-        let c = candidates(&sigs, &p);
+        let c = candidates(&sigs, &content_ranks(&sigs), &p);
         let anchored = c.iter().filter(|c| c.via & via::ANCHOR != 0).count();
         assert!(anchored <= 2 * n as usize * WINDOW, "{anchored}");
         assert!(anchored >= n as usize, "{anchored}");
@@ -361,7 +360,8 @@ mod tests {
         a.url_key = Some(9);
         let mut b = sig(1, vec![16, 35]);
         b.url_key = Some(9);
-        let c = candidates(&[a, b], &Params::default());
+        let sigs = [a, b];
+        let c = candidates(&sigs, &content_ranks(&sigs), &Params::default());
         assert_eq!(c.len(), 1);
         assert_eq!(c[0].via, via::SIMHASH | via::ANCHOR | via::URL);
     }
@@ -375,7 +375,7 @@ mod tests {
         sigs.extend([copy(7, true), copy(8, true), copy(7, true)]);
         assert_eq!(first_copies(&sigs, &content_ranks(&sigs))[999], 0);
         assert_eq!(first_copies(&sigs, &content_ranks(&sigs))[1000..], [1000, 1001, 1000]);
-        let c = candidates(&sigs, &p);
+        let c = candidates(&sigs, &content_ranks(&sigs), &p);
         // 999 copies of record 0, the repeated stub, and what the tables
         // propose between the three first copies (0, 1000, 1001).
         assert!(c.iter().filter(|c| c.via & via::TEXT != 0).count() == 1000, "{}", c.len());
