@@ -22,7 +22,7 @@ use crate::error::{Problem, ProblemKind};
 use crate::record::Article;
 
 /// Which parser reads an input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputFormat {
     /// By name: `.jsonl`/`.ndjson` JSON Lines, `.json` JSON, `.txt` listing
     /// text; any other name (and stdin) by its first 64 KiB: a JSON array when
