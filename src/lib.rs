@@ -28,6 +28,7 @@ pub mod eval;
 pub mod exit;
 pub mod explain;
 pub mod fingerprint;
+pub mod index;
 pub mod input;
 pub mod messages;
 pub mod normalize;

@@ -249,16 +249,16 @@ impl SignatureRecord {
 pub fn first_pass(articles: &[Article], p: &Params) -> Vec<SignatureRecord> {
     articles
         .par_iter()
-        .map_init(
-            || (String::new(), String::new()),
-            |(norm, scratch), a| {
-                let mut short_lines = Vec::new();
-                let words = normalize_lines(&a.body, p.min_line_words, norm, scratch, &mut short_lines);
-                let sig = from_normalized(a, norm, Body { words, stub: false }, p, scratch);
-                SignatureRecord { sig, outlet: source_key(&a.source), short_lines }
-            },
-        )
+        .map_init(|| (String::new(), String::new()), |(norm, scratch), a| first_pass_one(a, p, norm, scratch))
         .collect()
+}
+
+/// [`first_pass`] of one article. `norm` and `scratch` are reusable buffers.
+pub fn first_pass_one(a: &Article, p: &Params, norm: &mut String, scratch: &mut String) -> SignatureRecord {
+    let mut short_lines = Vec::new();
+    let words = normalize_lines(&a.body, p.min_line_words, norm, scratch, &mut short_lines);
+    let sig = from_normalized(a, norm, Body { words, stub: false }, p, scratch);
+    SignatureRecord { sig, outlet: source_key(&a.source), short_lines }
 }
 
 /// Count the short lines of `records` (see [`LineCounts`]); empty when
