@@ -120,7 +120,7 @@ pub fn cluster_of(d: &Dedup, n: usize) -> Vec<u32> {
 
 impl PairReport {
     /// A one-paragraph account of the decision.
-    pub fn verdict(&self, p: &Params) -> String {
+    pub(crate) fn verdict(&self, p: &Params) -> String {
         let mut s = String::new();
         if self.proposed == 0 {
             s.push_str("the candidate index never proposed the pair; ");
