@@ -675,7 +675,8 @@ impl Index {
 
     /// Compare `today` (ids checked with [`check_ids`](Index::check_ids),
     /// which found `rescrapes`) with the archive: one run over archive ++
-    /// today, the re-scrapes left out. `p` must be the index's parameters.
+    /// today, the re-scrapes left out, with the index's parameters (see
+    /// [`check_params`](Index::check_params)).
     pub fn against(mut self, today: &[Article], rescrapes: &[Rescrape], rule: CanonicalRule) -> Result<Against, Error> {
         let clock = std::time::Instant::now();
         let p = self.params.clone();
