@@ -192,16 +192,27 @@ impl InputArgs {
     /// build the worker pool. When no input at all could be read, the run
     /// ends here (exit 2) and writes nothing.
     pub fn load(&self) -> Result<Loaded, Error> {
-        let all = newsdedup::input::read_each(&self.files, self.input.into(), self.strict)?;
+        self.load_checked(|_| Ok(())).map(|(loaded, ())| loaded)
+    }
+
+    /// [`load`](InputArgs::load), with `check` run on the records read
+    /// before their problems are reported (it may add problems: ids that
+    /// clash with an archive's).
+    pub fn load_checked<T>(
+        &self,
+        check: impl FnOnce(&mut ReadOutcome) -> Result<T, Error>,
+    ) -> Result<(Loaded, T), Error> {
+        let mut all = newsdedup::input::read_each(&self.files, self.input.into(), self.strict)?;
         for e in &all.failed {
             newsdedup::message!("{e}");
         }
         if !all.failed.is_empty() && all.read.inputs.is_empty() {
             return Err(Error::Reported(all.failed.len()));
         }
+        let checked = check(&mut all.read)?;
         let problems = newsdedup::input::report_problems(&all.read, self.strict)?;
         let pool = thread_pool(self.threads)?;
-        Ok(Loaded { pool, read: all.read, problems, unreadable: all.failed.len() })
+        Ok((Loaded { pool, read: all.read, problems, unreadable: all.failed.len() }, checked))
     }
 }
 
