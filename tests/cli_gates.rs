@@ -243,33 +243,29 @@ fn eval_caps_the_ids_missing_from_the_truth() {
 
 // --- progress bar and the stdin notice ---------------------------------------------
 
-/// A JSON Lines input of `n` records, slow enough to dedup that a progress
-/// bar would show (more than its 0.5 s delay, also in a release build).
-fn big_input(n: usize) -> String {
-    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
-    let mut s = String::new();
-    for i in 0..n {
-        let words: Vec<String> = (0..80).map(|_| format!("w{}", next() % 3000)).collect();
-        s.push_str(&format!("{{\"id\":{i},\"source\":\"s{}\",\"body\":\"{}\"}}\n", i % 40, words.join(" ")));
-    }
-    s
-}
-
 #[test]
 fn no_progress_bar_when_stderr_is_not_a_terminal() {
+    // Input that takes a second to arrive: the run outlasts the bar's delay
+    // however fast the build, and stderr is a pipe.
     let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("big.jsonl"), big_input(15_000)).unwrap();
+    let mut child = Command::new(BIN)
+        .args(["-o", "out.jsonl"])
+        .current_dir(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
     let start = std::time::Instant::now();
-    let out = run_in(dir.path(), &["-o", "out.jsonl", "big.jsonl"], None);
-    out.expect_code(0);
-    assert!(start.elapsed().as_millis() > 500, "the run is too short to have shown a bar");
-    assert!(out.stderr.is_empty(), "stderr is a pipe, yet: {:?}", out.stderr_str());
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    std::io::Write::write_all(&mut stdin, b"{\"body\":\"a b c\"}\n").unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert!(start.elapsed().as_millis() > 1000, "the run is too short to have shown a bar");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stderr.is_empty(), "stderr is a pipe, yet: {:?}", String::from_utf8_lossy(&out.stderr));
+    assert!(fs::read_to_string(dir.path().join("out.jsonl")).unwrap().contains("a b c"));
     // Nor the stdin notice, stdin being a pipe here.
     let piped = run_in(dir.path(), &[], Some(b"{\"body\":\"x\"}\n"));
     piped.expect_code(0);
