@@ -86,7 +86,7 @@ pub fn pipeline(data: &[u8]) {
         _ => {}
     }
     let result = newsdedup::dedup(&read.articles, &p, rule);
-    let out = Output { articles: &read.articles, sigs: &result.sigs, clusters: &result.clusters };
+    let out = Output { articles: &read.articles, sigs: &result.sigs, clusters: &result.clusters, as_of: None };
     let mut jsonl = Vec::new();
     writer::write(OutputFormat::Jsonl, &out, &mut jsonl).expect("writing to memory cannot fail");
     let mut text = Vec::new();
