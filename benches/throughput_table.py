@@ -35,7 +35,7 @@ def secs(s):
     return f"{s:.2f} s" if s < 100 else f"{s:.0f} s"
 
 
-head = (["records", "format", "size", "words", "`wc -w`"] + [f"`-j {t}`" for t in threads]
+head = (["records", "format", "size", "words", "`wc -w`"] + [f"`-j {t}` (CPU)" for t in threads]
         + ([f"`-j {top}` vs `-j 1`"] if 1 in threads and top != 1 else [])
         + [f"MB/s (`-j {top}`)", f"articles/s (`-j {top}`)", "x `wc -w` time", "peak RSS", "RSS / size"])
 print("| " + " | ".join(head) + " |")
@@ -43,7 +43,7 @@ print("| --- | --- |" + " ---: |" * (len(head) - 2))
 for (n, fmt), ts in by.items():
     t = ts[top]
     cells = [f"{n:,}", fmt, size(t["bytes"]), f"{t['words'] / 1e6:.1f} M", secs(t["wc_s"])]
-    cells += [secs(ts[x]["wall_s"]) if x in ts else "-" for x in threads]
+    cells += [f"{secs(ts[x]['wall_s'])} ({secs(ts[x]['cpu_s'])})" if x in ts else "-" for x in threads]
     if 1 in threads and top != 1:
         cells.append(f"{ts[1]['wall_s'] / t['wall_s']:.2f}x" if 1 in ts else "-")
     cells += [f"{t['bytes'] / 1e6 / t['wall_s']:.1f}", f"{n / t['wall_s']:,.0f}",
