@@ -31,8 +31,9 @@ row() { # name file records
     awk -v name="$1" -v size="$size" -v rss="$rss" -v n="$3" 'BEGIN {
         m = rss * 1024
         printf "| %s | %s | %s | %.2fx | %s |\n", name,
-            size >= 1e9 ? sprintf("%.2f GB", size / 1e9) : sprintf("%.1f MB", size / 1e6),
-            m >= 2^30 ? sprintf("%.2f GB", m / 2^30) : sprintf("%.0f MB", m / 2^20), m / size, n ? sprintf("%.0f bytes", m / n) : "-" }'
+            (size >= 1e9 ? sprintf("%.2f GB", size / 1e9) : sprintf("%.1f MB", size / 1e6)),
+            (m >= 2^30 ? sprintf("%.2f GB", m / 2^30) : sprintf("%.0f MB", m / 2^20)), m / size,
+            (n ? sprintf("%.0f bytes", m / n) : "-") }'
 }
 
 echo "newsdedup $(git log --oneline -1 2>/dev/null | cut -c1-60), $profile build; $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
