@@ -230,22 +230,126 @@ pub fn block_intersection_at_least(a: &[u64], b: &[u64], need: usize) -> Option<
     (n >= need).then_some(n)
 }
 
+/// Partition sketches of every shingle set, an exact and cheap upper bound
+/// on the shingles two records share ([`Sketches::bound`]), so that most
+/// candidate pairs (which share a phrase or two, not a story) are refused
+/// without a merge of their sets.
+///
+/// A set of `n` shingles gets a bitmap of `2^k >= 4n` bits (at least 64):
+/// bit `(h >> ANCHOR_SKIP) mod 2^k` is set for each shingle hash `h`. A
+/// shingle both sets hold sets the same bit in both, so the shared
+/// shingles number at most the bits set in both, plus what either set holds
+/// beyond one shingle per set bit (its size less its bits set): a bound
+/// that never refuses a pair reaching the count a rule needs. Bitmaps of
+/// different sizes are compared at the smaller size, the larger folded onto
+/// it by OR (bit `i` of the folded map is set when any bit `i mod 2^k` is).
+/// About half a byte a shingle.
+pub struct Sketches {
+    words: Vec<u64>,
+    /// Start of each record's bitmap in `words`, one past the last at the end.
+    start: Vec<usize>,
+    /// Bits set in each record's own bitmap.
+    ones: Vec<u32>,
+}
+
+/// The low bits of a shingle hash choose anchors (see the pairs stage);
+/// the bitmap uses the bits above them.
+const ANCHOR_SKIP: u32 = 3;
+/// Smallest and largest bitmaps: 2^6 and 2^24 bits.
+const MIN_LOG2: u32 = 6;
+const MAX_LOG2: u32 = 24;
+
+fn sketch_log2(n: usize) -> u32 {
+    (usize::BITS - (4 * n).saturating_sub(1).leading_zeros()).clamp(MIN_LOG2, MAX_LOG2)
+}
+
+impl Sketches {
+    /// Sketch every record's shingle set, in parallel.
+    pub fn new(sigs: &[Signature]) -> Sketches {
+        use rayon::prelude::*;
+        let mut start = Vec::with_capacity(sigs.len() + 1);
+        let mut total = 0usize;
+        for s in sigs {
+            start.push(total);
+            total += 1 << (sketch_log2(s.shingles.len()) - MIN_LOG2);
+        }
+        start.push(total);
+        let mut words = vec![0u64; total];
+        let mut rest = &mut words[..];
+        let mut maps: Vec<&mut [u64]> = Vec::with_capacity(sigs.len());
+        for w in start.windows(2) {
+            let (map, tail) = rest.split_at_mut(w[1] - w[0]);
+            maps.push(map);
+            rest = tail;
+        }
+        let ones = maps
+            .into_par_iter()
+            .zip(sigs.par_iter())
+            .map(|(map, s)| {
+                let mask = (map.len() * 64 - 1) as u64;
+                for &h in &s.shingles {
+                    let bit = (h >> ANCHOR_SKIP) & mask;
+                    map[(bit / 64) as usize] |= 1 << (bit % 64);
+                }
+                map.iter().map(|w| w.count_ones()).sum()
+            })
+            .collect();
+        Sketches { words, start, ones }
+    }
+
+    fn map(&self, i: u32) -> &[u64] {
+        &self.words[self.start[i as usize]..self.start[i as usize + 1]]
+    }
+
+    /// At least as many as the shingles records `a` and `b` share.
+    pub fn bound(&self, sigs: &[Signature], a: u32, b: u32) -> usize {
+        let (ma, mb) = (self.map(a), self.map(b));
+        let ((small, ns, ones_small), (large, nl)) = if ma.len() <= mb.len() {
+            ((ma, sigs[a as usize].shingles.len(), self.ones[a as usize]), (mb, sigs[b as usize].shingles.len()))
+        } else {
+            ((mb, sigs[b as usize].shingles.len(), self.ones[b as usize]), (ma, sigs[a as usize].shingles.len()))
+        };
+        let (mut both, mut ones_large) = (0u32, 0u32);
+        if small.len() == large.len() {
+            for (x, y) in small.iter().zip(large) {
+                both += (x & y).count_ones();
+                ones_large += y.count_ones();
+            }
+        } else {
+            let w = small.len();
+            for (i, x) in small.iter().enumerate() {
+                let folded = large[i..].iter().step_by(w).fold(0, |acc, y| acc | y);
+                both += (x & folded).count_ones();
+                ones_large += folded.count_ones();
+            }
+        }
+        let beyond = (ns - ones_small as usize).min(nl - ones_large as usize);
+        both as usize + beyond
+    }
+}
+
 /// Verify candidate pairs in parallel; keep the duplicates, in pair order.
 /// Pairs that only the shingle rules could pass are not measured when those
-/// rules do not apply, and stop early once they cannot reach [`min_shared`];
-/// a pass always has its exact figures.
+/// rules do not apply, are refused when the [`Sketches`] bound is below
+/// [`min_shared`], and stop early once they cannot reach it; a pass always
+/// has its exact figures.
 pub(crate) fn verify(sigs: &[Signature], pairs: &[(u32, u32)], p: &Params) -> Vec<Edge> {
     use rayon::prelude::*;
+    let sketches = Sketches::new(sigs);
     pairs
         .par_iter()
         .filter_map(|&(a, b)| {
             let (sa, sb) = (&sigs[a as usize], &sigs[b as usize]);
-            if !sa.same_url(sb)
-                && !sa.same_text(sb)
-                && (!shingle_rules_apply(sa, sb, p)
-                    || intersection_at_least(&sa.shingles, &sb.shingles, min_shared(sa, sb, p)).is_none())
-            {
-                return None;
+            if !sa.same_url(sb) && !sa.same_text(sb) {
+                if !shingle_rules_apply(sa, sb, p) {
+                    return None;
+                }
+                let need = min_shared(sa, sb, p);
+                if sketches.bound(sigs, a, b) < need
+                    || intersection_at_least(&sa.shingles, &sb.shingles, need).is_none()
+                {
+                    return None;
+                }
             }
             let sim = similarity(sa, sb);
             decide(sa, sb, &sim, p).map(|reason| Edge { a, b, reason, sim })

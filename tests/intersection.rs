@@ -85,3 +85,51 @@ fn gallop_is_taken_and_exact_on_a_roundup() {
     assert_eq!(intersection_at_least(&small, &large, 25), Some(25));
     assert_eq!(intersection_at_least(&small, &large, 26), None);
 }
+
+fn sig_of(shingles: Vec<u64>) -> newsdedup::sign::Signature {
+    newsdedup::sign::Signature { shingles, ..Default::default() }
+}
+
+proptest! {
+    /// The sketch bound is never below the exact count, whatever the sizes
+    /// (equal bitmaps, folded ones, tiny sets) and however the values fall.
+    #[test]
+    fn sketch_bound_never_undercounts(
+        (a, b) in prop_oneof![any_pair(), unbalanced_pair()],
+        wide in prop::collection::vec(any::<u64>(), 0..1500),
+        shift in 0u32..64,
+    ) {
+        let wide = sorted_set(wide);
+        let spread = |v: &[u64]| sorted_set(v.iter().map(|x| x.rotate_left(shift)).collect());
+        let sets = [a.clone(), b.clone(), wide.clone(), spread(&a), spread(&wide)];
+        let sigs: Vec<_> = sets.iter().cloned().map(sig_of).collect();
+        let sketches = newsdedup::verify::Sketches::new(&sigs);
+        for x in 0..sets.len() {
+            for y in 0..sets.len() {
+                let exact = merge_intersection(&sets[x], &sets[y]);
+                let bound = sketches.bound(&sigs, x as u32, y as u32);
+                prop_assert!(bound >= exact, "bound {} < exact {} for sets {} and {}", bound, exact, x, y);
+            }
+        }
+    }
+}
+
+/// Two unrelated sets of 500 shingles share none, and the bound says they
+/// cannot reach the 259 a Jaccard of 0.35 needs: the merge is skipped.
+#[test]
+fn sketch_bound_refuses_unrelated_sets() {
+    let mut state = 99u64;
+    let mut next = move || {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        state
+    };
+    let mut refused = 0;
+    for _ in 0..100 {
+        let a = sorted_set((0..500).map(|_| next()).collect());
+        let b = sorted_set((0..500).map(|_| next()).collect());
+        let sigs = [sig_of(a), sig_of(b)];
+        let s = newsdedup::verify::Sketches::new(&sigs);
+        refused += (s.bound(&sigs, 0, 1) < 259) as usize;
+    }
+    assert!(refused >= 95, "only {refused} of 100 unrelated pairs refused");
+}
