@@ -13,13 +13,13 @@ pub struct Cluster {
 
 impl Cluster {
     /// Members other than the canonical, in input order.
-    pub fn duplicates(&self) -> impl Iterator<Item = u32> + '_ {
+    pub(crate) fn duplicates(&self) -> impl Iterator<Item = u32> + '_ {
         self.members.iter().copied().filter(move |&m| m != self.canonical)
     }
 }
 
 /// Choose the canonical member of `members` (sorted by input position).
-pub fn choose(members: &[u32], sigs: &[Signature], rule: CanonicalRule) -> u32 {
+pub(crate) fn choose(members: &[u32], sigs: &[Signature], rule: CanonicalRule) -> u32 {
     match rule {
         CanonicalRule::First => members[0],
         // max_by_key keeps the last maximum; reverse so ties go to input order.
@@ -30,7 +30,7 @@ pub fn choose(members: &[u32], sigs: &[Signature], rule: CanonicalRule) -> u32 {
 }
 
 /// Turn groups of input positions into clusters with their canonical.
-pub fn apply(groups: Vec<Vec<u32>>, sigs: &[Signature], rule: CanonicalRule) -> Vec<Cluster> {
+pub(crate) fn apply(groups: Vec<Vec<u32>>, sigs: &[Signature], rule: CanonicalRule) -> Vec<Cluster> {
     groups.into_iter().map(|members| Cluster { canonical: choose(&members, sigs, rule), members }).collect()
 }
 

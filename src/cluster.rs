@@ -40,14 +40,15 @@ use std::cmp::Ordering;
 use std::collections::HashSet;
 
 use crate::config::Params;
+#[cfg(test)]
 use crate::pairs::content_ranks;
 use crate::sign::Signature;
 use crate::verify::{decide, similarity, Edge, Reason};
 
 /// Members compared per side when two clusters meet.
-pub const LINK_SAMPLE: usize = 8;
+pub(crate) const LINK_SAMPLE: usize = 8;
 /// Representatives each record contained in a possible hub is checked against.
-pub const HUB_SAMPLE: usize = 4;
+pub(crate) const HUB_SAMPLE: usize = 4;
 
 /// True when one side of `e` holds the other (containment `>=` the
 /// threshold), whichever rule made it a duplicate; exact copies excepted.
@@ -58,7 +59,7 @@ fn contains(e: &Edge, p: &Params) -> bool {
 /// True when two records are related: duplicates, or sharing at least
 /// `link` of the smaller one's shingles. Copies of one story are related
 /// to each other; different stories are not, even on the same event.
-pub fn related(a: &Signature, b: &Signature, p: &Params) -> bool {
+pub(crate) fn related(a: &Signature, b: &Signature, p: &Params) -> bool {
     let s = similarity(a, b);
     s.containment >= p.link || decide(a, b, &s, p).is_some()
 }
@@ -70,7 +71,7 @@ fn is_container(sigs: &[Signature], rank: &[u32], container: u32, other: u32) ->
 }
 
 /// The container and the contained side of a containment pair.
-pub fn sides(sigs: &[Signature], rank: &[u32], e: &Edge) -> (u32, u32) {
+pub(crate) fn sides(sigs: &[Signature], rank: &[u32], e: &Edge) -> (u32, u32) {
     if is_container(sigs, rank, e.a, e.b) {
         (e.a, e.b)
     } else {
@@ -113,7 +114,7 @@ pub struct Hub {
 }
 
 /// The [`Hub`] role of every record. `rank` is [`content_ranks`] of `sigs`.
-pub fn hubs(sigs: &[Signature], rank: &[u32], edges: &[Edge], p: &Params) -> Vec<Hub> {
+pub(crate) fn hubs(sigs: &[Signature], rank: &[u32], edges: &[Edge], p: &Params) -> Vec<Hub> {
     let mut contained: Vec<Vec<u32>> = vec![Vec::new(); sigs.len()];
     let mut by_jaccard: Vec<Vec<u32>> = vec![Vec::new(); sigs.len()];
     for e in edges.iter().filter(|e| contains(e, p)) {
@@ -130,7 +131,7 @@ pub fn hubs(sigs: &[Signature], rank: &[u32], edges: &[Edge], p: &Params) -> Vec
 
 /// Excerpts: records contained in two or more larger records which are not
 /// [`related`] to each other. `rank` is [`content_ranks`] of `sigs`.
-pub fn excerpts(sigs: &[Signature], rank: &[u32], edges: &[Edge], p: &Params) -> Vec<bool> {
+pub(crate) fn excerpts(sigs: &[Signature], rank: &[u32], edges: &[Edge], p: &Params) -> Vec<bool> {
     let mut containers: Vec<Vec<u32>> = vec![Vec::new(); sigs.len()];
     for e in edges.iter().filter(|e| contains(e, p)) {
         let (big, small) = sides(sigs, rank, e);
@@ -144,7 +145,7 @@ pub fn excerpts(sigs: &[Signature], rank: &[u32], edges: &[Edge], p: &Params) ->
 /// side an excerpt; a Jaccard pair is dropped when its container is a
 /// roundup.
 /// `rank` is [`content_ranks`] of `sigs`.
-pub fn usable(sigs: &[Signature], rank: &[u32], e: &Edge, p: &Params, hub: &[Hub], excerpt: &[bool]) -> bool {
+pub(crate) fn usable(sigs: &[Signature], rank: &[u32], e: &Edge, p: &Params, hub: &[Hub], excerpt: &[bool]) -> bool {
     let (big, small) = sides(sigs, rank, e);
     match e.reason {
         Reason::Containment => !hub[big as usize].hub && !excerpt[small as usize],
@@ -195,14 +196,16 @@ impl<'r> UnionFind<'r> {
 }
 
 /// Group records `0..sigs.len()` from verified `edges`. Each group is sorted
-/// by input position; groups are ordered by their first member.
-pub fn cluster(sigs: &[Signature], edges: &[Edge], p: &Params) -> Vec<Vec<u32>> {
+/// by input position; groups are ordered by their first member. The tests'
+/// entry point; [`crate::dedup`] keeps the roles it finds for `explain`.
+#[cfg(test)]
+pub(crate) fn cluster(sigs: &[Signature], edges: &[Edge], p: &Params) -> Vec<Vec<u32>> {
     let rank = content_ranks(sigs);
     cluster_with_roles(sigs, &rank, edges, &hubs(sigs, &rank, edges, p), &excerpts(sigs, &rank, edges, p), p)
 }
 
 /// [`cluster`] with the records' [`hubs`] and [`excerpts`] already found.
-pub fn cluster_with_roles(
+pub(crate) fn cluster_with_roles(
     sigs: &[Signature],
     rank: &[u32],
     edges: &[Edge],

@@ -1,7 +1,7 @@
 //! Parameters of a run, validated once from the command line.
 
 /// How the canonical article of a cluster is chosen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CanonicalRule {
     /// The most complete version: most normalized body words; ties go to input order.
     Longest,

@@ -160,13 +160,13 @@ impl std::error::Error for Error {
 }
 
 impl Error {
-    pub fn io(path: impl Into<String>, source: std::io::Error) -> Error {
+    pub(crate) fn io(path: impl Into<String>, source: std::io::Error) -> Error {
         Error::Io { path: path.into(), source }
     }
 
     /// True when the error is a closed pipe on output: `newsdedup | head` is
     /// not a failure.
-    pub fn is_broken_pipe(&self) -> bool {
+    pub(crate) fn is_broken_pipe(&self) -> bool {
         matches!(self, Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
     }
 }

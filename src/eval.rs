@@ -16,72 +16,14 @@
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::BufReader;
-use std::path::PathBuf;
 
-use clap::{Args, ValueEnum};
 use serde_json::{json, Value};
 
-use crate::cli::{InputArgs, SimArgs};
 use crate::config::{CanonicalRule, Params};
 use crate::error::{Error, Problem, ProblemKind};
-use crate::exit::ExitCode;
 use crate::explain::{analyse, cluster_of, PairReport};
 use crate::record::Article;
 use crate::writer::round4;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum EvalFormat {
-    Text,
-    Json,
-}
-
-#[derive(Debug, Clone, Args)]
-pub struct EvalArgs {
-    /// Truth file: JSON Lines of `{"id": ..., "cluster": ...}`. Without it,
-    /// labels are read from the input records' --label-field.
-    #[arg(long, value_name = "TRUTH.jsonl")]
-    pub truth: Option<PathBuf>,
-    /// Field holding the label (in the truth file, or in the input records
-    /// when --truth is not given: any field, known or passed through).
-    #[arg(long, default_value = "cluster", value_name = "NAME")]
-    pub label_field: String,
-    #[command(flatten)]
-    pub input: InputArgs,
-    #[command(flatten)]
-    pub sim: SimArgs,
-    /// Report format.
-    #[arg(long, short = 'f', value_enum, default_value = "text")]
-    pub format: EvalFormat,
-    /// List at most N false merges and N missed pairs, and the clusters
-    /// holding the rest (0: every pair, but a cluster with more than 100
-    /// errors of a kind as one line with its count).
-    #[arg(long, default_value_t = 20, value_name = "N")]
-    pub max_errors: usize,
-    /// Exit 1 when the adjusted Rand index is below X, from -1 to 1 (for CI gates).
-    #[arg(long, value_name = "X", value_parser = ari_gate)]
-    pub min_ari: Option<f64>,
-    /// Exit 1 when pairwise F1 is below X, from 0 to 1 (for CI gates).
-    #[arg(long, value_name = "X", value_parser = f1_gate)]
-    pub min_f1: Option<f64>,
-}
-
-/// A gate value: a number from `lo` to `hi`. NaN (which every score would
-/// pass) and infinities are refused.
-fn gate(s: &str, lo: f64, hi: f64) -> Result<f64, String> {
-    let v: f64 = s.trim().parse().map_err(|_| format!("`{s}` is not a number"))?;
-    if !(lo..=hi).contains(&v) {
-        return Err(format!("must be a number from {lo} to {hi}, not {s}"));
-    }
-    Ok(v)
-}
-
-fn ari_gate(s: &str) -> Result<f64, String> {
-    gate(s, -1.0, 1.0)
-}
-
-fn f1_gate(s: &str) -> Result<f64, String> {
-    gate(s, 0.0, 1.0)
-}
 
 /// With `--max-errors 0`, a cluster holding more errors of a kind than this
 /// is listed as one line with its count, not pair by pair.
@@ -386,104 +328,66 @@ fn print_pairs(kind: &Kind, e: &Errors, arts: &[Article], p: &Params, out: &mut 
     }
 }
 
-pub fn command(args: &EvalArgs) -> Result<ExitCode, Error> {
-    let p = args.sim.params()?;
-    let loaded = args.input.load()?;
-    let arts = &loaded.read.articles;
-    let truth: Vec<(String, String)> = match &args.truth {
-        Some(path) => {
-            let (t, bad) = read_truth(path, &args.label_field)?;
-            if let (true, Some(first)) = (args.input.strict, bad.first()) {
-                return Err(Error::Input(first.clone()));
-            }
-            for b in &bad {
-                crate::message!("{b}");
-            }
-            if !bad.is_empty() {
-                return Err(Error::Usage(format!("{} problem(s) in the truth file", bad.len())));
-            }
-            t
-        }
-        None => arts.iter().filter_map(|a| record_label(a, &args.label_field).map(|l| (a.id.clone(), l))).collect(),
-    };
-    let ev = loaded.pool.install(|| evaluate(arts, &truth, &p, args.max_errors));
-    if ev.scores.records == 0 {
-        // Scores over no record would read as perfect: refuse instead.
-        let from = match &args.truth {
-            Some(t) => format!("the truth file {}", t.display()),
-            None => format!("the input records' `{}` field", args.label_field),
-        };
-        return Err(Error::Usage(format!("no input record has a label in {from}")));
+impl Evaluation {
+    /// The report as one JSON object (`eval --format json`).
+    pub fn to_json(&self, arts: &[Article], p: &Params) -> Value {
+        let (ev, s) = (self, &self.scores);
+        json!({
+            "records": arts.len(),
+            "scored": s.records,
+            "predicted_clusters": ev.predicted_clusters,
+            "truth_clusters": ev.truth_clusters,
+            "predicted_pairs": s.predicted_pairs,
+            "truth_pairs": s.truth_pairs,
+            "true_pairs": s.true_pairs,
+            "precision": round4(s.precision),
+            "recall": round4(s.recall),
+            "f1": round4(s.f1),
+            "ari": round4(s.ari),
+            "false_merges": ev.false_merges.count,
+            "missed_pairs": ev.missed.count,
+            "false_merge_list": ev.false_merges.listed.iter().map(|r| r.to_json(arts, p)).collect::<Vec<_>>(),
+            "missed_pair_list": ev.missed.listed.iter().map(|r| r.to_json(arts, p)).collect::<Vec<_>>(),
+            "false_merge_clusters": ev.false_merges.clusters.iter()
+                .map(|c| json!({"cluster": c.name, "records": c.records, "truth_labels": c.parts, "pairs": c.pairs}))
+                .collect::<Vec<_>>(),
+            "missed_pair_clusters": ev.missed.clusters.iter()
+                .map(|c| json!({"label": c.name, "records": c.records, "predicted_clusters": c.parts, "pairs": c.pairs}))
+                .collect::<Vec<_>>(),
+            "missing_from_input": ev.missing_from_input,
+            "missing_from_truth": ev.missing_from_truth,
+        })
     }
-    let s = &ev.scores;
-    let text = match args.format {
-        EvalFormat::Json => {
-            let v = json!({
-                "records": arts.len(),
-                "scored": s.records,
-                "predicted_clusters": ev.predicted_clusters,
-                "truth_clusters": ev.truth_clusters,
-                "predicted_pairs": s.predicted_pairs,
-                "truth_pairs": s.truth_pairs,
-                "true_pairs": s.true_pairs,
-                "precision": round4(s.precision),
-                "recall": round4(s.recall),
-                "f1": round4(s.f1),
-                "ari": round4(s.ari),
-                "false_merges": ev.false_merges.count,
-                "missed_pairs": ev.missed.count,
-                "false_merge_list": ev.false_merges.listed.iter().map(|r| r.to_json(arts, &p)).collect::<Vec<_>>(),
-                "missed_pair_list": ev.missed.listed.iter().map(|r| r.to_json(arts, &p)).collect::<Vec<_>>(),
-                "false_merge_clusters": ev.false_merges.clusters.iter()
-                    .map(|c| json!({"cluster": c.name, "records": c.records, "truth_labels": c.parts, "pairs": c.pairs}))
-                    .collect::<Vec<_>>(),
-                "missed_pair_clusters": ev.missed.clusters.iter()
-                    .map(|c| json!({"label": c.name, "records": c.records, "predicted_clusters": c.parts, "pairs": c.pairs}))
-                    .collect::<Vec<_>>(),
-                "missing_from_input": ev.missing_from_input,
-                "missing_from_truth": ev.missing_from_truth,
-            });
-            serde_json::to_string(&v).expect("JSON values serialize") + "\n"
-        }
-        EvalFormat::Text => {
-            let mut o = format!(
-                "records   {} read, {} scored\nclusters  {} predicted, {} in truth\npairs     {} predicted, {} in truth, {} true\nprecision {:.4}\nrecall    {:.4}\nF1        {:.4}\nARI       {:.4}\n",
-                arts.len(),
-                s.records,
-                ev.predicted_clusters,
-                ev.truth_clusters,
-                s.predicted_pairs,
-                s.truth_pairs,
-                s.true_pairs,
-                s.precision,
-                s.recall,
-                s.f1,
-                s.ari
-            );
-            for (what, ids) in [
-                ("in the truth but not the input", &ev.missing_from_input),
-                ("in the input but not the truth", &ev.missing_from_truth),
-            ] {
-                if !ids.is_empty() {
-                    o.push_str(&format!("\nids {what} ({}): {}\n", ids.len(), ids.join(", ")));
-                }
+
+    /// The report as text (`eval --format text`).
+    pub fn to_text(&self, arts: &[Article], p: &Params) -> String {
+        let (ev, s) = (self, &self.scores);
+        let mut o = format!(
+            "records   {} read, {} scored\nclusters  {} predicted, {} in truth\npairs     {} predicted, {} in truth, {} true\nprecision {:.4}\nrecall    {:.4}\nF1        {:.4}\nARI       {:.4}\n",
+            arts.len(),
+            s.records,
+            ev.predicted_clusters,
+            ev.truth_clusters,
+            s.predicted_pairs,
+            s.truth_pairs,
+            s.true_pairs,
+            s.precision,
+            s.recall,
+            s.f1,
+            s.ari
+        );
+        for (what, ids) in [
+            ("in the truth but not the input", &ev.missing_from_input),
+            ("in the input but not the truth", &ev.missing_from_truth),
+        ] {
+            if !ids.is_empty() {
+                o.push_str(&format!("\nids {what} ({}): {}\n", ids.len(), ids.join(", ")));
             }
-            print_pairs(&FALSE_MERGES, &ev.false_merges, arts, &p, &mut o);
-            print_pairs(&MISSED, &ev.missed, arts, &p, &mut o);
-            o
         }
-    };
-    // The outcome is decided before the report is written: a closed pipe
-    // (`| head`) ends the report, not the verdict.
-    let below = args.min_ari.is_some_and(|m| s.ari < m) || args.min_f1.is_some_and(|m| s.f1 < m);
-    crate::output::print(&text)?;
-    for id in &ev.missing_from_input {
-        crate::message!("truth id `{id}` is not in the input");
+        print_pairs(&FALSE_MERGES, &ev.false_merges, arts, p, &mut o);
+        print_pairs(&MISSED, &ev.missed, arts, p, &mut o);
+        o
     }
-    for id in &ev.missing_from_truth {
-        crate::message!("input id `{id}` has no label in the truth");
-    }
-    loaded.finish(if below { ExitCode::DuplicatesFound } else { ExitCode::Success })
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ pub enum ExitCode {
 }
 
 impl ExitCode {
-    pub fn code(self) -> u8 {
+    pub(crate) fn code(self) -> u8 {
         match self {
             ExitCode::Success => 0,
             ExitCode::DuplicatesFound => 1,

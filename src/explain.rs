@@ -3,35 +3,17 @@
 
 use std::collections::HashMap;
 
-use clap::Args;
 use serde_json::{json, Value};
 
 use crate::boilerplate::Fate;
-use crate::cli::{InputArgs, SimArgs};
 use crate::cluster::Hub;
-use crate::config::{CanonicalRule, Params};
+use crate::config::Params;
 use crate::error::Error;
-use crate::exit::ExitCode;
 use crate::pairs::via;
 use crate::record::Article;
 use crate::verify::{decide, shingle_rules_apply, similarity, Edge, Reason, Similarity};
 use crate::writer::round4;
 use crate::Dedup;
-
-#[derive(Debug, Clone, Args)]
-pub struct ExplainArgs {
-    /// Id of the first record.
-    pub id_a: String,
-    /// Id of the second record.
-    pub id_b: String,
-    #[command(flatten)]
-    pub input: InputArgs,
-    #[command(flatten)]
-    pub sim: SimArgs,
-    /// Print the analysis as one JSON object.
-    #[arg(long)]
-    pub json: bool,
-}
 
 /// What decided a pair, with every figure behind it.
 #[derive(Debug, Clone)]
@@ -138,7 +120,7 @@ pub fn cluster_of(d: &Dedup, n: usize) -> Vec<u32> {
 
 impl PairReport {
     /// A one-paragraph account of the decision.
-    pub fn verdict(&self, p: &Params) -> String {
+    pub(crate) fn verdict(&self, p: &Params) -> String {
         let mut s = String::new();
         if self.proposed == 0 {
             s.push_str("the candidate index never proposed the pair; ");
@@ -220,55 +202,45 @@ pub fn find_id(articles: &[Article], id: &str) -> Result<u32, Error> {
         .ok_or_else(|| Error::Usage(format!("no record has id `{id}`")))
 }
 
-pub fn command(args: &ExplainArgs) -> Result<ExitCode, Error> {
-    let p = args.sim.params()?;
-    let loaded = args.input.load()?;
-    let arts = &loaded.read.articles;
-    let (a, b) = (find_id(arts, &args.id_a)?, find_id(arts, &args.id_b)?);
-    let d = loaded.pool.install(|| crate::dedup(arts, &p, CanonicalRule::Longest));
-    let r = analyse(a, b, &d, &cluster_of(&d, arts.len()), &p);
+/// The text report of `explain` for the pair `r` of records `a` and `b`.
+pub fn report_text(arts: &[Article], d: &Dedup, r: &PairReport, p: &Params) -> String {
+    let (a, b) = (r.a, r.b);
     let mut text = String::new();
-    if args.json {
-        text = serde_json::to_string_pretty(&r.to_json(arts, &p)).expect("JSON values serialize") + "\n";
-    } else {
-        let canon: HashMap<u32, u32> =
-            d.clusters.iter().flat_map(|c| c.members.iter().map(move |&m| (m, c.canonical))).collect();
-        for (label, i) in [("A", a), ("B", b)] {
-            let (art, s) = (&arts[i as usize], &d.sigs[i as usize]);
-            text += &format!(
-                "{label}: {} ({}) \"{}\"\n   {} words, {} shingles, fingerprint {:016x}{}{}{}, cluster of {}\n",
-                art.id,
-                art.source,
-                art.title,
-                s.words,
-                s.shingles.len(),
-                s.fingerprint,
-                match d.hubs[i as usize] {
-                    Hub { roundup: true, .. } => ", roundup",
-                    Hub { hub: true, .. } => ", hub",
-                    _ => "",
-                },
-                if d.excerpts[i as usize] { ", excerpt" } else { "" },
-                if s.stub { ", stub" } else { "" },
-                arts[canon[&i] as usize].id
-            );
-            text += &left_out(&d.boilerplate.line_fates(art, p.min_line_words));
-        }
+    let canon: HashMap<u32, u32> =
+        d.clusters.iter().flat_map(|c| c.members.iter().map(move |&m| (m, c.canonical))).collect();
+    for (label, i) in [("A", a), ("B", b)] {
+        let (art, s) = (&arts[i as usize], &d.sigs[i as usize]);
         text += &format!(
-            "shared shingles: {}\nJaccard:        {} (duplicates at >= {})\ncontainment:    {} (duplicates at >= {}, records of >= {} words)\nHamming:        {} (simhash tables propose <= {})\nproposed by:    {}\nverdict:        {}\n",
-            r.sim.shared,
-            round4(r.sim.jaccard),
-            p.jaccard,
-            round4(r.sim.containment),
-            p.containment,
-            p.min_words,
-            r.sim.hamming,
-            p.max_hamming,
-            if r.proposed == 0 { "nothing (never compared)".to_string() } else { via_names(r.proposed).join(", ") },
-            r.verdict(&p)
+            "{label}: {} ({}) \"{}\"\n   {} words, {} shingles, fingerprint {:016x}{}{}{}, cluster of {}\n",
+            art.id,
+            art.source,
+            art.title,
+            s.words,
+            s.shingles.len(),
+            s.fingerprint,
+            match d.hubs[i as usize] {
+                Hub { roundup: true, .. } => ", roundup",
+                Hub { hub: true, .. } => ", hub",
+                _ => "",
+            },
+            if d.excerpts[i as usize] { ", excerpt" } else { "" },
+            if s.stub { ", stub" } else { "" },
+            arts[canon[&i] as usize].id
         );
+        text += &left_out(&d.boilerplate.line_fates(art, p.min_line_words));
     }
-    // A closed pipe ends the output, not the run: input problems still exit 2.
-    crate::output::print(&text)?;
-    loaded.finish(ExitCode::Success)
+    text += &format!(
+        "shared shingles: {}\nJaccard:        {} (duplicates at >= {})\ncontainment:    {} (duplicates at >= {}, records of >= {} words)\nHamming:        {} (simhash tables propose <= {})\nproposed by:    {}\nverdict:        {}\n",
+        r.sim.shared,
+        round4(r.sim.jaccard),
+        p.jaccard,
+        round4(r.sim.containment),
+        p.containment,
+        p.min_words,
+        r.sim.hamming,
+        p.max_hamming,
+        if r.proposed == 0 { "nothing (never compared)".to_string() } else { via_names(r.proposed).join(", ") },
+        r.verdict(p)
+    );
+    text
 }

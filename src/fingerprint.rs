@@ -166,7 +166,7 @@ fn sip_round(v: &mut [u64; 4]) {
 
 /// Number of differing bits between two fingerprints.
 #[inline]
-pub fn hamming(a: u64, b: u64) -> u32 {
+pub(crate) fn hamming(a: u64, b: u64) -> u32 {
     (a ^ b).count_ones()
 }
 

@@ -15,12 +15,12 @@
 //! writer      jsonl / json / text                                  (writer/)
 //! ```
 //!
-//! [`dedup`] runs the stages from records to clusters; [`run`] is the
-//! command line around it.
+//! [`dedup`] runs the stages from records to clusters. `eval`'s scoring and
+//! `explain`'s analysis live here too; the command line (clap) is a layer of
+//! its own in the binary (`src/cmd/`), and nothing here depends on it.
 
 pub mod apply;
 pub mod boilerplate;
-pub mod cli;
 pub mod cluster;
 pub mod config;
 pub mod error;
@@ -100,5 +100,3 @@ pub fn dedup(articles: &[Article], p: &Params, rule: CanonicalRule) -> Dedup {
     lap("apply");
     Dedup { boilerplate, sigs, candidates, edges, ranks, hubs, excerpts, clusters, timings }
 }
-
-pub use cli::run;

@@ -1,5 +1,8 @@
-use clap::Parser;
+//! The `newsdedup` binary: the command layer (`cmd/`, clap and nothing
+//! else) over the library, which does the work.
+
+mod cmd;
 
 fn main() -> std::process::ExitCode {
-    newsdedup::run(newsdedup::cli::Cli::parse()).into()
+    cmd::main().into()
 }

@@ -38,23 +38,23 @@ use crate::fingerprint::hamming;
 use crate::sign::Signature;
 
 /// Anchors are shingles whose hash has this many low bits zero (1 in 8).
-pub const ANCHOR_BITS: u32 = 3;
+pub(crate) const ANCHOR_BITS: u32 = 3;
 /// Buckets up to this size propose all their pairs.
-pub const BUCKET_ALL_PAIRS: usize = 32;
+pub(crate) const BUCKET_ALL_PAIRS: usize = 32;
 /// In larger buckets each record is paired with this many neighbours in
 /// each of two orders.
-pub const WINDOW: usize = 4;
+pub(crate) const WINDOW: usize = 4;
 /// Large buckets a record joins at most (its rarest).
-pub const LARGE_BUCKETS_PER_RECORD: usize = 8;
+pub(crate) const LARGE_BUCKETS_PER_RECORD: usize = 8;
 /// Min-hashes per record used to order large buckets.
-pub const MINHASHES: usize = 4;
+pub(crate) const MINHASHES: usize = 4;
 
 /// Which keys proposed a pair (bit flags).
 pub mod via {
-    pub const SIMHASH: u8 = 1;
-    pub const ANCHOR: u8 = 2;
-    pub const TEXT: u8 = 4;
-    pub const URL: u8 = 8;
+    pub(crate) const SIMHASH: u8 = 1;
+    pub(crate) const ANCHOR: u8 = 2;
+    pub(crate) const TEXT: u8 = 4;
+    pub(crate) const URL: u8 = 8;
 }
 
 /// A proposed pair, `a < b`, with the keys that proposed it.
@@ -190,7 +190,7 @@ fn block_key(fp: u64, t: u32, blocks: u32) -> u64 {
 /// are identical. The pairs and cluster stages break every tie by this
 /// rank, never by input position, so shuffling the input changes no
 /// cluster: records that tie on all of it are interchangeable.
-pub fn content_ranks(sigs: &[Signature]) -> Vec<u32> {
+pub(crate) fn content_ranks(sigs: &[Signature]) -> Vec<u32> {
     let mut order: Vec<u32> = (0..sigs.len() as u32).collect();
     order.par_sort_unstable_by(|&x, &y| {
         let (a, b) = (&sigs[x as usize], &sigs[y as usize]);
@@ -210,7 +210,7 @@ pub fn content_ranks(sigs: &[Signature]) -> Vec<u32> {
 /// [`content_ranks`]) with the same normalized body (and the same title
 /// when either is a stub): the copy that stands for it in the simhash and
 /// anchor tables. Records without a body stand for themselves.
-pub fn first_copies(sigs: &[Signature], rank: &[u32]) -> Vec<u32> {
+pub(crate) fn first_copies(sigs: &[Signature], rank: &[u32]) -> Vec<u32> {
     let mut first: std::collections::HashMap<(u128, bool, u64), u32> = std::collections::HashMap::new();
     for i in 0..sigs.len() as u32 {
         let s = &sigs[i as usize];
@@ -235,7 +235,7 @@ pub fn first_copies(sigs: &[Signature], rank: &[u32]) -> Vec<u32> {
 /// All candidate pairs for `sigs`, sorted by `(a, b)`, each once, with the
 /// union of the keys that proposed it.
 /// `rank` is [`content_ranks`] of `sigs`.
-pub fn candidates(sigs: &[Signature], rank: &[u32], p: &Params) -> Vec<Candidate> {
+pub(crate) fn candidates(sigs: &[Signature], rank: &[u32], p: &Params) -> Vec<Candidate> {
     let n = sigs.len() as u32;
     let blocks = p.max_hamming + 1;
     let mut all = Vec::new();

@@ -37,7 +37,7 @@ pub enum Reason {
 }
 
 impl Reason {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Reason::SameUrl => "same canonical URL",
             Reason::SameText => "same normalized text",
@@ -116,7 +116,7 @@ pub fn gallop_intersection_at_least(small: &[u64], large: &[u64], need: usize) -
 }
 
 /// Similarity figures of `a` and `b`.
-pub fn similarity(a: &Signature, b: &Signature) -> Similarity {
+pub(crate) fn similarity(a: &Signature, b: &Signature) -> Similarity {
     let shared = intersection(&a.shingles, &b.shingles);
     let union = a.shingles.len() + b.shingles.len() - shared;
     let smaller = a.shingles.len().min(b.shingles.len());
@@ -130,12 +130,12 @@ pub fn similarity(a: &Signature, b: &Signature) -> Similarity {
 
 /// True when rules 4 and 5 (Jaccard, containment) may decide the pair:
 /// neither record is a stub nor shorter than `min_words`.
-pub fn shingle_rules_apply(a: &Signature, b: &Signature, p: &Params) -> bool {
+pub(crate) fn shingle_rules_apply(a: &Signature, b: &Signature, p: &Params) -> bool {
     !a.stub && !b.stub && a.words as usize >= p.min_words && b.words as usize >= p.min_words
 }
 
 /// The rule that makes `a` and `b` duplicates, or `None`.
-pub fn decide(a: &Signature, b: &Signature, s: &Similarity, p: &Params) -> Option<Reason> {
+pub(crate) fn decide(a: &Signature, b: &Signature, s: &Similarity, p: &Params) -> Option<Reason> {
     if a.same_url(b) {
         return Some(Reason::SameUrl);
     }
@@ -172,7 +172,7 @@ pub struct Edge {
 /// The fewest shared shingles with which `a` and `b` could pass the Jaccard
 /// or the containment rule, rounded down and less one so that float
 /// rounding can never prune a pair that passes; 0 when either set is empty.
-pub fn min_shared(a: &Signature, b: &Signature, p: &Params) -> usize {
+pub(crate) fn min_shared(a: &Signature, b: &Signature, p: &Params) -> usize {
     let (x, y) = (a.shingles.len() as f64, b.shingles.len() as f64);
     let by_jaccard = p.jaccard * (x + y) / (1.0 + p.jaccard);
     let by_containment = p.containment * x.min(y);
@@ -208,7 +208,7 @@ pub fn intersection_at_least(a: &[u64], b: &[u64], need: usize) -> Option<usize>
 /// Pairs that only the shingle rules could pass are not measured when those
 /// rules do not apply, and stop early once they cannot reach [`min_shared`];
 /// a pass always has its exact figures.
-pub fn verify(sigs: &[Signature], pairs: &[(u32, u32)], p: &Params) -> Vec<Edge> {
+pub(crate) fn verify(sigs: &[Signature], pairs: &[(u32, u32)], p: &Params) -> Vec<Edge> {
     use rayon::prelude::*;
     pairs
         .par_iter()

@@ -100,7 +100,7 @@ fn help_lists_every_option_and_an_example() {
 
     for (sub, opts) in [
         ("eval", &["--truth", "--label-field", "--max-errors", "--min-ari", "--min-f1", "--format"][..]),
-        ("explain", &["--json", "<ID_A>", "<ID_B>"][..]),
+        ("explain", &["--format", "<ID_A>", "<ID_B>"][..]),
     ] {
         let out = run(&[sub, "--help"], None);
         out.expect_code(0);
@@ -698,7 +698,7 @@ fn explain_says_the_sun_entries_share_a_cluster() {
     assert!(verdict.ends_with("; same cluster"), "{verdict}");
     assert!(text.contains(&format!("A: {a} (The Sun)")) && text.contains(&format!("B: {b} (The Sun)")), "{text}");
 
-    let json = run_in(dir.path(), &["explain", "--json", &a, &sample_id(33), "sample.txt"], None);
+    let json = run_in(dir.path(), &["explain", "-f", "json", &a, &sample_id(33), "sample.txt"], None);
     json.expect_code(0);
     let v: Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(v["same_cluster"], true, "{v:#}");

@@ -24,7 +24,7 @@ use crate::error::{Problem, ProblemKind};
 use crate::record::Article;
 
 /// Which parser reads an input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum InputFormat {
     /// By name: `.jsonl`/`.ndjson` JSON Lines, `.json` JSON, `.csv` CSV,
     /// `.txt` listing text (after a `.gz`/`.zst` suffix is dropped); any other

@@ -32,7 +32,7 @@ use crate::sign::Signature;
 use crate::verify::similarity;
 
 /// Output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputFormat {
     /// One JSON object per cluster per line.
     Jsonl,

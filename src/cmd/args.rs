@@ -1,0 +1,216 @@
+//! Argument groups shared by the commands, the value enums that mirror the
+//! library's, and turning them into library calls.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use newsdedup::config::{CanonicalRule, Params};
+use newsdedup::error::Error;
+use newsdedup::exit::ExitCode;
+use newsdedup::reader::{InputFormat, ReadOutcome};
+use newsdedup::writer::OutputFormat;
+
+/// The most worker threads `--threads` accepts.
+pub const MAX_THREADS: usize = 256;
+
+/// `--input`: which parser reads an input ([`InputFormat`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputArg {
+    /// By name: `.jsonl`/`.ndjson` JSON Lines, `.json` JSON, `.txt` listing
+    /// text; any other name (and stdin) by its first 64 KiB: a JSON array when
+    /// it opens with `[` and an object, JSON Lines when most non-blank lines
+    /// start with `{`, listing text otherwise.
+    Auto,
+    /// Scraped listing text (outlet, relative time, `- ` tags, title, body).
+    Listing,
+    /// One JSON object per line.
+    Jsonl,
+    /// A JSON array of objects (default ids `FILE#N`, N counting from 1); an
+    /// input that does not open with `[` is read as JSON Lines.
+    Json,
+}
+
+impl From<InputArg> for InputFormat {
+    fn from(a: InputArg) -> InputFormat {
+        match a {
+            InputArg::Auto => InputFormat::Auto,
+            InputArg::Listing => InputFormat::Listing,
+            InputArg::Jsonl => InputFormat::Jsonl,
+            InputArg::Json => InputFormat::Json,
+        }
+    }
+}
+
+/// `--format` of the default command ([`OutputFormat`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputArg {
+    /// One JSON object per cluster per line.
+    Jsonl,
+    /// One JSON array of cluster objects.
+    Json,
+    /// Human-readable: canonical title, outlets, duplicates, then the body.
+    Text,
+}
+
+impl From<OutputArg> for OutputFormat {
+    fn from(a: OutputArg) -> OutputFormat {
+        match a {
+            OutputArg::Jsonl => OutputFormat::Jsonl,
+            OutputArg::Json => OutputFormat::Json,
+            OutputArg::Text => OutputFormat::Text,
+        }
+    }
+}
+
+/// `--canonical` ([`CanonicalRule`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CanonicalArg {
+    /// The most complete version: most normalized body words; ties go to input order.
+    Longest,
+    /// The member read first.
+    First,
+}
+
+impl From<CanonicalArg> for CanonicalRule {
+    fn from(a: CanonicalArg) -> CanonicalRule {
+        match a {
+            CanonicalArg::Longest => CanonicalRule::Longest,
+            CanonicalArg::First => CanonicalRule::First,
+        }
+    }
+}
+
+/// `--format` of the reports (`eval`, `explain`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Json,
+}
+
+/// The inputs and how they are read.
+#[derive(Debug, Clone, Args)]
+pub struct InputArgs {
+    /// Input files; none or `-` reads stdin.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Input format; auto decides per file by its name (.jsonl, .ndjson, .json, .txt),
+    /// else by its first 64 KiB.
+    #[arg(long = "input", value_enum, default_value = "auto", value_name = "FORMAT")]
+    pub input: InputArg,
+    /// Stop at the first input problem or unreadable input, writing nothing
+    /// (default: report each problem and each unreadable input, keep every
+    /// record of the inputs that could be read, write the output, exit 2).
+    #[arg(long)]
+    pub strict: bool,
+    /// Worker threads, 1 to 256 (default: one per core). Output does not depend on it.
+    #[arg(long, short = 'j', value_name = "N",
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=MAX_THREADS as u64))]
+    pub threads: Option<usize>,
+}
+
+/// Similarity options. Thresholds are inclusive: a pair passes at `>=`.
+#[derive(Debug, Clone, Args)]
+pub struct SimArgs {
+    /// Words per shingle.
+    #[arg(long, default_value_t = Params::default().shingle_size, value_name = "N")]
+    pub shingle_size: usize,
+    /// Duplicates when the Jaccard similarity of shingle sets is >= this.
+    #[arg(long, default_value_t = Params::default().jaccard, value_name = "X")]
+    pub jaccard: f64,
+    /// Duplicates when >= this share of the smaller record's shingles is in the larger one.
+    #[arg(long, default_value_t = Params::default().containment, value_name = "X")]
+    pub containment: f64,
+    /// Clusters merge only when every pair between them has containment >= this.
+    #[arg(long, default_value_t = Params::default().link, value_name = "X")]
+    pub link: f64,
+    /// Records with fewer body words than this match only the same normalized text or URL.
+    #[arg(long, default_value_t = Params::default().min_words, value_name = "N")]
+    pub min_words: usize,
+    /// Simhash tables propose pairs within this Hamming distance (inclusive).
+    #[arg(long, default_value_t = Params::default().max_hamming, value_name = "K")]
+    pub max_hamming: u32,
+    /// A body line recurring in >= N records of one outlet is boilerplate (0: off).
+    #[arg(long, default_value_t = Params::default().boilerplate_min, value_name = "N")]
+    pub boilerplate_min: usize,
+    /// Body lines with fewer words than N (headings, bylines, navigation) are
+    /// left out of the compared text, unless no longer line remains (0: keep all).
+    #[arg(long, default_value_t = Params::default().min_line_words, value_name = "N")]
+    pub min_line_words: usize,
+    /// Do not treat records with the same canonical URL as one article.
+    #[arg(long)]
+    pub no_urls: bool,
+}
+
+impl SimArgs {
+    pub fn params(&self) -> Result<Params, Error> {
+        let p = Params {
+            shingle_size: self.shingle_size,
+            jaccard: self.jaccard,
+            containment: self.containment,
+            link: self.link,
+            min_words: self.min_words,
+            max_hamming: self.max_hamming,
+            boilerplate_min: self.boilerplate_min,
+            min_line_words: self.min_line_words,
+            use_urls: !self.no_urls,
+        };
+        p.validate().map_err(Error::Usage)?;
+        Ok(p)
+    }
+}
+
+/// The worker pool for `--threads` (default: one worker per core). A bad
+/// value is refused while parsing; the pool is built once the inputs are read,
+/// so that an unreadable input fails without waiting for it.
+pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Error> {
+    match threads {
+        Some(0) => return Err(Error::Usage("--threads must be at least 1".into())),
+        Some(n) if n > MAX_THREADS => {
+            return Err(Error::Usage(format!("--threads must be at most {MAX_THREADS}, not {n}")))
+        }
+        _ => {}
+    }
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))
+}
+
+/// Inputs read and their problems reported, with the worker pool to use.
+pub struct Loaded {
+    pub pool: rayon::ThreadPool,
+    pub read: ReadOutcome,
+    /// Problems reported on stderr (0 with `--strict`, which fails instead).
+    pub problems: usize,
+    /// Inputs that could not be opened or read, reported on stderr.
+    pub unreadable: usize,
+}
+
+impl InputArgs {
+    /// Read every input, report the unreadable ones and the problems, then
+    /// build the worker pool. When no input at all could be read, the run
+    /// ends here (exit 2) and writes nothing.
+    pub fn load(&self) -> Result<Loaded, Error> {
+        let all = newsdedup::input::read_each(&self.files, self.input.into(), self.strict)?;
+        for e in &all.failed {
+            newsdedup::message!("{e}");
+        }
+        if !all.failed.is_empty() && all.read.inputs.is_empty() {
+            return Err(Error::Reported(all.failed.len()));
+        }
+        let problems = newsdedup::input::report_problems(&all.read, self.strict)?;
+        let pool = thread_pool(self.threads)?;
+        Ok(Loaded { pool, read: all.read, problems, unreadable: all.failed.len() })
+    }
+}
+
+impl Loaded {
+    /// `code`, unless input problems or unreadable inputs were reported: then exit 2.
+    pub fn finish(&self, code: ExitCode) -> Result<ExitCode, Error> {
+        if self.problems + self.unreadable > 0 {
+            return Err(Error::Reported(self.problems + self.unreadable));
+        }
+        Ok(code)
+    }
+}
