@@ -8,7 +8,7 @@ use clap::{Args, ValueEnum};
 use newsdedup::config::{CanonicalRule, Params};
 use newsdedup::error::Error;
 use newsdedup::exit::ExitCode;
-use newsdedup::reader::{InputFormat, ReadOutcome};
+use newsdedup::reader::{Fields, InputFormat, ReadOptions, ReadOutcome};
 use newsdedup::writer::OutputFormat;
 
 /// The most worker threads `--threads` accepts.
@@ -17,10 +17,11 @@ pub const MAX_THREADS: usize = 256;
 /// `--input`: which parser reads an input ([`InputFormat`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum InputArg {
-    /// By name: `.jsonl`/`.ndjson` JSON Lines, `.json` JSON, `.txt` listing
-    /// text; any other name (and stdin) by its first 64 KiB: a JSON array when
-    /// it opens with `[` and an object, JSON Lines when most non-blank lines
-    /// start with `{`, listing text otherwise.
+    /// By name: `.jsonl`/`.ndjson` JSON Lines, `.json` JSON, `.csv` CSV,
+    /// `.txt` listing text (a `.gz`/`.zst` suffix dropped); any other name
+    /// (and stdin) by its first 64 KiB: a JSON array when it opens with `[`
+    /// and an object, JSON Lines when most non-blank lines start with `{`,
+    /// listing text otherwise.
     Auto,
     /// Scraped listing text (outlet, relative time, `- ` tags, title, body).
     Listing,
@@ -29,6 +30,8 @@ pub enum InputArg {
     /// A JSON array of objects (default ids `FILE#N`, N counting from 1); an
     /// input that does not open with `[` is read as JSON Lines.
     Json,
+    /// CSV with a header row naming the fields (default ids `FILE:LINE`).
+    Csv,
 }
 
 impl From<InputArg> for InputFormat {
@@ -38,6 +41,7 @@ impl From<InputArg> for InputFormat {
             InputArg::Listing => InputFormat::Listing,
             InputArg::Jsonl => InputFormat::Jsonl,
             InputArg::Json => InputFormat::Json,
+            InputArg::Csv => InputFormat::Csv,
         }
     }
 }
@@ -51,6 +55,13 @@ pub enum OutputArg {
     Json,
     /// Human-readable: canonical title, outlets, duplicates, then the body.
     Text,
+    /// The input records less their duplicates, each as it was read (JSON,
+    /// CSV), with the duplicates it absorbed in one added `duplicates` field.
+    Filter,
+    /// One kept (canonical) id per line.
+    Ids,
+    /// id, canonical id and similarity of every input record (tab-separated, with a header).
+    Tsv,
 }
 
 impl From<OutputArg> for OutputFormat {
@@ -59,6 +70,9 @@ impl From<OutputArg> for OutputFormat {
             OutputArg::Jsonl => OutputFormat::Jsonl,
             OutputArg::Json => OutputFormat::Json,
             OutputArg::Text => OutputFormat::Text,
+            OutputArg::Filter => OutputFormat::Filter,
+            OutputArg::Ids => OutputFormat::Ids,
+            OutputArg::Tsv => OutputFormat::Tsv,
         }
     }
 }
@@ -94,10 +108,13 @@ pub struct InputArgs {
     /// Input files; none or `-` reads stdin.
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
-    /// Input format; auto decides per file by its name (.jsonl, .ndjson, .json, .txt),
-    /// else by its first 64 KiB.
+    /// Input format; auto decides per file by its name (.jsonl, .ndjson, .json, .csv, .txt,
+    /// each also with .gz or .zst), else by its first 64 KiB. Gzip and zstd input is
+    /// found by its first bytes and decompressed, whatever its name.
     #[arg(long = "input", value_enum, default_value = "auto", value_name = "FORMAT")]
     pub input: InputArg,
+    #[command(flatten)]
+    pub fields: FieldArgs,
     /// Stop at the first input problem or unreadable input, writing nothing
     /// (default: report each problem and each unreadable input, keep every
     /// record of the inputs that could be read, write the output, exit 2).
@@ -107,6 +124,60 @@ pub struct InputArgs {
     #[arg(long, short = 'j', value_name = "N",
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=MAX_THREADS as u64))]
     pub threads: Option<usize>,
+}
+
+/// The names that JSON and CSV inputs give the known fields.
+#[derive(Debug, Clone, Args)]
+pub struct FieldArgs {
+    /// JSON/CSV field holding the record id.
+    #[arg(long, default_value = "id", value_name = "NAME")]
+    pub id_field: String,
+    /// JSON/CSV field holding the outlet.
+    #[arg(long, default_value = "source", value_name = "NAME")]
+    pub source_field: String,
+    /// JSON/CSV field holding the title.
+    #[arg(long, default_value = "title", value_name = "NAME")]
+    pub title_field: String,
+    /// JSON/CSV field holding the article text (with the default, `text` is read too).
+    #[arg(long, default_value = "body", value_name = "NAME")]
+    pub body_field: String,
+    /// JSON/CSV field holding the URL.
+    #[arg(long, default_value = "url", value_name = "NAME")]
+    pub url_field: String,
+    /// JSON/CSV field holding the date.
+    #[arg(long, default_value = "date", value_name = "NAME")]
+    pub date_field: String,
+}
+
+impl FieldArgs {
+    /// The library's [`Fields`]; an empty name, or one name given to two
+    /// fields, is a usage error naming the options.
+    pub fn fields(&self) -> Result<Fields, Error> {
+        let given = [
+            ("--id-field", &self.id_field),
+            ("--source-field", &self.source_field),
+            ("--title-field", &self.title_field),
+            ("--body-field", &self.body_field),
+            ("--url-field", &self.url_field),
+            ("--date-field", &self.date_field),
+        ];
+        for (i, (option, name)) in given.iter().enumerate() {
+            if name.is_empty() {
+                return Err(Error::Usage(format!("{option} needs a field name")));
+            }
+            if let Some((other, _)) = given[..i].iter().find(|(_, n)| n == name) {
+                return Err(Error::Usage(format!("{other} and {option} both name the field `{name}`")));
+            }
+        }
+        Ok(Fields {
+            id: self.id_field.clone(),
+            source: self.source_field.clone(),
+            title: self.title_field.clone(),
+            body: self.body_field.clone(),
+            url: self.url_field.clone(),
+            date: self.date_field.clone(),
+        })
+    }
 }
 
 /// Similarity options. Thresholds are inclusive: a pair passes at `>=`.
@@ -192,7 +263,14 @@ impl InputArgs {
     /// build the worker pool. When no input at all could be read, the run
     /// ends here (exit 2) and writes nothing.
     pub fn load(&self) -> Result<Loaded, Error> {
-        let all = newsdedup::input::read_each(&self.files, self.input.into(), self.strict)?;
+        self.load_keeping_shapes(false)
+    }
+
+    /// [`InputArgs::load`], keeping each record's input shape when
+    /// `keep_shape` (for `--format filter`).
+    pub fn load_keeping_shapes(&self, keep_shape: bool) -> Result<Loaded, Error> {
+        let opts = ReadOptions { format: self.input.into(), fields: self.fields.fields()?, keep_shape };
+        let all = newsdedup::input::read_each_with(&self.files, &opts, self.strict)?;
         for e in &all.failed {
             newsdedup::message!("{e}");
         }

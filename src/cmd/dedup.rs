@@ -44,7 +44,7 @@ pub fn run(args: &DedupArgs) -> Result<ExitCode, Error> {
     let params = args.sim.params()?;
     // Opened first: an unwritable -o fails before any input is read.
     let dest = if args.quiet { None } else { Some(Destination::open(args.output.as_deref())?) };
-    let loaded = args.input.load()?;
+    let loaded = args.input.load_keeping_shapes(args.format == OutputArg::Filter)?;
     let (read, problems) = (&loaded.read, loaded.problems);
     let result = loaded.pool.install(|| newsdedup::dedup(&read.articles, &params, args.canonical.into()));
     if let Some(dest) = dest {
