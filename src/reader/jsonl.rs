@@ -270,6 +270,9 @@ fn fill(
     keep: Option<bool>,
     problems: &mut Vec<ProblemKind>,
 ) {
+    // The text kept as the record's shape: a lone surrogate repaired, so
+    // that `--format filter` writes valid JSON.
+    let mut repaired = None;
     let object: Map<String, Value> = match parsed {
         Ok(Value::Object(m)) => m,
         Ok(_) => {
@@ -279,23 +282,27 @@ fn fill(
         }
         // serde_json refuses half a surrogate pair; read it as U+FFFD instead
         // of losing every field of the record.
-        Err(e) => match replace_lone_surrogates(text).and_then(|t| serde_json::from_str::<Value>(&t).ok()) {
-            Some(Value::Object(m)) => {
-                problems.push(ProblemKind::LoneSurrogate);
-                m
+        Err(e) => {
+            match replace_lone_surrogates(text).and_then(|t| Some((serde_json::from_str::<Value>(&t).ok()?, t))) {
+                Some((Value::Object(m), t)) => {
+                    problems.push(ProblemKind::LoneSurrogate);
+                    repaired = Some(t);
+                    m
+                }
+                _ => {
+                    problems.push(ProblemKind::InvalidJson(e.to_string()));
+                    article.body = text.to_owned();
+                    return;
+                }
             }
-            _ => {
-                problems.push(ProblemKind::InvalidJson(e.to_string()));
-                article.body = text.to_owned();
-                return;
-            }
-        },
+        }
     };
     if let Some(array) = keep {
         let provenance = provenance_name(|n| object.get(n).is_none_or(|v| is_provenance(v, true)));
         let present = object.contains_key(&provenance);
         let provenance = provenance.into();
-        article.shape = Some(Box::new(Shape::Json { raw: text.into(), array, provenance, present }));
+        let raw = repaired.map_or_else(|| text.into(), String::into_boxed_str);
+        article.shape = Some(Box::new(Shape::Json { raw, array, provenance, present }));
     }
     let mut body = None;
     for (key, value) in object {
@@ -592,5 +599,16 @@ mod tests {
         // Neither an empty list nor objects without a similarity are provenance.
         assert!(out.articles[2].prior.is_none() && out.articles[3].prior.is_none());
         assert!(out.problems.is_empty(), "{:?}", out.problems);
+    }
+
+    #[test]
+    fn a_kept_shape_has_its_lone_surrogates_repaired() {
+        let mut out = ReadOutcome::default();
+        let opts = ReadOptions { keep_shape: true, ..Default::default() };
+        let line = r#"{"id":"a\ud800", "body":"x \ud83d\ude00"}"#;
+        crate::reader::read_input_with(line.as_bytes(), "s.jsonl", &opts, &mut out).unwrap();
+        let Some(Shape::Json { raw, .. }) = out.articles[0].shape.as_deref() else { panic!("no shape") };
+        assert_eq!(&**raw, r#"{"id":"a\ufffd", "body":"x \ud83d\ude00"}"#);
+        assert!(serde_json::from_str::<Value>(raw).is_ok());
     }
 }

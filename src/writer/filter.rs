@@ -135,8 +135,8 @@ fn json_text(out: &Output, c: &Cluster) -> String {
             match text {
                 Some(t) if *array => minify(&t),
                 Some(t) => t.into_owned(),
-                // An object whose text cannot be edited (only a lone
-                // surrogate can do that): its cluster record instead.
+                // An object whose text cannot be edited (not expected: the
+                // text parsed when it was read): its cluster record instead.
                 None => Value::Object(out.record(c)).to_string(),
             }
         }
