@@ -102,6 +102,68 @@ pub fn source_key(source: &str) -> u64 {
     xxh3_64(source.trim().to_lowercase().as_bytes())
 }
 
+/// How many records of each outlet hold each short line: the corpus-wide
+/// statistic [`Boilerplate`] is drawn from, kept apart so that it can grow
+/// and shrink with the records (see [`crate::index`]). Records without an
+/// outlet are no outlet's chrome and are not counted.
+#[derive(Debug, Default, Clone)]
+pub struct LineCounts {
+    counts: HashMap<(u64, u64), u32>,
+}
+
+impl LineCounts {
+    /// Count the distinct short `lines` of one record of outlet `source_key`.
+    pub fn add(&mut self, source_key: u64, lines: &[u64]) {
+        if source_key == unknown_source() {
+            return;
+        }
+        for &h in lines {
+            *self.counts.entry((source_key, h)).or_default() += 1;
+        }
+    }
+
+    /// Forget one record counted by [`add`](LineCounts::add) with the same arguments.
+    pub fn remove(&mut self, source_key: u64, lines: &[u64]) {
+        if source_key == unknown_source() {
+            return;
+        }
+        for &h in lines {
+            if let std::collections::hash_map::Entry::Occupied(mut e) = self.counts.entry((source_key, h)) {
+                *e.get_mut() -= 1;
+                if *e.get() == 0 {
+                    e.remove();
+                }
+            }
+        }
+    }
+
+    /// The lines held by at least `min_records` records of one outlet (and
+    /// at least 2); none when `min_records` is 0.
+    pub fn boilerplate(&self, min_records: usize) -> Boilerplate {
+        if min_records == 0 {
+            return Boilerplate::default();
+        }
+        let min = min_records.max(2);
+        let lines = self.counts.iter().filter(|&(_, &n)| n as usize >= min).map(|(&k, _)| k).collect();
+        Boilerplate { lines }
+    }
+
+    /// Distinct (outlet, line) pairs counted.
+    pub fn len(&self) -> usize {
+        self.counts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.counts.is_empty()
+    }
+}
+
+/// The outlet key of records without an outlet.
+fn unknown_source() -> u64 {
+    static KEY: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *KEY.get_or_init(|| source_key(""))
+}
+
 impl Boilerplate {
     /// Find lines of at most [`LINE_MAX_WORDS`] words that occur in at least
     /// `min_records` records of the same outlet. `min_records` 0 finds none.
@@ -128,16 +190,23 @@ impl Boilerplate {
         if min_records == 0 {
             return Boilerplate::default();
         }
-        let mut counts: HashMap<(u64, u64), usize> = HashMap::new();
-        // Records without an outlet are no outlet's chrome.
-        let unknown = source_key("");
-        for (src, hashes) in records.filter(|&(src, _)| src != unknown) {
-            for &h in hashes {
-                *counts.entry((src, h)).or_default() += 1;
-            }
+        let mut counts = LineCounts::default();
+        for (src, hashes) in records {
+            counts.add(src, hashes);
         }
-        let lines = counts.into_iter().filter(|&(_, n)| n >= min_records.max(2)).map(|(k, _)| k).collect();
-        Boilerplate { lines }
+        counts.boilerplate(min_records)
+    }
+
+    /// True when `(source_key, line)` is boilerplate.
+    pub fn contains(&self, source_key: u64, line: u64) -> bool {
+        self.lines.contains(&(source_key, line))
+    }
+
+    /// The lines that are boilerplate in exactly one of `self` and `other`:
+    /// a record signed under `self` must be signed again under `other` when
+    /// the difference [`touches`](Boilerplate::touches) it, and only then.
+    pub fn difference(&self, other: &Boilerplate) -> Boilerplate {
+        Boilerplate { lines: self.lines.symmetric_difference(&other.lines).copied().collect() }
     }
 
     /// True when any of `short_lines` (hashes of one record of `source_key`)

@@ -28,6 +28,7 @@ pub mod eval;
 pub mod exit;
 pub mod explain;
 pub mod fingerprint;
+pub mod index;
 pub mod input;
 pub mod messages;
 pub mod normalize;
@@ -77,15 +78,27 @@ impl Dedup {
 
 /// Run every stage from records to clusters.
 pub fn dedup(articles: &[Article], p: &Params, rule: CanonicalRule) -> Dedup {
-    let mut timings = Vec::new();
+    let clock = std::time::Instant::now();
+    let (boilerplate, sigs) = sign::detect_and_sign(articles, p);
+    dedup_signed(boilerplate, sigs, p, rule, vec![("sign", clock.elapsed())])
+}
+
+/// Run the stages after `sign` on records already signed under
+/// `boilerplate` (an archive index and today's records, see [`index`]);
+/// `timings` holds the stages already run.
+pub fn dedup_signed(
+    boilerplate: Boilerplate,
+    sigs: Vec<Signature>,
+    p: &Params,
+    rule: CanonicalRule,
+    mut timings: Vec<(&'static str, std::time::Duration)>,
+) -> Dedup {
     let mut clock = std::time::Instant::now();
     let mut lap = |name: &'static str| {
         let now = std::time::Instant::now();
         timings.push((name, now - clock));
         clock = now;
     };
-    let (boilerplate, sigs) = sign::detect_and_sign(articles, p);
-    lap("sign");
     let ranks = pairs::content_ranks(&sigs);
     let candidates = pairs::candidates(&sigs, &ranks, p);
     lap("pairs");

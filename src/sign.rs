@@ -5,10 +5,12 @@
 //! [`Boilerplate`] and the [`Params`], so signing runs in parallel and can
 //! run apart from the other stages.
 
+use std::borrow::Cow;
+
 use rayon::prelude::*;
 use xxhash_rust::xxh3::{xxh3_128, xxh3_64};
 
-use crate::boilerplate::{normalize_lines, source_key, Body, Boilerplate};
+use crate::boilerplate::{normalize_lines, source_key, Body, Boilerplate, LineCounts};
 use crate::config::Params;
 use crate::fingerprint::fingerprint_fast;
 use crate::normalize::normalize_into;
@@ -89,41 +91,232 @@ pub fn sign(articles: &[Article], boiler: &Boilerplate, p: &Params) -> Vec<Signa
         .collect()
 }
 
-/// Find the collection's boilerplate and sign every article, normalizing
-/// each body once: the first pass signs every record as if it had no
-/// boilerplate and keeps its short line hashes; after the count, only the
-/// records holding a boilerplate line are signed again. Equal to
-/// `sign(articles, &Boilerplate::detect(articles, min), p)`.
-pub fn detect_and_sign(articles: &[Article], p: &Params) -> (Boilerplate, Vec<Signature>) {
-    let first: Vec<(Signature, Vec<u64>)> = articles
+/// What the first pass of signing computes for one record: its signature,
+/// the hash of its outlet ([`source_key`]) and the hashes of its distinct
+/// short lines (the lines that can be outlet boilerplate). With these, a
+/// collection's [`Boilerplate`] is counted without reading any text again,
+/// and a record is signed again only when the boilerplate lines it holds
+/// change ([`resign`]).
+///
+/// `sig` is the record's signature under some boilerplate: none after
+/// [`first_pass`], the collection's after [`resign`]. The same record is
+/// an archive index entry ([`crate::index`]); [`encode`](SignatureRecord::encode)
+/// and [`decode`](SignatureRecord::decode) are its one binary layout, all
+/// integers little-endian:
+///
+/// ```text
+/// fingerprint   u64
+/// text_key      u128
+/// title_key     u64
+/// url_key       u8 (0 none, 1 some) + u64 (0 when none)
+/// outlet        u64
+/// words         u32
+/// stub          u8 (0 or 1)
+/// shingles      u32 count + count x u64, sorted, distinct
+/// short_lines   u32 count + count x u64, sorted, distinct
+/// ```
+///
+/// 62 bytes plus 8 a shingle and 8 a short line. Any change to this
+/// layout, or to what a field means (normalization, hashing, shingling),
+/// is a new [`crate::index::VERSION`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SignatureRecord {
+    pub sig: Signature,
+    /// [`source_key`] of the record's outlet.
+    pub outlet: u64,
+    /// Hashes of the record's distinct lines of at most
+    /// [`crate::boilerplate::LINE_MAX_WORDS`] words, sorted.
+    pub short_lines: Vec<u64>,
+}
+
+/// Why bytes are not a [`SignatureRecord`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError(pub &'static str);
+
+impl std::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+/// Little-endian reads from a byte slice, each checked against its end.
+pub struct Bytes<'a> {
+    pub rest: &'a [u8],
+}
+
+impl<'a> Bytes<'a> {
+    pub fn take(&mut self, n: usize) -> Result<&'a [u8], DecodeError> {
+        if n > self.rest.len() {
+            return Err(DecodeError("ends early"));
+        }
+        let (head, rest) = self.rest.split_at(n);
+        self.rest = rest;
+        Ok(head)
+    }
+
+    pub fn u8(&mut self) -> Result<u8, DecodeError> {
+        Ok(self.take(1)?[0])
+    }
+
+    pub fn u32(&mut self) -> Result<u32, DecodeError> {
+        Ok(u32::from_le_bytes(self.take(4)?.try_into().expect("4 bytes")))
+    }
+
+    pub fn u64(&mut self) -> Result<u64, DecodeError> {
+        Ok(u64::from_le_bytes(self.take(8)?.try_into().expect("8 bytes")))
+    }
+
+    pub fn u128(&mut self) -> Result<u128, DecodeError> {
+        Ok(u128::from_le_bytes(self.take(16)?.try_into().expect("16 bytes")))
+    }
+
+    pub fn flag(&mut self) -> Result<bool, DecodeError> {
+        match self.u8()? {
+            0 => Ok(false),
+            1 => Ok(true),
+            _ => Err(DecodeError("a flag is neither 0 nor 1")),
+        }
+    }
+
+    /// A `u32` count followed by that many `u64`, checked sorted and distinct.
+    pub fn hashes(&mut self) -> Result<Vec<u64>, DecodeError> {
+        let n = self.u32()? as usize;
+        let bytes = self.take(n.checked_mul(8).ok_or(DecodeError("count too large"))?)?;
+        let v: Vec<u64> = bytes.chunks_exact(8).map(|c| u64::from_le_bytes(c.try_into().expect("8 bytes"))).collect();
+        if v.windows(2).any(|w| w[0] >= w[1]) {
+            return Err(DecodeError("hashes not sorted"));
+        }
+        Ok(v)
+    }
+
+    /// A `u32` length followed by that many bytes of UTF-8.
+    pub fn str(&mut self) -> Result<&'a str, DecodeError> {
+        let n = self.u32()? as usize;
+        std::str::from_utf8(self.take(n)?).map_err(|_| DecodeError("text is not UTF-8"))
+    }
+}
+
+/// Append `v` as a `u32` count and its `u64` values.
+fn put_hashes(out: &mut Vec<u8>, v: &[u64]) {
+    out.extend_from_slice(&(v.len() as u32).to_le_bytes());
+    for h in v {
+        out.extend_from_slice(&h.to_le_bytes());
+    }
+}
+
+impl SignatureRecord {
+    /// Bytes [`encode`](SignatureRecord::encode) appends.
+    pub fn encoded_len(&self) -> usize {
+        62 + 8 * (self.sig.shingles.len() + self.short_lines.len())
+    }
+
+    /// Append the record's bytes (layout in the type's documentation).
+    pub fn encode(&self, out: &mut Vec<u8>) {
+        let s = &self.sig;
+        out.extend_from_slice(&s.fingerprint.to_le_bytes());
+        out.extend_from_slice(&s.text_key.to_le_bytes());
+        out.extend_from_slice(&s.title_key.to_le_bytes());
+        out.push(s.url_key.is_some() as u8);
+        out.extend_from_slice(&s.url_key.unwrap_or(0).to_le_bytes());
+        out.extend_from_slice(&self.outlet.to_le_bytes());
+        out.extend_from_slice(&s.words.to_le_bytes());
+        out.push(s.stub as u8);
+        put_hashes(out, &s.shingles);
+        put_hashes(out, &self.short_lines);
+    }
+
+    /// Read one record from the front of `b`.
+    pub fn decode(b: &mut Bytes<'_>) -> Result<SignatureRecord, DecodeError> {
+        let fingerprint = b.u64()?;
+        let text_key = b.u128()?;
+        let title_key = b.u64()?;
+        let has_url = b.flag()?;
+        let url = b.u64()?;
+        let outlet = b.u64()?;
+        let words = b.u32()?;
+        let stub = b.flag()?;
+        let shingles = b.hashes()?;
+        let short_lines = b.hashes()?;
+        let sig =
+            Signature { fingerprint, shingles, words, text_key, url_key: has_url.then_some(url), title_key, stub };
+        Ok(SignatureRecord { sig, outlet, short_lines })
+    }
+}
+
+/// The first pass of signing: every article signed as if the collection had
+/// no boilerplate, with its outlet and short line hashes, in parallel, in
+/// input order. Each body is normalized once.
+pub fn first_pass(articles: &[Article], p: &Params) -> Vec<SignatureRecord> {
+    articles
         .par_iter()
+        .map_init(|| (String::new(), String::new()), |(norm, scratch), a| first_pass_one(a, p, norm, scratch))
+        .collect()
+}
+
+/// [`first_pass`] of one article. `norm` and `scratch` are reusable buffers.
+pub fn first_pass_one(a: &Article, p: &Params, norm: &mut String, scratch: &mut String) -> SignatureRecord {
+    let mut short_lines = Vec::new();
+    let words = normalize_lines(&a.body, p.min_line_words, norm, scratch, &mut short_lines);
+    let sig = from_normalized(a, norm, Body { words, stub: false }, p, scratch);
+    SignatureRecord { sig, outlet: source_key(&a.source), short_lines }
+}
+
+/// Count the short lines of `records` (see [`LineCounts`]); empty when
+/// `boilerplate_min` is 0, as no line can then be boilerplate.
+pub fn count_lines(records: &[SignatureRecord], p: &Params) -> LineCounts {
+    let mut counts = LineCounts::default();
+    if p.boilerplate_min > 0 {
+        for r in records {
+            counts.add(r.outlet, &r.short_lines);
+        }
+    }
+    counts
+}
+
+/// Sign again, under `boiler`, each record whose boilerplate lines differ
+/// between the boilerplate it was signed under and `boiler`: those that
+/// `changed` (the [`Boilerplate::difference`] of the two) touches; every
+/// other record's signature is already its signature under `boiler`.
+/// `article(i)` gives record `i`'s article, and is asked only for those.
+/// Returns how many were signed again.
+pub fn resign<'a, E: Send>(
+    records: &mut [SignatureRecord],
+    changed: &Boilerplate,
+    boiler: &Boilerplate,
+    p: &Params,
+    article: impl Fn(usize) -> Result<Cow<'a, Article>, E> + Sync,
+) -> Result<usize, E> {
+    if changed.is_empty() {
+        return Ok(0);
+    }
+    records
+        .par_iter_mut()
+        .enumerate()
         .map_init(
             || (String::new(), String::new()),
-            |(norm, scratch), a| {
-                let mut short = Vec::new();
-                let words = normalize_lines(&a.body, p.min_line_words, norm, scratch, &mut short);
-                (from_normalized(a, norm, Body { words, stub: false }, p, scratch), short)
-            },
-        )
-        .collect();
-    let keys: Vec<u64> = articles.iter().map(|a| source_key(&a.source)).collect();
-    let boiler =
-        Boilerplate::from_lines(keys.iter().zip(&first).map(|(&k, (_, lines))| (k, &lines[..])), p.boilerplate_min);
-    let sigs = first
-        .into_par_iter()
-        .zip(articles.par_iter().zip(keys.par_iter()))
-        .map_init(
-            || (String::new(), String::new()),
-            |(norm, scratch), ((sig, short), (a, &key)): ((Signature, Vec<u64>), (&Article, &u64))| {
-                if boiler.touches(key, &short) {
-                    sign_one(a, &boiler, p, norm, scratch)
-                } else {
-                    sig
+            |(norm, scratch), (i, r)| {
+                if !changed.touches(r.outlet, &r.short_lines) {
+                    return Ok(0);
                 }
+                let a = article(i)?;
+                r.sig = sign_one(&a, boiler, p, norm, scratch);
+                Ok(1)
             },
         )
-        .collect();
-    (boiler, sigs)
+        .sum()
+}
+
+/// Find the collection's boilerplate and sign every article, normalizing
+/// each body once: the [`first_pass`] signs every record as if it had no
+/// boilerplate and keeps its short line hashes; after the count, only the
+/// records holding a boilerplate line are signed again ([`resign`]). Equal
+/// to `sign(articles, &Boilerplate::detect(articles, min), p)`.
+pub fn detect_and_sign(articles: &[Article], p: &Params) -> (Boilerplate, Vec<Signature>) {
+    let mut records = first_pass(articles, p);
+    let boiler = count_lines(&records, p).boilerplate(p.boilerplate_min);
+    let in_memory = |i: usize| Ok::<_, std::convert::Infallible>(Cow::Borrowed(&articles[i]));
+    let Ok(_) = resign(&mut records, &boiler, &boiler, p, in_memory);
+    (boiler, records.into_iter().map(|r| r.sig).collect())
 }
 
 #[cfg(test)]

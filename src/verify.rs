@@ -56,7 +56,7 @@ pub fn intersection(a: &[u64], b: &[u64]) -> usize {
     if unbalanced(small, large) {
         gallop_intersection_at_least(small, large, 0).unwrap_or(0)
     } else {
-        merge_intersection(a, b)
+        block_intersection_at_least(a, b, 0).unwrap_or(0)
     }
 }
 
@@ -181,27 +181,53 @@ pub(crate) fn min_shared(a: &Signature, b: &Signature, p: &Params) -> usize {
 
 /// Size of the intersection of two sorted, repeat-free slices, or `None`
 /// as soon as it can no longer reach `need`. Very unbalanced sizes gallop
-/// (see [`intersection`]).
+/// (see [`intersection`]); others take [`block_intersection_at_least`].
 pub fn intersection_at_least(a: &[u64], b: &[u64], need: usize) -> Option<usize> {
     let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     if unbalanced(small, large) {
         return gallop_intersection_at_least(small, large, need);
     }
+    block_intersection_at_least(a, b, need)
+}
+
+/// Values compared at a time by [`block_intersection_at_least`].
+const BLOCK: usize = 4;
+
+/// Size of the intersection by a merge of blocks of [`BLOCK`] values: all 16
+/// pairs of two blocks are compared at once (no dependency between the
+/// comparisons, so they run in parallel, where a merge waits on each
+/// comparison to move a cursor), then the block with the smaller last value
+/// moves on (both when they are equal). A value of the block that moves on
+/// cannot equal any later value of the other side, and each value matches
+/// at most once, so the count is exact. `None` as soon as it can no longer
+/// reach `need`: the bound is checked every 16 blocks.
+pub fn block_intersection_at_least(a: &[u64], b: &[u64], need: usize) -> Option<usize> {
     let (mut i, mut j, mut n) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        // Check the bound once every 32 steps; the loop itself stays branch-free.
-        let stop = (i + j + 64).min(a.len() + b.len());
-        while i < a.len() && j < b.len() && i + j < stop {
-            let (x, y) = (a[i], b[j]);
-            n += (x == y) as usize;
-            i += (x <= y) as usize;
-            j += (y <= x) as usize;
+    loop {
+        let mut steps = 0;
+        while steps < 16 && i + BLOCK <= a.len() && j + BLOCK <= b.len() {
+            let x: &[u64; BLOCK] = a[i..i + BLOCK].try_into().expect("a block");
+            let y: &[u64; BLOCK] = b[j..j + BLOCK].try_into().expect("a block");
+            for u in x {
+                for v in y {
+                    n += (u == v) as usize;
+                }
+            }
+            let (xl, yl) = (x[BLOCK - 1], y[BLOCK - 1]);
+            i += BLOCK * (xl <= yl) as usize;
+            j += BLOCK * (yl <= xl) as usize;
+            steps += 1;
         }
         if n + (a.len() - i).min(b.len() - j) < need {
             return None;
         }
+        if steps < 16 {
+            break;
+        }
     }
-    Some(n)
+    // Fewer than a block left on one side: a plain merge of the rest.
+    let n = n + merge_intersection(&a[i..], &b[j..]);
+    (n >= need).then_some(n)
 }
 
 /// Verify candidate pairs in parallel; keep the duplicates, in pair order.

@@ -1,9 +1,11 @@
 //! The shingle-set intersection of `verify`: the galloping path taken for
 //! very unbalanced sizes must count exactly what the plain merge counts, and
-//! the early-stopping variant must never prune a pair that reaches `need`.
+//! the early-stopping variant must never prune a pair that reaches `need`;
+//! the block merge counts exactly what the plain merge counts.
 
 use newsdedup::verify::{
-    gallop_intersection_at_least, intersection, intersection_at_least, merge_intersection, GALLOP_RATIO,
+    block_intersection_at_least, gallop_intersection_at_least, intersection, intersection_at_least, merge_intersection,
+    GALLOP_RATIO,
 };
 use proptest::prelude::*;
 
@@ -46,6 +48,7 @@ fn check(a: &[u64], b: &[u64], need: usize) -> Result<(), TestCaseError> {
     let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     prop_assert_eq!(gallop_intersection_at_least(small, large, 0), Some(exact));
     for (x, y) in [(a, b), (b, a)] {
+        prop_assert_eq!(block_intersection_at_least(x, y, need), (exact >= need).then_some(exact));
         let early = intersection_at_least(x, y, need);
         if exact >= need {
             prop_assert_eq!(early, Some(exact), "pruned a pair that reaches need {}", need);

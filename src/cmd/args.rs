@@ -263,23 +263,44 @@ impl InputArgs {
     /// build the worker pool. When no input at all could be read, the run
     /// ends here (exit 2) and writes nothing.
     pub fn load(&self) -> Result<Loaded, Error> {
-        self.load_keeping_shapes(false)
+        self.load_checked(|_| Ok(())).map(|(loaded, ())| loaded)
     }
 
-    /// [`InputArgs::load`], keeping each record's input shape when
+    /// [`load`](InputArgs::load), keeping each record's input shape when
     /// `keep_shape` (for `--format filter`).
     pub fn load_keeping_shapes(&self, keep_shape: bool) -> Result<Loaded, Error> {
+        self.load_checked_keeping_shapes(keep_shape, |_| Ok(())).map(|(loaded, ())| loaded)
+    }
+
+    /// [`load`](InputArgs::load), with `check` run on the records read
+    /// before their problems are reported (it may add problems: ids that
+    /// clash with an archive's).
+    pub fn load_checked<T>(
+        &self,
+        check: impl FnOnce(&mut ReadOutcome) -> Result<T, Error>,
+    ) -> Result<(Loaded, T), Error> {
+        self.load_checked_keeping_shapes(false, check)
+    }
+
+    /// [`load_checked`](InputArgs::load_checked), keeping each record's
+    /// input shape when `keep_shape`.
+    pub fn load_checked_keeping_shapes<T>(
+        &self,
+        keep_shape: bool,
+        check: impl FnOnce(&mut ReadOutcome) -> Result<T, Error>,
+    ) -> Result<(Loaded, T), Error> {
         let opts = ReadOptions { format: self.input.into(), fields: self.fields.fields()?, keep_shape };
-        let all = newsdedup::input::read_each_with(&self.files, &opts, self.strict)?;
+        let mut all = newsdedup::input::read_each_with(&self.files, &opts, self.strict)?;
         for e in &all.failed {
             newsdedup::message!("{e}");
         }
         if !all.failed.is_empty() && all.read.inputs.is_empty() {
             return Err(Error::Reported(all.failed.len()));
         }
+        let checked = check(&mut all.read)?;
         let problems = newsdedup::input::report_problems(&all.read, self.strict)?;
         let pool = thread_pool(self.threads)?;
-        Ok(Loaded { pool, read: all.read, problems, unreadable: all.failed.len() })
+        Ok((Loaded { pool, read: all.read, problems, unreadable: all.failed.len() }, checked))
     }
 }
 

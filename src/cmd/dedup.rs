@@ -7,6 +7,7 @@ use clap::Args;
 
 use newsdedup::error::Error;
 use newsdedup::exit::ExitCode;
+use newsdedup::index::Index;
 use newsdedup::output::Destination;
 use newsdedup::writer::Output;
 
@@ -37,9 +38,23 @@ pub struct DedupArgs {
     /// Print a summary to stderr: records, clusters, duplicates, time.
     #[arg(long)]
     pub stats: bool,
+    /// Compare with the archive index INDEX (`newsdedup index build`): write
+    /// only today's stories that are not in it, the same as one run over the
+    /// archive and today together; report each dropped record with the
+    /// archived id it matched on stderr, or in --matches FILE.
+    #[arg(long, value_name = "INDEX")]
+    pub against: Option<PathBuf>,
+    /// With --against: write the dropped records to FILE (atomically), one JSON
+    /// object a line: `id`, `archived` (the archived id it matched),
+    /// `similarity`, `containment`.
+    #[arg(long, value_name = "FILE", requires = "against")]
+    pub matches: Option<PathBuf>,
 }
 
 pub fn run(args: &DedupArgs) -> Result<ExitCode, Error> {
+    if let Some(index) = &args.against {
+        return against(args, index);
+    }
     let start = Instant::now();
     let params = args.sim.params()?;
     // Opened first: an unwritable -o fails before any input is read.
@@ -70,4 +85,65 @@ pub fn run(args: &DedupArgs) -> Result<ExitCode, Error> {
         newsdedup::message!("stages: {}", stages.join(", "));
     }
     loaded.finish(if args.check && result.duplicates() > 0 { ExitCode::DuplicatesFound } else { ExitCode::Success })
+}
+
+/// `--against INDEX`: today's new stories only, and a report of the others.
+fn against(args: &DedupArgs, path: &std::path::Path) -> Result<ExitCode, Error> {
+    let start = Instant::now();
+    let params = args.sim.params()?;
+    // Opened first: an unwritable -o or --matches fails before any input is read.
+    let dest = if args.quiet { None } else { Some(Destination::open(args.output.as_deref())?) };
+    let report = args.matches.as_deref().map(|m| Destination::open(Some(m))).transpose()?;
+    let index = Index::open(path)?;
+    index.check_params(&params)?;
+    let keep_shape = args.format == OutputArg::Filter;
+    let (loaded, rescrapes) = args.input.load_checked_keeping_shapes(keep_shape, |read| index.check_ids(read))?;
+    let (read, problems) = (&loaded.read, loaded.problems);
+    let result = loaded.pool.install(|| index.against(&read.articles, &rescrapes, args.canonical.into()))?;
+    if let Some(dest) = dest {
+        let out = Output { articles: &read.articles, sigs: &result.sigs, clusters: &result.clusters };
+        dest.write(|w| newsdedup::writer::write(args.format.into(), &out, w))?;
+    }
+    let records = result.matches.iter().map(|m| m.record(&read.articles, &result.archived_ids));
+    match report {
+        Some(report) => report.write(|w| {
+            for r in records {
+                serde_json::to_writer(&mut *w, &r)?;
+                w.write_all(b"\n")?;
+            }
+            Ok(())
+        })?,
+        None => {
+            for (m, r) in result.matches.iter().zip(records) {
+                newsdedup::message!(
+                    "{}: already archived as {} (similarity {}, containment {})",
+                    read.articles[m.today].id,
+                    result.archived_ids[m.archived as usize],
+                    r["similarity"],
+                    r["containment"]
+                );
+            }
+        }
+    }
+    if args.stats {
+        newsdedup::message!(
+            "{} records read, {} already archived, {} clusters, {} duplicates, {} problems, {} archived records, {} signed again, {} candidate pairs, {} verified pairs, {} boilerplate lines, {:.3}s",
+            read.articles.len(),
+            result.matches.len(),
+            result.clusters.len(),
+            result.duplicates(),
+            problems,
+            result.archived_ids.len(),
+            result.resigned,
+            result.candidates,
+            result.edges,
+            result.boilerplate,
+            start.elapsed().as_secs_f64()
+        );
+        let stages: Vec<String> =
+            result.timings.iter().map(|(name, t)| format!("{name} {:.3}s", t.as_secs_f64())).collect();
+        newsdedup::message!("stages: {}", stages.join(", "));
+    }
+    let found = result.duplicates() + result.matches.len() > 0;
+    loaded.finish(if args.check && found { ExitCode::DuplicatesFound } else { ExitCode::Success })
 }

@@ -6,6 +6,7 @@ mod args;
 mod dedup;
 mod eval;
 mod explain;
+mod index;
 
 use clap::{Parser, Subcommand};
 
@@ -21,6 +22,8 @@ Examples:
   newsdedup --check -q fixtures/*.jsonl || echo 'duplicates found'
   newsdedup eval --truth truth.jsonl corpus.jsonl
   newsdedup explain ID_A ID_B corpus.jsonl
+  newsdedup index build -o news.idx archive/*.jsonl
+  newsdedup --against news.idx --matches seen.jsonl -o new.jsonl today.jsonl
 
 Exit codes: 0 success; 1 with --check when duplicates were found; 2 any
 error (bad input reported on stderr, bad option, an unreadable input, I/O).
@@ -50,6 +53,9 @@ pub enum Command {
     /// Show why two records did or did not cluster.
     #[command(after_help = "Example:\n  newsdedup explain census-761 census-16223 web.jsonl")]
     Explain(explain::ExplainArgs),
+    /// Keep an archive index of signed records, which `--against INDEX`
+    /// compares today's records with.
+    Index(index::IndexArgs),
 }
 
 /// Parse the process's arguments and run; the outcome is the exit code.
@@ -64,6 +70,7 @@ pub fn run(cli: Cli) -> ExitCode {
         None => dedup::run(&cli.run),
         Some(Command::Eval(a)) => eval::run(a),
         Some(Command::Explain(a)) => explain::run(a),
+        Some(Command::Index(a)) => index::run(a),
     };
     match outcome {
         Ok(code) => code,

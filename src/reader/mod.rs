@@ -499,8 +499,12 @@ pub fn check_unique_ids(out: &mut ReadOutcome) {
             });
         }
     }
-    // Keep problems in input order: inputs in the order read, then line.
-    // The same name read twice (`- -`) ranks at its first reading.
+    sort_problems(out);
+}
+
+/// Keep problems in input order: inputs in the order read, then line.
+/// The same name read twice (`- -`) ranks at its first reading.
+pub fn sort_problems(out: &mut ReadOutcome) {
     let mut rank: HashMap<&str, usize> = HashMap::new();
     for (i, name) in out.inputs.iter().enumerate() {
         rank.entry(name.as_str()).or_insert(i);

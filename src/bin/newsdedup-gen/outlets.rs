@@ -66,7 +66,7 @@ pub(crate) fn outlet_lines(i: usize) -> (Vec<String>, Vec<String>) {
     let name = OUTLETS[i];
     let domain: String = name.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_lowercase() + ".com";
     let fill = |t: &str| t.replace("{name}", name).replace("{domain}", &domain);
-    let head = if i % 3 == 0 { vec![fill(HEAD_LINES[(i / 3) % HEAD_LINES.len()])] } else { Vec::new() };
+    let head = if i.is_multiple_of(3) { vec![fill(HEAD_LINES[(i / 3) % HEAD_LINES.len()])] } else { Vec::new() };
     let tail = (0..1 + i % 3).map(|k| fill(TAIL_LINES[(i * 5 + k * 7) % TAIL_LINES.len()])).collect();
     (head, tail)
 }
