@@ -1,9 +1,13 @@
 # Sourced by the bench scripts: build, paths, and the seeded generated corpora.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-cargo build --release --quiet
-nd=target/release/newsdedup
-gen=target/release/newsdedup-gen
+# BENCH_PROFILE=dev (CI's smoke run) uses the debug build that `cargo test` made: the
+# scripts then run as they do on release, but their times mean nothing.
+profile=${BENCH_PROFILE:-release}
+cargo build --profile "$profile" --quiet
+bin=${CARGO_TARGET_DIR:-target}/$([ "$profile" = dev ] && echo debug || echo "$profile")
+nd=$bin/newsdedup
+gen=$bin/newsdedup-gen
 web=../shared/corpora/web-articles-2018
 out=benches/out
 mkdir -p "$out"

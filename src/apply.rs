@@ -13,7 +13,7 @@ pub struct Cluster {
 
 impl Cluster {
     /// Members other than the canonical, in input order.
-    pub(crate) fn duplicates(&self) -> impl Iterator<Item = u32> + '_ {
+    pub fn duplicates(&self) -> impl Iterator<Item = u32> + '_ {
         self.members.iter().copied().filter(move |&m| m != self.canonical)
     }
 }

@@ -160,7 +160,7 @@ impl std::error::Error for Error {
 }
 
 impl Error {
-    pub(crate) fn io(path: impl Into<String>, source: std::io::Error) -> Error {
+    pub fn io(path: impl Into<String>, source: std::io::Error) -> Error {
         Error::Io { path: path.into(), source }
     }
 

@@ -241,7 +241,20 @@ fn errors<T>(
 /// Evaluate a run over `articles` against `truth` labels (id -> label),
 /// listing at most `max_errors` errors of each kind (0: see [`errors`]).
 pub fn evaluate(articles: &[Article], truth: &[(String, String)], p: &Params, max_errors: usize) -> Evaluation {
-    let d = crate::dedup(articles, p, CanonicalRule::Longest);
+    evaluate_observed(articles, truth, p, max_errors, &mut |_| {})
+}
+
+/// [`evaluate`], calling `on_stage` as each stage of the run starts (see
+/// [`crate::dedup_observed`]), then with `"score"`.
+pub fn evaluate_observed(
+    articles: &[Article],
+    truth: &[(String, String)],
+    p: &Params,
+    max_errors: usize,
+    on_stage: &mut dyn FnMut(&'static str),
+) -> Evaluation {
+    let d = crate::dedup_observed(articles, p, CanonicalRule::Longest, on_stage);
+    on_stage("score");
     let of = cluster_of(&d, articles.len());
     let label: HashMap<&str, &str> = truth.iter().map(|(i, l)| (i.as_str(), l.as_str())).collect();
     let ids: HashMap<&str, u32> = articles.iter().enumerate().map(|(i, a)| (a.id.as_str(), i as u32)).collect();

@@ -700,7 +700,7 @@ impl Index {
         sigs.extend(std::mem::take(&mut self.records).into_iter().map(|r| r.sig));
         sigs.extend(new.into_iter().map(|r| r.sig));
         let boiler = std::mem::take(&mut self.boiler);
-        let d = crate::dedup_signed(boiler, sigs, &p, rule, vec![("sign", clock.elapsed())]);
+        let d = crate::dedup_signed(boiler, sigs, &p, rule, vec![("sign", clock.elapsed())], &mut |_| {});
         let (records, candidates, edges, boilerplate) =
             (d.sigs.len(), d.candidates.len(), d.edges.len(), d.boilerplate.len());
         let a = archived as u32;

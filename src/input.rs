@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::{self, BufReader};
 use std::path::PathBuf;
 
-use crate::error::Error;
+use crate::error::{Error, Problem, ProblemKind};
 use crate::reader::{self, InputFormat, ReadOptions, ReadOutcome};
 
 /// Display name of an input path: `-` for stdin, the path as given otherwise.
@@ -82,15 +82,117 @@ pub fn read_all(files: &[PathBuf], format: InputFormat) -> Result<ReadOutcome, E
     read_each(files, format, true).map(|all| all.read)
 }
 
-/// Report problems on stderr (all of them), or with `strict` fail on the first.
+/// How many problems of one kind [`report_problems`] lists before it
+/// counts the rest in one line (`--max-problems`).
+pub const DEFAULT_MAX_PROBLEMS: usize = 20;
+
+/// Report problems on stderr, the first [`DEFAULT_MAX_PROBLEMS`] of each
+/// kind (see [`report_problems_capped`]), or with `strict` fail on the first.
 pub fn report_problems(out: &ReadOutcome, strict: bool) -> Result<usize, Error> {
+    report_problems_capped(out, strict, DEFAULT_MAX_PROBLEMS)
+}
+
+/// A short name for a kind of problem, for the line that counts the
+/// problems of that kind left unlisted.
+pub fn kind_name(kind: &ProblemKind) -> &'static str {
+    match kind {
+        ProblemKind::InvalidUtf8 => "invalid UTF-8",
+        ProblemKind::LoneSurrogate => "lone UTF-16 surrogate",
+        ProblemKind::EntryWithoutBody => "entry has no body",
+        ProblemKind::EntryWithoutTitle => "entry has no title",
+        ProblemKind::EntryWithoutTags => "entry has no tag line",
+        ProblemKind::TextOutsideEntry => "text outside any entry",
+        ProblemKind::InvalidJson(_) => "invalid JSON",
+        ProblemKind::NotAnObject => "JSON value is not an object",
+        ProblemKind::MissingField(_) | ProblemKind::MissingNamedField(_) => "missing required field",
+        ProblemKind::MissingColumn(_) => "CSV header without a body column",
+        ProblemKind::DuplicateColumn { .. } => "CSV column named twice",
+        ProblemKind::RowLength { .. } => "CSV row of another length than the header",
+        ProblemKind::UnclosedQuote => "CSV quote left open",
+        ProblemKind::WrongType { .. } => "field of the wrong type",
+        ProblemKind::DuplicateId { .. } => "duplicate id",
+        ProblemKind::EmptyInput => "input holds no records",
+        ProblemKind::InvalidJsonArray { .. } => "invalid JSON array",
+        ProblemKind::FormatByName { .. } => "input read by its name",
+    }
+}
+
+/// The lines that report `problems`: the first `max` of each kind (all when
+/// `max` is 0), in input order, then for each kind with more, in order of
+/// its first problem, one line counting those left out. The count returned
+/// by [`report_problems_capped`] (and the exit code) never depends on `max`.
+pub fn problem_lines(problems: &[Problem], max: usize) -> Vec<String> {
+    let mut seen: Vec<(std::mem::Discriminant<ProblemKind>, &'static str, usize)> = Vec::new();
+    let mut lines = Vec::new();
+    for p in problems {
+        let d = std::mem::discriminant(&p.kind);
+        let k = match seen.iter().position(|s| s.0 == d) {
+            Some(k) => k,
+            None => {
+                seen.push((d, kind_name(&p.kind), 0));
+                seen.len() - 1
+            }
+        };
+        seen[k].2 += 1;
+        if max == 0 || seen[k].2 <= max {
+            lines.push(p.to_string());
+        }
+    }
+    for (_, name, n) in seen {
+        if max > 0 && n > max {
+            lines.push(format!(
+                "{} more problems of this kind not listed ({name}: {n} in all; --max-problems 0 lists every one)",
+                n - max
+            ));
+        }
+    }
+    lines
+}
+
+/// Report problems on stderr, at most `max_per_kind` of each kind and a
+/// count of the rest (0: all), or with `strict` fail on the first. Returns
+/// the number of problems, listed or not.
+pub fn report_problems_capped(out: &ReadOutcome, strict: bool, max_per_kind: usize) -> Result<usize, Error> {
     if strict {
         if let Some(p) = out.problems.first() {
             return Err(Error::Input(p.clone()));
         }
     }
-    for p in &out.problems {
-        crate::message!("{p}");
+    for line in problem_lines(&out.problems, max_per_kind) {
+        crate::message!("{line}");
     }
     Ok(out.problems.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem(line: u64, kind: ProblemKind) -> Problem {
+        Problem { file: "in.jsonl".into(), line, kind }
+    }
+
+    #[test]
+    fn each_kind_is_capped_on_its_own_and_the_rest_counted() {
+        let mut ps = Vec::new();
+        for i in 1..=30 {
+            ps.push(problem(i, ProblemKind::InvalidJson(format!("error {i}"))));
+            if i % 10 == 0 {
+                ps.push(problem(i, ProblemKind::NotAnObject));
+            }
+        }
+        ps.push(problem(31, ProblemKind::EmptyInput));
+        let lines = problem_lines(&ps, 5);
+        assert_eq!(lines.len(), 5 + 3 + 1 + 1);
+        assert!(lines[0].starts_with("in.jsonl:1: invalid JSON: error 1"), "{lines:?}");
+        assert_eq!(
+            lines[lines.len() - 1],
+            "25 more problems of this kind not listed (invalid JSON: 30 in all; --max-problems 0 lists every one)"
+        );
+        assert_eq!(lines.iter().filter(|l| l.contains("not an object")).count(), 3);
+        // 0 lists every one; a cap at or above the count lists every one too.
+        assert_eq!(problem_lines(&ps, 0).len(), ps.len());
+        assert_eq!(problem_lines(&ps, 30).len(), ps.len());
+        assert_eq!(problem_lines(&ps, 29).len(), 29 + 3 + 1 + 1);
+    }
 }

@@ -23,6 +23,7 @@ pub mod apply;
 pub mod boilerplate;
 pub mod cluster;
 pub mod config;
+pub mod dates;
 pub mod error;
 pub mod eval;
 pub mod exit;
@@ -76,40 +77,62 @@ impl Dedup {
     }
 }
 
+/// Names of the stages [`dedup`] runs, in order.
+pub const STAGES: [&str; 5] = ["sign", "pairs", "verify", "cluster", "apply"];
+
 /// Run every stage from records to clusters.
 pub fn dedup(articles: &[Article], p: &Params, rule: CanonicalRule) -> Dedup {
+    dedup_observed(articles, p, rule, &mut |_| {})
+}
+
+/// [`dedup`], calling `on_stage` with each stage's name (see [`STAGES`]) as
+/// it starts: a hook for a progress display, which stays out of the library.
+pub fn dedup_observed(
+    articles: &[Article],
+    p: &Params,
+    rule: CanonicalRule,
+    on_stage: &mut dyn FnMut(&'static str),
+) -> Dedup {
+    on_stage("sign");
     let clock = std::time::Instant::now();
     let (boilerplate, sigs) = sign::detect_and_sign(articles, p);
-    dedup_signed(boilerplate, sigs, p, rule, vec![("sign", clock.elapsed())])
+    let timings = vec![("sign", clock.elapsed())];
+    on_stage("pairs");
+    dedup_signed(boilerplate, sigs, p, rule, timings, on_stage)
 }
 
 /// Run the stages after `sign` on records already signed under
 /// `boilerplate` (an archive index and today's records, see [`index`]);
-/// `timings` holds the stages already run.
+/// `timings` holds the stages already run; `on_stage` hears of each later
+/// stage as it starts (`pairs` is announced by the caller).
 pub fn dedup_signed(
     boilerplate: Boilerplate,
     sigs: Vec<Signature>,
     p: &Params,
     rule: CanonicalRule,
     mut timings: Vec<(&'static str, std::time::Duration)>,
+    on_stage: &mut dyn FnMut(&'static str),
 ) -> Dedup {
     let mut clock = std::time::Instant::now();
-    let mut lap = |name: &'static str| {
+    let mut lap = |name: &'static str, next: Option<&'static str>| {
         let now = std::time::Instant::now();
         timings.push((name, now - clock));
         clock = now;
+        if let Some(next) = next {
+            on_stage(next);
+        }
     };
     let ranks = pairs::content_ranks(&sigs);
     let candidates = pairs::candidates(&sigs, &ranks, p);
-    lap("pairs");
+    lap("pairs", Some("verify"));
     let pairs: Vec<(u32, u32)> = candidates.iter().map(|c| (c.a, c.b)).collect();
     let edges = verify::verify(&sigs, &pairs, p);
-    lap("verify");
+    lap("verify", Some("cluster"));
     let hubs = cluster::hubs(&sigs, &ranks, &edges, p);
     let excerpts = cluster::excerpts(&sigs, &ranks, &edges, p);
     let groups = cluster::cluster_with_roles(&sigs, &ranks, &edges, &hubs, &excerpts, p);
-    lap("cluster");
+    lap("cluster", Some("apply"));
     let clusters = apply::apply(groups, &sigs, rule);
-    lap("apply");
+    lap("apply", None);
     Dedup { boilerplate, sigs, candidates, edges, ranks, hubs, excerpts, clusters, timings }
 }

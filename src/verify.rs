@@ -116,7 +116,7 @@ pub fn gallop_intersection_at_least(small: &[u64], large: &[u64], need: usize) -
 }
 
 /// Similarity figures of `a` and `b`.
-pub(crate) fn similarity(a: &Signature, b: &Signature) -> Similarity {
+pub fn similarity(a: &Signature, b: &Signature) -> Similarity {
     let shared = intersection(&a.shingles, &b.shingles);
     let union = a.shingles.len() + b.shingles.len() - shared;
     let smaller = a.shingles.len().min(b.shingles.len());

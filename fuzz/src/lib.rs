@@ -105,7 +105,7 @@ pub fn pipeline(data: &[u8]) {
         _ => {}
     }
     let result = newsdedup::dedup(&read.articles, &p, rule);
-    let out = Output { articles: &read.articles, sigs: &result.sigs, clusters: &result.clusters };
+    let out = Output { articles: &read.articles, sigs: &result.sigs, clusters: &result.clusters, as_of: None };
     let mut jsonl = Vec::new();
     writer::write(OutputFormat::Jsonl, &out, &mut jsonl).expect("writing to memory cannot fail");
     let mut text = Vec::new();
@@ -144,7 +144,7 @@ pub fn pipeline(data: &[u8]) {
     let mut shaped = read_with(data, "fuzz", &opts);
     reader::check_unique_ids(&mut shaped);
     assert_eq!(shaped.articles.len(), read.articles.len(), "keeping shapes changed the records");
-    let out = Output { articles: &shaped.articles, sigs: &result.sigs, clusters: &result.clusters };
+    let out = Output { articles: &shaped.articles, sigs: &result.sigs, clusters: &result.clusters, as_of: None };
     let mut filtered = Vec::new();
     writer::write(OutputFormat::Filter, &out, &mut filtered).expect("writing to memory cannot fail");
     let filtered = String::from_utf8(filtered).expect("filter output is UTF-8");

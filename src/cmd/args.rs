@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+use std::io::IsTerminal;
+
 use clap::{Args, ValueEnum};
 
 use newsdedup::config::{CanonicalRule, Params};
@@ -10,6 +12,11 @@ use newsdedup::error::Error;
 use newsdedup::exit::ExitCode;
 use newsdedup::reader::{Fields, InputFormat, ReadOptions, ReadOutcome};
 use newsdedup::writer::OutputFormat;
+
+use super::progress::Progress;
+
+/// The key that ends input typed at a terminal.
+const EOF_KEY: &str = if cfg!(windows) { "Ctrl-Z then Enter" } else { "Ctrl-D" };
 
 /// The most worker threads `--threads` accepts.
 pub const MAX_THREADS: usize = 256;
@@ -121,9 +128,13 @@ pub struct InputArgs {
     #[arg(long)]
     pub strict: bool,
     /// Worker threads, 1 to 256 (default: one per core). Output does not depend on it.
-    #[arg(long, short = 'j', value_name = "N",
+    #[arg(long, short = 'j', value_name = "N", allow_negative_numbers = true,
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=MAX_THREADS as u64))]
     pub threads: Option<usize>,
+    /// List at most N input problems of each kind on stderr, then one line
+    /// counting the rest (0: list all). The exit code does not depend on it.
+    #[arg(long, default_value_t = newsdedup::input::DEFAULT_MAX_PROBLEMS, value_name = "N", allow_negative_numbers = true)]
+    pub max_problems: usize,
 }
 
 /// The names that JSON and CSV inputs give the known fields.
@@ -184,29 +195,29 @@ impl FieldArgs {
 #[derive(Debug, Clone, Args)]
 pub struct SimArgs {
     /// Words per shingle.
-    #[arg(long, default_value_t = Params::default().shingle_size, value_name = "N")]
+    #[arg(long, allow_negative_numbers = true, default_value_t = Params::default().shingle_size, value_name = "N")]
     pub shingle_size: usize,
     /// Duplicates when the Jaccard similarity of shingle sets is >= this.
-    #[arg(long, default_value_t = Params::default().jaccard, value_name = "X")]
+    #[arg(long, allow_negative_numbers = true, default_value_t = Params::default().jaccard, value_name = "X")]
     pub jaccard: f64,
     /// Duplicates when >= this share of the smaller record's shingles is in the larger one.
-    #[arg(long, default_value_t = Params::default().containment, value_name = "X")]
+    #[arg(long, allow_negative_numbers = true, default_value_t = Params::default().containment, value_name = "X")]
     pub containment: f64,
     /// Clusters merge only when every pair between them has containment >= this.
-    #[arg(long, default_value_t = Params::default().link, value_name = "X")]
+    #[arg(long, allow_negative_numbers = true, default_value_t = Params::default().link, value_name = "X")]
     pub link: f64,
     /// Records with fewer body words than this match only the same normalized text or URL.
-    #[arg(long, default_value_t = Params::default().min_words, value_name = "N")]
+    #[arg(long, allow_negative_numbers = true, default_value_t = Params::default().min_words, value_name = "N")]
     pub min_words: usize,
     /// Simhash tables propose pairs within this Hamming distance (inclusive).
-    #[arg(long, default_value_t = Params::default().max_hamming, value_name = "K")]
+    #[arg(long, allow_negative_numbers = true, default_value_t = Params::default().max_hamming, value_name = "K")]
     pub max_hamming: u32,
     /// A body line recurring in >= N records of one outlet is boilerplate (0: off).
-    #[arg(long, default_value_t = Params::default().boilerplate_min, value_name = "N")]
+    #[arg(long, allow_negative_numbers = true, default_value_t = Params::default().boilerplate_min, value_name = "N")]
     pub boilerplate_min: usize,
     /// Body lines with fewer words than N (headings, bylines, navigation) are
     /// left out of the compared text, unless no longer line remains (0: keep all).
-    #[arg(long, default_value_t = Params::default().min_line_words, value_name = "N")]
+    #[arg(long, allow_negative_numbers = true, default_value_t = Params::default().min_line_words, value_name = "N")]
     pub min_line_words: usize,
     /// Do not treat records with the same canonical URL as one article.
     #[arg(long)]
@@ -259,17 +270,25 @@ pub struct Loaded {
 }
 
 impl InputArgs {
-    /// Read every input, report the unreadable ones and the problems, then
-    /// build the worker pool. When no input at all could be read, the run
-    /// ends here (exit 2) and writes nothing.
-    pub fn load(&self) -> Result<Loaded, Error> {
-        self.load_checked(|_| Ok(())).map(|(loaded, ())| loaded)
+    /// True when stdin is among the inputs and is a terminal: someone types
+    /// the input there, so no progress bar may draw over it.
+    pub fn reads_terminal(&self) -> bool {
+        let reads_stdin = self.files.is_empty() || self.files.iter().any(|f| f.as_os_str() == "-");
+        reads_stdin && std::io::stdin().is_terminal()
+    }
+
+    /// Read every input, report the unreadable ones and the problems (at
+    /// most --max-problems of each kind, with the bar of `progress` off the
+    /// line), then build the worker pool. When no input at all could be
+    /// read, the run ends here (exit 2) and writes nothing.
+    pub fn load(&self, progress: &Progress) -> Result<Loaded, Error> {
+        self.load_checked(progress, |_| Ok(())).map(|(loaded, ())| loaded)
     }
 
     /// [`load`](InputArgs::load), keeping each record's input shape when
     /// `keep_shape` (for `--format filter`).
-    pub fn load_keeping_shapes(&self, keep_shape: bool) -> Result<Loaded, Error> {
-        self.load_checked_keeping_shapes(keep_shape, |_| Ok(())).map(|(loaded, ())| loaded)
+    pub fn load_keeping_shapes(&self, progress: &Progress, keep_shape: bool) -> Result<Loaded, Error> {
+        self.load_checked_keeping_shapes(progress, keep_shape, |_| Ok(())).map(|(loaded, ())| loaded)
     }
 
     /// [`load`](InputArgs::load), with `check` run on the records read
@@ -277,28 +296,38 @@ impl InputArgs {
     /// clash with an archive's).
     pub fn load_checked<T>(
         &self,
+        progress: &Progress,
         check: impl FnOnce(&mut ReadOutcome) -> Result<T, Error>,
     ) -> Result<(Loaded, T), Error> {
-        self.load_checked_keeping_shapes(false, check)
+        self.load_checked_keeping_shapes(progress, false, check)
     }
 
     /// [`load_checked`](InputArgs::load_checked), keeping each record's
-    /// input shape when `keep_shape`.
+    /// input shape when `keep_shape` (for `--format filter`).
     pub fn load_checked_keeping_shapes<T>(
         &self,
+        progress: &Progress,
         keep_shape: bool,
         check: impl FnOnce(&mut ReadOutcome) -> Result<T, Error>,
     ) -> Result<(Loaded, T), Error> {
         let opts = ReadOptions { format: self.input.into(), fields: self.fields.fields()?, keep_shape };
-        let mut all = newsdedup::input::read_each_with(&self.files, &opts, self.strict)?;
-        for e in &all.failed {
-            newsdedup::message!("{e}");
+        if self.reads_terminal() {
+            // Without this, a bare `newsdedup` looks hung.
+            newsdedup::message!("reading stdin ({EOF_KEY} to end; --help for usage)");
         }
+        progress.stage("read");
+        let mut all = newsdedup::input::read_each_with(&self.files, &opts, self.strict)?;
+        progress.suspend(|| {
+            for e in &all.failed {
+                newsdedup::message!("{e}");
+            }
+        });
         if !all.failed.is_empty() && all.read.inputs.is_empty() {
             return Err(Error::Reported(all.failed.len()));
         }
         let checked = check(&mut all.read)?;
-        let problems = newsdedup::input::report_problems(&all.read, self.strict)?;
+        let problems =
+            progress.suspend(|| newsdedup::input::report_problems_capped(&all.read, self.strict, self.max_problems))?;
         let pool = thread_pool(self.threads)?;
         Ok((Loaded { pool, read: all.read, problems, unreadable: all.failed.len() }, checked))
     }

@@ -1,10 +1,12 @@
 //! The default command: deduplicate the inputs and write the clusters.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Args;
 
+use newsdedup::dates::AsOf;
 use newsdedup::error::Error;
 use newsdedup::exit::ExitCode;
 use newsdedup::index::Index;
@@ -12,6 +14,7 @@ use newsdedup::output::Destination;
 use newsdedup::writer::Output;
 
 use super::args::{CanonicalArg, InputArgs, OutputArg, SimArgs};
+use super::progress::Progress;
 
 /// The default command: deduplicate.
 #[derive(Debug, Clone, Args)]
@@ -29,10 +32,17 @@ pub struct DedupArgs {
     /// Canonical article of each cluster.
     #[arg(long, value_enum, default_value = "longest")]
     pub canonical: CanonicalArg,
-    /// Exit 1 when any duplicates were found (for CI gates).
+    /// Exit 1 when any duplicates were found (for CI gates); without -q,
+    /// list each duplicate on stderr (its id, its canonical's, similarity).
     #[arg(long)]
     pub check: bool,
-    /// Write no clusters (with --check: only the exit code speaks).
+    /// Resolve relative dates (`3 days ago`, `yesterday`) against the scrape
+    /// time DATE (YYYY-MM-DD, or YYYY-MM-DDTHH:MM[:SS]; a date alone is its
+    /// last second): each `date` is followed by `date_resolved`, an ISO date,
+    /// or null when the date names no one day.
+    #[arg(long, value_name = "DATE", value_parser = as_of)]
+    pub as_of: Option<AsOf>,
+    /// Write no clusters, no progress bar (with --check: only the exit code speaks).
     #[arg(long, short = 'q')]
     pub quiet: bool,
     /// Print a summary to stderr: records, clusters, duplicates, time.
@@ -51,6 +61,10 @@ pub struct DedupArgs {
     pub matches: Option<PathBuf>,
 }
 
+fn as_of(s: &str) -> Result<AsOf, String> {
+    AsOf::parse(s)
+}
+
 pub fn run(args: &DedupArgs) -> Result<ExitCode, Error> {
     if let Some(index) = &args.against {
         return against(args, index);
@@ -59,14 +73,28 @@ pub fn run(args: &DedupArgs) -> Result<ExitCode, Error> {
     let params = args.sim.params()?;
     // Opened first: an unwritable -o fails before any input is read.
     let dest = if args.quiet { None } else { Some(Destination::open(args.output.as_deref())?) };
-    let loaded = args.input.load_keeping_shapes(args.format == OutputArg::Filter)?;
+    // read, the library's stages, write
+    let progress = Progress::new(!args.quiet && !args.input.reads_terminal(), newsdedup::STAGES.len() as u64 + 2);
+    let loaded = args.input.load_keeping_shapes(&progress, args.format == OutputArg::Filter)?;
     let (read, problems) = (&loaded.read, loaded.problems);
-    let result = loaded.pool.install(|| newsdedup::dedup(&read.articles, &params, args.canonical.into()));
+    let result = loaded
+        .pool
+        .install(|| newsdedup::dedup_observed(&read.articles, &params, args.canonical.into(), &mut progress.hook()));
     if let Some(dest) = dest {
-        let out = Output { articles: &read.articles, sigs: &result.sigs, clusters: &result.clusters };
+        // On a terminal the clusters would run into the bar: it goes first.
+        if args.output.is_none() && std::io::stdout().is_terminal() {
+            progress.finish();
+        }
+        progress.stage("write");
+        let out =
+            Output { articles: &read.articles, sigs: &result.sigs, clusters: &result.clusters, as_of: args.as_of };
         // A reader that went away (`| head`) ends the output only: the run's
         // own outcome (--check, input problems) still decides the code.
         dest.write(|w| newsdedup::writer::write(args.format.into(), &out, w))?;
+    }
+    progress.finish();
+    if args.check && !args.quiet {
+        list_duplicates(&read.articles, &result);
     }
     if args.stats {
         newsdedup::message!(
@@ -96,12 +124,15 @@ fn against(args: &DedupArgs, path: &std::path::Path) -> Result<ExitCode, Error> 
     let report = args.matches.as_deref().map(|m| Destination::open(Some(m))).transpose()?;
     let index = Index::open(path)?;
     index.check_params(&params)?;
+    let progress = Progress::new(false, 0);
     let keep_shape = args.format == OutputArg::Filter;
-    let (loaded, rescrapes) = args.input.load_checked_keeping_shapes(keep_shape, |read| index.check_ids(read))?;
+    let (loaded, rescrapes) =
+        args.input.load_checked_keeping_shapes(&progress, keep_shape, |read| index.check_ids(read))?;
     let (read, problems) = (&loaded.read, loaded.problems);
     let result = loaded.pool.install(|| index.against(&read.articles, &rescrapes, args.canonical.into()))?;
     if let Some(dest) = dest {
-        let out = Output { articles: &read.articles, sigs: &result.sigs, clusters: &result.clusters };
+        let out =
+            Output { articles: &read.articles, sigs: &result.sigs, clusters: &result.clusters, as_of: args.as_of };
         dest.write(|w| newsdedup::writer::write(args.format.into(), &out, w))?;
     }
     let records = result.matches.iter().map(|m| m.record(&read.articles, &result.archived_ids));
@@ -146,4 +177,18 @@ fn against(args: &DedupArgs, path: &std::path::Path) -> Result<ExitCode, Error> 
     }
     let found = result.duplicates() + result.matches.len() > 0;
     loaded.finish(if args.check && found { ExitCode::DuplicatesFound } else { ExitCode::Success })
+}
+
+/// `--check`: one line on stderr per duplicate found in this run, in the
+/// clusters' order: its id, its canonical's id, their similarity (Jaccard of
+/// shingle sets, 4 decimals, as in the output).
+fn list_duplicates(articles: &[newsdedup::record::Article], result: &newsdedup::Dedup) {
+    for c in &result.clusters {
+        let (canon, sig) = (&articles[c.canonical as usize].id, &result.sigs[c.canonical as usize]);
+        for d in c.duplicates() {
+            let s = newsdedup::verify::similarity(sig, &result.sigs[d as usize]);
+            let jaccard = newsdedup::writer::round4(s.jaccard);
+            newsdedup::message!("duplicate {} of {canon}, similarity {jaccard}", articles[d as usize].id);
+        }
+    }
 }

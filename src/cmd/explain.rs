@@ -8,6 +8,7 @@ use newsdedup::exit::ExitCode;
 use newsdedup::explain::{analyse, cluster_of, find_id, report_text};
 
 use super::args::{InputArgs, ReportFormat, SimArgs};
+use super::progress::Progress;
 
 #[derive(Debug, Clone, Args)]
 pub struct ExplainArgs {
@@ -29,10 +30,12 @@ pub struct ExplainArgs {
 
 pub fn run(args: &ExplainArgs) -> Result<ExitCode, Error> {
     let p = args.sim.params()?;
-    let loaded = args.input.load()?;
+    let progress = Progress::new(!args.input.reads_terminal(), newsdedup::STAGES.len() as u64 + 1);
+    let loaded = args.input.load(&progress)?;
     let arts = &loaded.read.articles;
     let (a, b) = (find_id(arts, &args.id_a)?, find_id(arts, &args.id_b)?);
-    let d = loaded.pool.install(|| newsdedup::dedup(arts, &p, CanonicalRule::Longest));
+    let d = loaded.pool.install(|| newsdedup::dedup_observed(arts, &p, CanonicalRule::Longest, &mut progress.hook()));
+    progress.finish();
     let r = analyse(a, b, &d, &cluster_of(&d, arts.len()), &p);
     let text = if args.json || args.format == ReportFormat::Json {
         serde_json::to_string_pretty(&r.to_json(arts, &p)).expect("JSON values serialize") + "\n"

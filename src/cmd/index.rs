@@ -112,7 +112,7 @@ fn build(args: &BuildArgs) -> Result<ExitCode, Error> {
     let start = Instant::now();
     let params = args.sim.params()?;
     let _lock = index::lock(&args.output)?;
-    let loaded = args.input.load()?;
+    let loaded = args.input.load(&super::progress::Progress::new(false, 0))?;
     let mut idx = Index::new(&name(&args.output), &params);
     loaded.pool.install(|| idx.append(&loaded.read.articles))?;
     idx.save(&args.output)?;
@@ -133,7 +133,8 @@ fn add(args: &AddArgs) -> Result<ExitCode, Error> {
     let start = Instant::now();
     let _lock = index::lock(&args.index)?;
     let mut idx = Index::open(&args.index)?;
-    let (loaded, rescrapes) = args.input.load_checked(|read| idx.check_ids(read))?;
+    let (loaded, rescrapes) =
+        args.input.load_checked(&super::progress::Progress::new(false, 0), |read| idx.check_ids(read))?;
     let skip: std::collections::HashSet<usize> = rescrapes.iter().map(|r| r.today).collect();
     let new: Vec<_> =
         loaded.read.articles.iter().enumerate().filter(|(i, _)| !skip.contains(i)).map(|(_, a)| a.clone()).collect();

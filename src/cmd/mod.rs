@@ -7,8 +7,11 @@ mod dedup;
 mod eval;
 mod explain;
 mod index;
+mod progress;
 
-use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+use clap::{CommandFactory, Parser, Subcommand};
 
 use newsdedup::error::Error;
 use newsdedup::exit::ExitCode;
@@ -24,9 +27,13 @@ Examples:
   newsdedup explain ID_A ID_B corpus.jsonl
   newsdedup index build -o news.idx archive/*.jsonl
   newsdedup --against news.idx --matches seen.jsonl -o new.jsonl today.jsonl
+  newsdedup completions bash > ~/.local/share/bash-completion/completions/newsdedup
+  newsdedup man > ~/.local/share/man/man1/newsdedup.1
 
-Exit codes: 0 success; 1 with --check when duplicates were found; 2 any
-error (bad input reported on stderr, bad option, an unreadable input, I/O).
+Exit codes: 0 success; 1 with --check when duplicates were found, or when
+eval scored below --min-ari/--min-f1; 2 any error (bad input reported on
+stderr, bad option, an unreadable input, I/O, a gated eval whose truth does
+not cover the input).
 A closed output pipe (`newsdedup ... | head`) is not an error: the run still
 exits with the code its outcome deserves. SIGINT/SIGTERM during `-o FILE`
 remove the temporary file and exit 130/143.";
@@ -56,10 +63,83 @@ pub enum Command {
     /// Keep an archive index of signed records, which `--against INDEX`
     /// compares today's records with.
     Index(index::IndexArgs),
+    /// Print a shell completion script on stdout.
+    #[command(
+        after_help = "Example:\n  newsdedup completions bash > ~/.local/share/bash-completion/completions/newsdedup\n  newsdedup completions zsh > ~/.zfunc/_newsdedup\n  newsdedup completions fish > ~/.config/fish/completions/newsdedup.fish"
+    )]
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) on stdout, or write one page per command
+    /// into a directory.
+    #[command(
+        after_help = "Example:\n  newsdedup man > ~/.local/share/man/man1/newsdedup.1\n  newsdedup man --dir ~/.local/share/man/man1"
+    )]
+    Man {
+        /// Write newsdedup.1, newsdedup-eval.1, ... into DIR (created if
+        /// need be) instead.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+}
+
+/// The subcommands' names, for suggesting one for a mistyped word.
+fn subcommand_names() -> Vec<String> {
+    Cli::command().get_subcommands().map(|c| c.get_name().to_owned()).collect()
+}
+
+/// Edit distance (insertions, deletions, substitutions) between `a` and `b`.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// The subcommand `word` (the first argument) was probably meant to be: one
+/// within edit distance 2 (1 for names of 4 letters or fewer), or one that
+/// `word` (3 letters or more) begins. `None` when `word` names an existing
+/// file, which is read as always, or looks like a path (`.` or `/` in it).
+fn mistyped_subcommand(word: &std::ffi::OsStr) -> Option<String> {
+    let w = word.to_str()?;
+    if w.starts_with('-') || w.contains(['.', '/', '\\']) || std::path::Path::new(w).exists() {
+        return None;
+    }
+    let lower = w.to_lowercase();
+    let names = subcommand_names();
+    if names.contains(&lower) && lower != w {
+        return Some(lower);
+    }
+    names
+        .into_iter()
+        .filter(|n| n != w)
+        .map(|n| (edit_distance(&lower, &n), n))
+        .filter(|(d, n)| *d <= if n.len() <= 4 { 1 } else { 2 } || (lower.len() >= 3 && n.starts_with(&lower)))
+        .min()
+        .map(|(_, n)| n)
 }
 
 /// Parse the process's arguments and run; the outcome is the exit code.
 pub fn main() -> ExitCode {
+    if let Some(first) = std::env::args_os().nth(1) {
+        if let Some(name) = mistyped_subcommand(&first) {
+            newsdedup::message!(
+                "unknown command '{}'; did you mean '{name}'? (no file of that name either; see --help)",
+                first.to_string_lossy()
+            );
+            return ExitCode::Error;
+        }
+    }
     run(Cli::parse())
 }
 
@@ -71,6 +151,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Eval(a)) => eval::run(a),
         Some(Command::Explain(a)) => explain::run(a),
         Some(Command::Index(a)) => index::run(a),
+        Some(Command::Completions { shell }) => completions(*shell),
+        Some(Command::Man { dir }) => man(dir.as_deref()),
     };
     match outcome {
         Ok(code) => code,
@@ -82,11 +164,32 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
+/// `newsdedup completions SHELL`.
+fn completions(shell: clap_complete::Shell) -> Result<ExitCode, Error> {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "newsdedup", &mut script);
+    newsdedup::output::print(&String::from_utf8_lossy(&script))?;
+    Ok(ExitCode::Success)
+}
+
+/// `newsdedup man [--dir DIR]`.
+fn man(dir: Option<&std::path::Path>) -> Result<ExitCode, Error> {
+    let cmd = Cli::command();
+    if let Some(dir) = dir {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir.to_string_lossy(), e))?;
+        clap_mangen::generate_to(cmd, dir).map_err(|e| Error::io(dir.to_string_lossy(), e))?;
+        return Ok(ExitCode::Success);
+    }
+    let mut page = Vec::new();
+    clap_mangen::Man::new(cmd).render(&mut page).map_err(|e| Error::io("man page", e))?;
+    newsdedup::output::print(&String::from_utf8_lossy(&page))?;
+    Ok(ExitCode::Success)
+}
+
 #[cfg(test)]
 mod tests {
     use super::args::{thread_pool, MAX_THREADS};
     use super::*;
-    use clap::CommandFactory;
     use newsdedup::config::Params;
 
     #[test]
@@ -108,6 +211,24 @@ mod tests {
             assert!(Cli::try_parse_from(["newsdedup", "-j", n]).is_err(), "-j {n} accepted");
         }
         assert!(matches!(thread_pool(Some(MAX_THREADS + 1)), Err(Error::Usage(m)) if m.contains("256")));
+    }
+
+    #[test]
+    fn mistyped_subcommands_are_suggested() {
+        use std::ffi::OsStr;
+        let guess = |w: &str| mistyped_subcommand(OsStr::new(w));
+        assert_eq!(edit_distance("evl", "eval"), 1);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(guess("evl").as_deref(), Some("eval"));
+        assert_eq!(guess("EVAL").as_deref(), Some("eval"));
+        assert_eq!(guess("explian").as_deref(), Some("explain"));
+        assert_eq!(guess("complet").as_deref(), Some("completions"));
+        assert_eq!(guess("completion").as_deref(), Some("completions"));
+        assert_eq!(guess("mna").as_deref(), None);
+        assert_eq!(guess("men").as_deref(), Some("man"));
+        for not in ["eval", "man", "a", "x", "zzzz", "evl.txt", "dir/evl", "-evl", "evaluation"] {
+            assert_eq!(guess(not), None, "{not}");
+        }
     }
 
     #[test]

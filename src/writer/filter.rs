@@ -236,7 +236,7 @@ mod tests {
         read_input_with(input.as_bytes(), name, &opts, &mut read).unwrap();
         check_unique_ids(&mut read);
         let result = crate::dedup(&read.articles, &Params::default(), CanonicalRule::First);
-        let out = Output { articles: &read.articles, sigs: &result.sigs, clusters: &result.clusters };
+        let out = Output { articles: &read.articles, sigs: &result.sigs, clusters: &result.clusters, as_of: None };
         let mut bytes = Vec::new();
         write(&out, &mut bytes).unwrap();
         String::from_utf8(bytes).unwrap()

@@ -92,7 +92,7 @@ mod tests {
         let sig = |shingles: Vec<u64>| Signature { shingles, words: 3, ..Default::default() };
         let sigs = [sig(vec![1, 2, 3, 4]), sig(vec![5]), sig(vec![1, 2, 3])];
         let clusters = [Cluster { canonical: 2, members: vec![0, 2] }, Cluster { canonical: 1, members: vec![1] }];
-        let out = Output { articles: &articles, sigs: &sigs, clusters: &clusters };
+        let out = Output { articles: &articles, sigs: &sigs, clusters: &clusters, as_of: None };
         let mut w = Vec::new();
         write_tsv(&out, &mut w).unwrap();
         assert_eq!(String::from_utf8(w).unwrap(), "id\tcanonical\tsimilarity\na\tc\t0.75\nb\\tx\tb\\tx\t1\nc\tc\t1\n");

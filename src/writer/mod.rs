@@ -27,6 +27,7 @@ use std::io::{self, Write};
 use serde_json::{Map, Value};
 
 use crate::apply::Cluster;
+use crate::dates::AsOf;
 use crate::record::Article;
 use crate::sign::Signature;
 use crate::verify::similarity;
@@ -59,6 +60,9 @@ pub struct Output<'a> {
     pub articles: &'a [Article],
     pub sigs: &'a [Signature],
     pub clusters: &'a [Cluster],
+    /// `--as-of`: when set, each `date` is followed by `date_resolved`, its
+    /// ISO date (null when it names no one date; see [`AsOf::resolve`]).
+    pub as_of: Option<AsOf>,
 }
 
 /// Round a similarity figure to 4 decimals for stable, readable output.
@@ -85,6 +89,12 @@ fn id_text(v: &Value) -> Option<String> {
 }
 
 impl<'a> Output<'a> {
+    /// `date_resolved` of a record's `date`, when `--as-of` was given.
+    pub fn date_resolved(&self, date: Option<&str>) -> Option<Value> {
+        let as_of = self.as_of?;
+        Some(date.and_then(|d| as_of.resolve(d)).map_or(Value::Null, |d| d.to_string().into()))
+    }
+
     /// Distinct outlets of a cluster, canonical first, then in input order,
     /// each record's outlet followed by the sources an earlier run found for
     /// it; compared without case, spelled as first seen.
@@ -141,6 +151,9 @@ impl<'a> Output<'a> {
         m.insert("source".into(), a.source.clone().into());
         m.insert("title".into(), a.title.clone().into());
         m.insert("date".into(), a.date.clone().into());
+        if let Some(r) = self.date_resolved(a.date.as_deref()) {
+            m.insert("date_resolved".into(), r);
+        }
         if let Some(url) = &a.url {
             m.insert("url".into(), url.clone().into());
         }
@@ -180,6 +193,9 @@ impl<'a> Output<'a> {
                 dm.insert("source".into(), da.source.clone().into());
                 dm.insert("title".into(), da.title.clone().into());
                 dm.insert("date".into(), da.date.clone().into());
+                if let Some(r) = self.date_resolved(da.date.as_deref()) {
+                    dm.insert("date_resolved".into(), r);
+                }
                 dm.insert("similarity".into(), round4(s.jaccard).into());
                 dm.insert("containment".into(), round4(s.containment).into());
                 Value::Object(dm)
@@ -225,7 +241,7 @@ mod tests {
         articles.push(article(20_003, ""));
         let sigs = vec![sig(); articles.len()];
         let clusters = [Cluster { canonical: 3, members: (0..articles.len() as u32).collect() }];
-        let out = Output { articles: &articles, sigs: &sigs, clusters: &clusters };
+        let out = Output { articles: &articles, sigs: &sigs, clusters: &clusters, as_of: None };
         let sources = out.sources(&clusters[0]);
         assert_eq!(sources.len(), 20_000);
         assert_eq!(sources[..3], ["Outlet 3", "Outlet 0", "Outlet 1"]);
@@ -257,7 +273,7 @@ mod tests {
         let articles = [a, b, c];
         let sigs = vec![sig(); 3];
         let clusters = [Cluster { canonical: 1, members: vec![0, 1, 2] }];
-        let out = Output { articles: &articles, sigs: &sigs, clusters: &clusters };
+        let out = Output { articles: &articles, sigs: &sigs, clusters: &clusters, as_of: None };
         let record = out.record(&clusters[0]);
         let ids: Vec<&str> =
             record["duplicates"].as_array().unwrap().iter().map(|d| d["id"].as_str().unwrap()).collect();
@@ -280,7 +296,12 @@ mod tests {
         let sig =
             Signature { fingerprint: 0, shingles: vec![1], words: 3, text_key: 1, url_key: None, ..Default::default() };
         let clusters = [Cluster { canonical: 0, members: vec![0] }];
-        let out = Output { articles: std::slice::from_ref(&a), sigs: std::slice::from_ref(&sig), clusters: &clusters };
+        let out = Output {
+            articles: std::slice::from_ref(&a),
+            sigs: std::slice::from_ref(&sig),
+            clusters: &clusters,
+            as_of: None,
+        };
         let text = serde_json::to_string(&out.record(&clusters[0])).unwrap();
         assert_eq!(
             text,

@@ -76,6 +76,9 @@ pub fn write(out: &Output, w: &mut dyn Write) -> io::Result<()> {
         write!(w, "id: {}", one_line(&a.id))?;
         if let Some(d) = &a.date {
             write!(w, " | date: {}", one_line(d))?;
+            if let Some(serde_json::Value::String(r)) = out.date_resolved(Some(d)) {
+                write!(w, " ({r})")?;
+            }
         }
         writeln!(w)?;
         writeln!(w, "sources: {}", one_line(&out.sources(c).join(", ")))?;
