@@ -14,6 +14,23 @@ pub enum ProblemKind {
     InvalidJson(String),
     NotAnObject,
     MissingField(&'static str),
+    /// A required field named by a field mapping ([`crate::reader::Fields`]).
+    MissingNamedField(String),
+    /// A CSV header without the body column.
+    MissingColumn(String),
+    /// A CSV header naming one column twice; the later one is passed
+    /// through as `renamed`.
+    DuplicateColumn {
+        name: String,
+        renamed: String,
+    },
+    /// A CSV row with another number of fields than its header.
+    RowLength {
+        fields: usize,
+        header: usize,
+    },
+    /// A CSV quoted field still open at the end of the input.
+    UnclosedQuote,
     WrongType {
         field: String,
         expected: &'static str,
@@ -58,6 +75,22 @@ impl fmt::Display for ProblemKind {
             ProblemKind::InvalidJson(e) => write!(f, "invalid JSON: {e} (line kept as body)"),
             ProblemKind::NotAnObject => write!(f, "JSON value is not an object (line kept as body)"),
             ProblemKind::MissingField(name) => write!(f, "missing required field `{name}`"),
+            ProblemKind::MissingNamedField(name) => write!(f, "missing required field `{name}`"),
+            ProblemKind::MissingColumn(name) => {
+                write!(f, "CSV header has no `{name}` column (every record's body is empty)")
+            }
+            ProblemKind::DuplicateColumn { name, renamed } => {
+                write!(f, "CSV header names column `{name}` twice (the later one is passed through as `{renamed}`)")
+            }
+            ProblemKind::RowLength { fields, header } => write!(
+                f,
+                "CSV row has {fields} field{} but the header has {header} (kept: {})",
+                if *fields == 1 { "" } else { "s" },
+                if fields < header { "the missing fields are empty" } else { "the extra fields are passed through" }
+            ),
+            ProblemKind::UnclosedQuote => {
+                write!(f, "CSV quoted field not closed before the end of the input (the rest is kept in it)")
+            }
             ProblemKind::WrongType { field, expected } => {
                 write!(f, "field `{field}` should be {expected} (kept as JSON text)")
             }

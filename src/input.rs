@@ -6,7 +6,7 @@ use std::io::{self, BufReader};
 use std::path::PathBuf;
 
 use crate::error::{Error, Problem, ProblemKind};
-use crate::reader::{self, InputFormat, ReadOutcome};
+use crate::reader::{self, InputFormat, ReadOptions, ReadOutcome};
 
 /// Display name of an input path: `-` for stdin, the path as given otherwise.
 pub fn display_name(path: &std::path::Path) -> String {
@@ -27,6 +27,14 @@ pub struct ReadAll {
 /// With `stop_at_first`, the first such input ends the run instead. Naming
 /// one input twice is a usage error either way.
 pub fn read_each(files: &[PathBuf], format: InputFormat, stop_at_first: bool) -> Result<ReadAll, Error> {
+    read_each_with(files, &ReadOptions::new(format), stop_at_first)
+}
+
+/// [`read_each`] with every reading option: the format, the field names,
+/// whether each record's input shape is kept. A compressed input that turns
+/// out corrupt or truncated is an unreadable input, as a failing disk is.
+pub fn read_each_with(files: &[PathBuf], opts: &ReadOptions, stop_at_first: bool) -> Result<ReadAll, Error> {
+    opts.fields.validate().map_err(Error::Usage)?;
     let mut all = ReadAll::default();
     let stdin_only = [PathBuf::from("-")];
     let files = if files.is_empty() { &stdin_only[..] } else { files };
@@ -44,13 +52,13 @@ pub fn read_each(files: &[PathBuf], format: InputFormat, stop_at_first: bool) ->
         let out = &mut all.read;
         let before = (out.articles.len(), out.problems.len(), out.inputs.len());
         let result = if name == "-" {
-            reader::read_input(io::stdin().lock(), "-", format, out)
+            reader::read_input_with(io::stdin().lock(), "-", opts, out)
         } else {
             File::open(path).and_then(|file| {
                 if file.metadata()?.is_dir() {
                     return Err(io::Error::other("is a directory"));
                 }
-                reader::read_input(BufReader::with_capacity(1 << 16, file), &name, format, out)
+                reader::read_input_with(BufReader::with_capacity(1 << 16, file), &name, opts, out)
             })
         };
         if let Err(e) = result {
@@ -96,7 +104,11 @@ pub fn kind_name(kind: &ProblemKind) -> &'static str {
         ProblemKind::TextOutsideEntry => "text outside any entry",
         ProblemKind::InvalidJson(_) => "invalid JSON",
         ProblemKind::NotAnObject => "JSON value is not an object",
-        ProblemKind::MissingField(_) => "missing required field",
+        ProblemKind::MissingField(_) | ProblemKind::MissingNamedField(_) => "missing required field",
+        ProblemKind::MissingColumn(_) => "CSV header without a body column",
+        ProblemKind::DuplicateColumn { .. } => "CSV column named twice",
+        ProblemKind::RowLength { .. } => "CSV row of another length than the header",
+        ProblemKind::UnclosedQuote => "CSV quote left open",
         ProblemKind::WrongType { .. } => "field of the wrong type",
         ProblemKind::DuplicateId { .. } => "duplicate id",
         ProblemKind::EmptyInput => "input holds no records",

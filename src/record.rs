@@ -49,7 +49,63 @@ pub struct Article {
     /// Duplicates and sources from an earlier run (a record of newsdedup's
     /// own output); boxed, as most records have none.
     pub prior: Option<Box<Prior>>,
+    /// The record as written in its input, kept only when asked
+    /// ([`crate::reader::ReadOptions::keep_shape`], for `--format filter`).
+    pub shape: Option<Box<Shape>>,
     pub origin: Origin,
+}
+
+/// A record as written in its input, so that `--format filter` can write it
+/// back untouched with one provenance field added.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shape {
+    /// A JSON object: its text as read (a JSON Lines line, or an element of
+    /// a JSON array, which may span lines).
+    Json {
+        raw: Box<str>,
+        /// Read from a JSON array rather than from JSON Lines.
+        array: bool,
+        /// Where provenance goes (see [`provenance_name`]).
+        provenance: Box<str>,
+        /// The object already holds the `provenance` field (an earlier run's).
+        present: bool,
+    },
+    /// A CSV row: its cells as read, under the header of its input.
+    Csv { header: Arc<CsvHeader>, cells: Box<[Box<str>]> },
+}
+
+/// The header row of one CSV input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CsvHeader {
+    /// The column names as written.
+    pub names: Vec<String>,
+    /// The provenance column's name (see [`provenance_name`]).
+    pub provenance: String,
+    /// Its index when the header already has it (an earlier run's output).
+    pub present: Option<usize>,
+}
+
+/// The name of the field (or CSV column) that carries provenance: the first
+/// of `duplicates`, `_duplicates`, `__duplicates`, ... for which `usable`
+/// says yes (absent, or holding an earlier run's provenance).
+pub fn provenance_name(mut usable: impl FnMut(&str) -> bool) -> String {
+    let mut name = String::from("duplicates");
+    while !usable(&name) {
+        name.insert(0, '_');
+    }
+    name
+}
+
+/// True when `v` is provenance as `--format filter` writes it: an array of
+/// objects, each with an `id` (a string or a number) and a numeric
+/// `similarity`. With `allow_empty`, `[]` counts too.
+pub fn is_provenance(v: &Value, allow_empty: bool) -> bool {
+    let Value::Array(items) = v else { return false };
+    (allow_empty || !items.is_empty())
+        && items.iter().all(|d| {
+            matches!(d.get("id"), Some(Value::String(_) | Value::Number(_)))
+                && matches!(d.get("similarity"), Some(Value::Number(_)))
+        })
 }
 
 impl Article {
@@ -65,6 +121,7 @@ impl Article {
             body: String::new(),
             extra: Map::new(),
             prior: None,
+            shape: None,
             origin,
         }
     }

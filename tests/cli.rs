@@ -583,7 +583,7 @@ fn bad_option_values_exit_2_with_a_message() {
         (&["--threads", "many"][..], "--threads"),
         (&["--format", "xml"][..], "xml"),
         (&["--canonical", "newest"][..], "newest"),
-        (&["--input", "csv"][..], "csv"),
+        (&["--input", "xml"][..], "xml"),
         (&["--min-words=-3"][..], "--min-words"),
         (&["--frobnicate"][..], "--frobnicate"),
     ] {

@@ -19,8 +19,19 @@ pub type Target = fn(&[u8]);
 pub const TARGETS: &[(&str, Target)] = &[("listing", listing), ("jsonl", jsonl), ("pipeline", pipeline)];
 
 fn read(data: &[u8], name: &str, format: InputFormat) -> ReadOutcome {
+    read_with(data, name, &reader::ReadOptions::new(format))
+}
+
+/// Read `data`; only a compressed stream (gzip, zstd) can fail, as a corrupt
+/// stream must: then nothing is read.
+fn read_with(data: &[u8], name: &str, opts: &reader::ReadOptions) -> ReadOutcome {
     let mut out = ReadOutcome::default();
-    reader::read_input(data, name, format, &mut out).expect("reading from memory cannot fail");
+    if let Err(e) = reader::read_input_with(data, name, opts, &mut out) {
+        assert!(reader::compression(data).is_some(), "reading plain input from memory failed: {e}");
+        let message = e.to_string();
+        assert!(message.starts_with("gzip: ") || message.starts_with("zstd: "), "{message}");
+        return ReadOutcome::default();
+    }
     out
 }
 
@@ -45,12 +56,20 @@ fn check_lines(out: &ReadOutcome, lines: u64) {
 
 /// The listing reader on arbitrary bytes.
 pub fn listing(data: &[u8]) {
+    if reader::compression(data).is_some() {
+        // Decompressed first: its lines are not `data`'s (the pipeline
+        // target covers compressed input).
+        return;
+    }
     let out = read(data, "fuzz.txt", InputFormat::Listing);
     check_lines(&out, line_count(data));
 }
 
 /// The JSON Lines reader on arbitrary bytes: every non-blank line is a record.
 pub fn jsonl(data: &[u8]) {
+    if reader::compression(data).is_some() {
+        return;
+    }
     let mut out = read(data, "fuzz.jsonl", InputFormat::Jsonl);
     check_lines(&out, line_count(data));
     let mut problems = Vec::new();
@@ -118,6 +137,27 @@ pub fn pipeline(data: &[u8]) {
     assert!(got.values().all(|&n| n == 1), "an id written more than once: {got:?}");
     let got: std::collections::BTreeSet<String> = got.into_keys().collect();
     assert_eq!(got, expected, "output ids differ from the input's");
+
+    // `--format filter` over the same records, shapes kept: valid JSON (a
+    // JSON array, or one value a line), one record a cluster.
+    let opts = reader::ReadOptions { keep_shape: true, ..Default::default() };
+    let mut shaped = read_with(data, "fuzz", &opts);
+    reader::check_unique_ids(&mut shaped);
+    assert_eq!(shaped.articles.len(), read.articles.len(), "keeping shapes changed the records");
+    let out = Output { articles: &shaped.articles, sigs: &result.sigs, clusters: &result.clusters, as_of: None };
+    let mut filtered = Vec::new();
+    writer::write(OutputFormat::Filter, &out, &mut filtered).expect("writing to memory cannot fail");
+    let filtered = String::from_utf8(filtered).expect("filter output is UTF-8");
+    let records = if filtered.starts_with('[') {
+        let v: serde_json::Value = serde_json::from_str(&filtered).expect("filter output is a JSON array");
+        v.as_array().expect("an array").len()
+    } else {
+        filtered
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("each filter line is JSON"))
+            .count()
+    };
+    assert_eq!(records, result.clusters.len(), "filter wrote another number of records than clusters");
 }
 
 #[cfg(test)]

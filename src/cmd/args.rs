@@ -10,7 +10,7 @@ use clap::{Args, ValueEnum};
 use newsdedup::config::{CanonicalRule, Params};
 use newsdedup::error::Error;
 use newsdedup::exit::ExitCode;
-use newsdedup::reader::{InputFormat, ReadOutcome};
+use newsdedup::reader::{Fields, InputFormat, ReadOptions, ReadOutcome};
 use newsdedup::writer::OutputFormat;
 
 use super::progress::Progress;
@@ -24,10 +24,11 @@ pub const MAX_THREADS: usize = 256;
 /// `--input`: which parser reads an input ([`InputFormat`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum InputArg {
-    /// By name: `.jsonl`/`.ndjson` JSON Lines, `.json` JSON, `.txt` listing
-    /// text; any other name (and stdin) by its first 64 KiB: a JSON array when
-    /// it opens with `[` and an object, JSON Lines when most non-blank lines
-    /// start with `{`, listing text otherwise.
+    /// By name: `.jsonl`/`.ndjson` JSON Lines, `.json` JSON, `.csv` CSV,
+    /// `.txt` listing text (a `.gz`/`.zst` suffix dropped); any other name
+    /// (and stdin) by its first 64 KiB: a JSON array when it opens with `[`
+    /// and an object, JSON Lines when most non-blank lines start with `{`,
+    /// listing text otherwise.
     Auto,
     /// Scraped listing text (outlet, relative time, `- ` tags, title, body).
     Listing,
@@ -36,6 +37,8 @@ pub enum InputArg {
     /// A JSON array of objects (default ids `FILE#N`, N counting from 1); an
     /// input that does not open with `[` is read as JSON Lines.
     Json,
+    /// CSV with a header row naming the fields (default ids `FILE:LINE`).
+    Csv,
 }
 
 impl From<InputArg> for InputFormat {
@@ -45,6 +48,7 @@ impl From<InputArg> for InputFormat {
             InputArg::Listing => InputFormat::Listing,
             InputArg::Jsonl => InputFormat::Jsonl,
             InputArg::Json => InputFormat::Json,
+            InputArg::Csv => InputFormat::Csv,
         }
     }
 }
@@ -58,6 +62,13 @@ pub enum OutputArg {
     Json,
     /// Human-readable: canonical title, outlets, duplicates, then the body.
     Text,
+    /// The input records less their duplicates, each as it was read (JSON,
+    /// CSV), with the duplicates it absorbed in one added `duplicates` field.
+    Filter,
+    /// One kept (canonical) id per line.
+    Ids,
+    /// id, canonical id and similarity of every input record (tab-separated, with a header).
+    Tsv,
 }
 
 impl From<OutputArg> for OutputFormat {
@@ -66,6 +77,9 @@ impl From<OutputArg> for OutputFormat {
             OutputArg::Jsonl => OutputFormat::Jsonl,
             OutputArg::Json => OutputFormat::Json,
             OutputArg::Text => OutputFormat::Text,
+            OutputArg::Filter => OutputFormat::Filter,
+            OutputArg::Ids => OutputFormat::Ids,
+            OutputArg::Tsv => OutputFormat::Tsv,
         }
     }
 }
@@ -101,10 +115,13 @@ pub struct InputArgs {
     /// Input files; none or `-` reads stdin.
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
-    /// Input format; auto decides per file by its name (.jsonl, .ndjson, .json, .txt),
-    /// else by its first 64 KiB.
+    /// Input format; auto decides per file by its name (.jsonl, .ndjson, .json, .csv, .txt,
+    /// each also with .gz or .zst), else by its first 64 KiB. Gzip and zstd input is
+    /// found by its first bytes and decompressed, whatever its name.
     #[arg(long = "input", value_enum, default_value = "auto", value_name = "FORMAT")]
     pub input: InputArg,
+    #[command(flatten)]
+    pub fields: FieldArgs,
     /// Stop at the first input problem or unreadable input, writing nothing
     /// (default: report each problem and each unreadable input, keep every
     /// record of the inputs that could be read, write the output, exit 2).
@@ -118,6 +135,60 @@ pub struct InputArgs {
     /// counting the rest (0: list all). The exit code does not depend on it.
     #[arg(long, default_value_t = newsdedup::input::DEFAULT_MAX_PROBLEMS, value_name = "N", allow_negative_numbers = true)]
     pub max_problems: usize,
+}
+
+/// The names that JSON and CSV inputs give the known fields.
+#[derive(Debug, Clone, Args)]
+pub struct FieldArgs {
+    /// JSON/CSV field holding the record id.
+    #[arg(long, default_value = "id", value_name = "NAME")]
+    pub id_field: String,
+    /// JSON/CSV field holding the outlet.
+    #[arg(long, default_value = "source", value_name = "NAME")]
+    pub source_field: String,
+    /// JSON/CSV field holding the title.
+    #[arg(long, default_value = "title", value_name = "NAME")]
+    pub title_field: String,
+    /// JSON/CSV field holding the article text (with the default, `text` is read too).
+    #[arg(long, default_value = "body", value_name = "NAME")]
+    pub body_field: String,
+    /// JSON/CSV field holding the URL.
+    #[arg(long, default_value = "url", value_name = "NAME")]
+    pub url_field: String,
+    /// JSON/CSV field holding the date.
+    #[arg(long, default_value = "date", value_name = "NAME")]
+    pub date_field: String,
+}
+
+impl FieldArgs {
+    /// The library's [`Fields`]; an empty name, or one name given to two
+    /// fields, is a usage error naming the options.
+    pub fn fields(&self) -> Result<Fields, Error> {
+        let given = [
+            ("--id-field", &self.id_field),
+            ("--source-field", &self.source_field),
+            ("--title-field", &self.title_field),
+            ("--body-field", &self.body_field),
+            ("--url-field", &self.url_field),
+            ("--date-field", &self.date_field),
+        ];
+        for (i, (option, name)) in given.iter().enumerate() {
+            if name.is_empty() {
+                return Err(Error::Usage(format!("{option} needs a field name")));
+            }
+            if let Some((other, _)) = given[..i].iter().find(|(_, n)| n == name) {
+                return Err(Error::Usage(format!("{other} and {option} both name the field `{name}`")));
+            }
+        }
+        Ok(Fields {
+            id: self.id_field.clone(),
+            source: self.source_field.clone(),
+            title: self.title_field.clone(),
+            body: self.body_field.clone(),
+            url: self.url_field.clone(),
+            date: self.date_field.clone(),
+        })
+    }
 }
 
 /// Similarity options. Thresholds are inclusive: a pair passes at `>=`.
@@ -214,6 +285,12 @@ impl InputArgs {
         self.load_checked(progress, |_| Ok(())).map(|(loaded, ())| loaded)
     }
 
+    /// [`load`](InputArgs::load), keeping each record's input shape when
+    /// `keep_shape` (for `--format filter`).
+    pub fn load_keeping_shapes(&self, progress: &Progress, keep_shape: bool) -> Result<Loaded, Error> {
+        self.load_checked_keeping_shapes(progress, keep_shape, |_| Ok(())).map(|(loaded, ())| loaded)
+    }
+
     /// [`load`](InputArgs::load), with `check` run on the records read
     /// before their problems are reported (it may add problems: ids that
     /// clash with an archive's).
@@ -222,12 +299,24 @@ impl InputArgs {
         progress: &Progress,
         check: impl FnOnce(&mut ReadOutcome) -> Result<T, Error>,
     ) -> Result<(Loaded, T), Error> {
+        self.load_checked_keeping_shapes(progress, false, check)
+    }
+
+    /// [`load_checked`](InputArgs::load_checked), keeping each record's
+    /// input shape when `keep_shape` (for `--format filter`).
+    pub fn load_checked_keeping_shapes<T>(
+        &self,
+        progress: &Progress,
+        keep_shape: bool,
+        check: impl FnOnce(&mut ReadOutcome) -> Result<T, Error>,
+    ) -> Result<(Loaded, T), Error> {
+        let opts = ReadOptions { format: self.input.into(), fields: self.fields.fields()?, keep_shape };
         if self.reads_terminal() {
             // Without this, a bare `newsdedup` looks hung.
             newsdedup::message!("reading stdin ({EOF_KEY} to end; --help for usage)");
         }
         progress.stage("read");
-        let mut all = newsdedup::input::read_each(&self.files, self.input.into(), self.strict)?;
+        let mut all = newsdedup::input::read_each_with(&self.files, &opts, self.strict)?;
         progress.suspend(|| {
             for e in &all.failed {
                 newsdedup::message!("{e}");

@@ -75,7 +75,7 @@ pub fn run(args: &DedupArgs) -> Result<ExitCode, Error> {
     let dest = if args.quiet { None } else { Some(Destination::open(args.output.as_deref())?) };
     // read, the library's stages, write
     let progress = Progress::new(!args.quiet && !args.input.reads_terminal(), newsdedup::STAGES.len() as u64 + 2);
-    let loaded = args.input.load(&progress)?;
+    let loaded = args.input.load_keeping_shapes(&progress, args.format == OutputArg::Filter)?;
     let (read, problems) = (&loaded.read, loaded.problems);
     let result = loaded
         .pool
@@ -125,7 +125,9 @@ fn against(args: &DedupArgs, path: &std::path::Path) -> Result<ExitCode, Error> 
     let index = Index::open(path)?;
     index.check_params(&params)?;
     let progress = Progress::new(false, 0);
-    let (loaded, rescrapes) = args.input.load_checked(&progress, |read| index.check_ids(read))?;
+    let keep_shape = args.format == OutputArg::Filter;
+    let (loaded, rescrapes) =
+        args.input.load_checked_keeping_shapes(&progress, keep_shape, |read| index.check_ids(read))?;
     let (read, problems) = (&loaded.read, loaded.problems);
     let result = loaded.pool.install(|| index.against(&read.articles, &rescrapes, args.canonical.into()))?;
     if let Some(dest) = dest {

@@ -1,42 +1,55 @@
 //! JSON Lines (one object per line, read one line at a time) and JSON arrays
 //! of objects.
 //!
-//! Known fields: `id` (string or number; a number keeps its text as written),
-//! `source`, `title`, `body` (alias `text`, required), `date`, `url`,
+//! Known fields ([`Fields`] names them; the defaults are these): `id` (string
+//! or number; a number keeps its text as written), `source`, `title`, `body`
+//! (alias `text` while the body field is `body`; required), `date`, `url`,
 //! `category` or `categories` (a string or an array of strings). Every other
 //! field is kept in [`Article::extra`] and written back out unchanged. Blank
-//! lines are skipped. A record of newsdedup's own output (a `duplicates` array
-//! of objects and a `sources` array of strings) keeps both as
-//! [`Article::prior`], so that a second run loses no provenance.
+//! lines are skipped. A record of newsdedup's own output keeps what the
+//! earlier run found as [`Article::prior`], so that a second run loses no
+//! provenance: a cluster record (a `duplicates` array of objects and a
+//! `sources` array of strings), or a record written by `--format filter` (a
+//! non-empty provenance array, see [`crate::record::is_provenance`], in the
+//! field [`crate::record::provenance_name`] picks).
 
 use std::io::{self, BufRead};
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use super::{LineReader, ReadOutcome};
+use super::{Fields, LineReader, ReadOptions, ReadOutcome};
 use crate::error::{Problem, ProblemKind};
-use crate::record::{Article, Origin, Prior};
+use crate::record::{is_provenance, provenance_name, Article, Origin, Prior, Shape};
 
 /// Read JSON Lines from `lines` of input `name` into `out`; returns the
 /// number of lines read.
-pub fn read<R: BufRead>(mut lines: LineReader<R>, name: &Arc<str>, out: &mut ReadOutcome) -> io::Result<u64> {
+pub fn read<R: BufRead>(
+    mut lines: LineReader<R>,
+    name: &Arc<str>,
+    opts: &ReadOptions,
+    out: &mut ReadOutcome,
+) -> io::Result<u64> {
     while let Some((number, text)) = lines.next_str(name, &mut out.problems)? {
         if text.trim().is_empty() {
             continue;
         }
         let origin = Origin { file: name.clone(), line: number };
-        push(serde_json::from_str::<Value>(&text), &text, origin, None, out);
+        let keep = opts.keep_shape.then_some(false);
+        push(serde_json::from_str::<Value>(&text), &text, origin, None, &opts.fields, keep, out);
     }
     Ok(lines.count())
 }
 
-/// Parse one JSON value (`raw` its text) into a record and its problems.
+/// Parse one JSON value (`raw` its text) into a record and its problems;
+/// with `keep` (`Some(from an array)`), an object's text is kept as its shape.
 fn push(
     parsed: Result<Value, serde_json::Error>,
     raw: &str,
     origin: Origin,
     id: Option<String>,
+    fields: &Fields,
+    keep: Option<bool>,
     out: &mut ReadOutcome,
 ) {
     let mut problems = Vec::new();
@@ -45,7 +58,7 @@ fn push(
     if let Some(id) = id {
         article.id = id;
     }
-    fill(&mut article, parsed, raw, &mut problems);
+    fill(&mut article, parsed, raw, fields, keep, &mut problems);
     out.problems.extend(problems.into_iter().map(|kind| Problem { file: article.origin.file.to_string(), line, kind }));
     out.articles.push(article);
 }
@@ -61,14 +74,19 @@ fn skip_ws(s: &str, mut pos: usize) -> usize {
 
 /// Line numbers of byte offsets, asked in increasing order; a line ends at
 /// `\n`, `\r\n` or a lone `\r`, as in [`LineReader`].
-struct LineCounter<'a> {
+pub(super) struct LineCounter<'a> {
     text: &'a [u8],
     pos: usize,
     line: u64,
 }
 
-impl LineCounter<'_> {
-    fn line_at(&mut self, offset: usize) -> u64 {
+impl<'a> LineCounter<'a> {
+    /// A counter over `text`, at line 1.
+    pub(super) fn new(text: &'a [u8]) -> Self {
+        LineCounter { text, pos: 0, line: 1 }
+    }
+
+    pub(super) fn line_at(&mut self, offset: usize) -> u64 {
         while self.pos < offset.min(self.text.len()) {
             let b = self.text[self.pos];
             if b == b'\n' || (b == b'\r' && self.text.get(self.pos + 1) != Some(&b'\n')) {
@@ -86,13 +104,18 @@ impl LineCounter<'_> {
 /// `FILE#N`, N counting the elements from 1. Where the array stops parsing,
 /// the rest of the input is kept as one record and reported. An input that
 /// does not open with `[` is read as JSON Lines.
-pub fn read_array<R: BufRead>(mut reader: R, name: &Arc<str>, out: &mut ReadOutcome) -> io::Result<u64> {
+pub fn read_array<R: BufRead>(
+    mut reader: R,
+    name: &Arc<str>,
+    opts: &ReadOptions,
+    out: &mut ReadOutcome,
+) -> io::Result<u64> {
     let mut bytes = Vec::new();
     reader.read_to_end(&mut bytes)?;
     let bom = if bytes.starts_with(super::BOM) { super::BOM.len() } else { 0 };
     let opens = bytes[bom..].iter().find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
     if opens != Some(&b'[') {
-        return read(LineReader::new(&bytes[..]), name, out);
+        return read(LineReader::new(&bytes[..]), name, opts, out);
     }
     let lines = LineReader::new(&bytes[..]).count_all()?;
     let text = match std::str::from_utf8(&bytes[bom..]) {
@@ -143,7 +166,9 @@ pub fn read_array<R: BufRead>(mut reader: R, name: &Arc<str>, out: &mut ReadOutc
                     let end = pos + stream.byte_offset();
                     n += 1;
                     let origin = Origin { file: name.clone(), line: counter.line_at(pos) };
-                    push(Ok(value), &text[pos..end], origin, Some(format!("{name}#{n}")), out);
+                    let keep = opts.keep_shape.then_some(true);
+                    let id = Some(format!("{name}#{n}"));
+                    push(Ok(value), &text[pos..end], origin, id, &opts.fields, keep, out);
                     pos = skip_ws(text, end);
                     first = false;
                 }
@@ -235,8 +260,19 @@ fn replace_lone_surrogates(text: &str) -> Option<String> {
 }
 
 /// Fill `article` from one parsed JSON value (`text` its source, kept as the
-/// body when it is not an object).
-fn fill(article: &mut Article, parsed: Result<Value, serde_json::Error>, text: &str, problems: &mut Vec<ProblemKind>) {
+/// body when it is not an object), its known fields named by `fields`. With
+/// `keep` (`Some(from an array)`), an object's text is kept as its shape.
+fn fill(
+    article: &mut Article,
+    parsed: Result<Value, serde_json::Error>,
+    text: &str,
+    fields: &Fields,
+    keep: Option<bool>,
+    problems: &mut Vec<ProblemKind>,
+) {
+    // The text kept as the record's shape: a lone surrogate repaired, so
+    // that `--format filter` writes valid JSON.
+    let mut repaired = None;
     let object: Map<String, Value> = match parsed {
         Ok(Value::Object(m)) => m,
         Ok(_) => {
@@ -246,37 +282,47 @@ fn fill(article: &mut Article, parsed: Result<Value, serde_json::Error>, text: &
         }
         // serde_json refuses half a surrogate pair; read it as U+FFFD instead
         // of losing every field of the record.
-        Err(e) => match replace_lone_surrogates(text).and_then(|t| serde_json::from_str::<Value>(&t).ok()) {
-            Some(Value::Object(m)) => {
-                problems.push(ProblemKind::LoneSurrogate);
-                m
+        Err(e) => {
+            match replace_lone_surrogates(text).and_then(|t| Some((serde_json::from_str::<Value>(&t).ok()?, t))) {
+                Some((Value::Object(m), t)) => {
+                    problems.push(ProblemKind::LoneSurrogate);
+                    repaired = Some(t);
+                    m
+                }
+                _ => {
+                    problems.push(ProblemKind::InvalidJson(e.to_string()));
+                    article.body = text.to_owned();
+                    return;
+                }
             }
-            _ => {
-                problems.push(ProblemKind::InvalidJson(e.to_string()));
-                article.body = text.to_owned();
-                return;
-            }
-        },
+        }
     };
+    if let Some(array) = keep {
+        let provenance = provenance_name(|n| object.get(n).is_none_or(|v| is_provenance(v, true)));
+        let present = object.contains_key(&provenance);
+        let provenance = provenance.into();
+        let raw = repaired.map_or_else(|| text.into(), String::into_boxed_str);
+        article.shape = Some(Box::new(Shape::Json { raw, array, provenance, present }));
+    }
     let mut body = None;
     for (key, value) in object {
-        match key.as_str() {
-            "id" => match value {
+        match fields.role(&key) {
+            Some("id") => match value {
                 Value::String(s) => article.id = s,
-                Value::Number(n) => article.id = number_text(text).unwrap_or_else(|| n.to_string()),
+                Value::Number(n) => article.id = number_text(text, &key).unwrap_or_else(|| n.to_string()),
                 other => {
-                    problems.push(ProblemKind::WrongType { field: key, expected: "a string or a number" });
-                    article.extra.insert("id".into(), other);
+                    problems.push(ProblemKind::WrongType { field: key.clone(), expected: "a string or a number" });
+                    article.extra.insert(key, other);
                 }
             },
-            "source" => article.source = string_field(&key, value, problems),
-            "title" => article.title = string_field(&key, value, problems),
-            "date" => article.date = Some(string_field(&key, value, problems)).filter(|s| !s.is_empty()),
-            "url" => article.url = Some(string_field(&key, value, problems)).filter(|s| !s.is_empty()),
+            Some("source") => article.source = string_field(&key, value, problems),
+            Some("title") => article.title = string_field(&key, value, problems),
+            Some("date") => article.date = Some(string_field(&key, value, problems)).filter(|s| !s.is_empty()),
+            Some("url") => article.url = Some(string_field(&key, value, problems)).filter(|s| !s.is_empty()),
             // `null` counts as absent, so `{"body": null, "text": "..."}` reads the text.
-            "body" | "text" if body.is_none() && !value.is_null() => body = Some(string_field(&key, value, problems)),
-            "body" | "text" if value.is_null() => {}
-            "category" | "categories" => match value {
+            Some("body") if body.is_none() && !value.is_null() => body = Some(string_field(&key, value, problems)),
+            Some("body") if value.is_null() => {}
+            Some("categories") => match value {
                 Value::Array(items) => {
                     for item in items {
                         let c = string_field(&key, item, problems);
@@ -299,35 +345,55 @@ fn fill(article: &mut Article, parsed: Result<Value, serde_json::Error>, text: &
     }
     match body {
         Some(b) => article.body = b,
-        None => problems.push(ProblemKind::MissingField("body")),
+        None if fields.body == "body" => problems.push(ProblemKind::MissingField("body")),
+        None => problems.push(ProblemKind::MissingNamedField(fields.body.clone())),
     }
     article.prior = prior(&mut article.extra);
 }
 
-/// The exact text of the numeric `id` of object `text` (`1e2` stays `1e2`;
-/// the parsed number would read `1e+2`).
-fn number_text(text: &str) -> Option<String> {
-    #[derive(serde::Deserialize)]
-    struct Id<'a> {
-        #[serde(borrow)]
-        id: &'a serde_json::value::RawValue,
+/// The exact text of the numeric field `key` of object `text` (`1e2` stays
+/// `1e2`; the parsed number would read `1e+2`).
+fn number_text(text: &str, key: &str) -> Option<String> {
+    if key == "id" {
+        #[derive(serde::Deserialize)]
+        struct Id<'a> {
+            #[serde(borrow)]
+            id: &'a serde_json::value::RawValue,
+        }
+        return serde_json::from_str::<Id>(text).ok().map(|r| r.id.get().to_owned());
     }
-    serde_json::from_str::<Id>(text).ok().map(|r| r.id.get().to_owned())
+    let fields: std::collections::HashMap<String, &serde_json::value::RawValue> = serde_json::from_str(text).ok()?;
+    fields.get(key).map(|v| v.get().to_owned())
 }
 
-/// The `duplicates` and `sources` of a record of newsdedup's own output,
-/// taken out of the pass-through fields; `None` (fields left alone) unless
-/// `duplicates` is an array of objects and `sources` an array of strings.
-fn prior(extra: &mut Map<String, Value>) -> Option<Box<Prior>> {
+/// What an earlier run found for a record of newsdedup's own output, taken
+/// out of the pass-through fields: a cluster record's `duplicates` (an array
+/// of objects) and `sources` (an array of strings), or else a `--format
+/// filter` record's non-empty provenance array (whose duplicates' outlets are
+/// its sources). `None`, fields left alone, for any other record.
+pub(crate) fn prior(extra: &mut Map<String, Value>) -> Option<Box<Prior>> {
     let objects = matches!(extra.get("duplicates"), Some(Value::Array(d)) if d.iter().all(Value::is_object));
     let strings = matches!(extra.get("sources"), Some(Value::Array(s)) if s.iter().all(Value::is_string));
     if !objects || !strings {
-        return None;
+        let name = provenance_name(|n| extra.get(n).is_none_or(|v| is_provenance(v, true)));
+        if !extra.get(&name).is_some_and(|v| is_provenance(v, false)) {
+            return None;
+        }
+        let Some(Value::Array(duplicates)) = extra.shift_remove(&name) else { unreachable!("checked above") };
+        return Some(Box::new(filtered_prior(duplicates)));
     }
     let Some(Value::Array(duplicates)) = extra.shift_remove("duplicates") else { unreachable!("checked above") };
     let Some(Value::Array(sources)) = extra.shift_remove("sources") else { unreachable!("checked above") };
     let sources = sources.into_iter().filter_map(|s| if let Value::String(s) = s { Some(s) } else { None }).collect();
     Some(Box::new(Prior { duplicates, sources }))
+}
+
+/// The prior of a `--format filter` record: its provenance array, and as
+/// sources the outlets named in it.
+pub(crate) fn filtered_prior(duplicates: Vec<Value>) -> Prior {
+    let sources =
+        duplicates.iter().filter_map(|d| d.get("source").and_then(Value::as_str)).map(str::to_owned).collect();
+    Prior { duplicates, sources }
 }
 
 #[cfg(test)]
@@ -509,5 +575,40 @@ mod tests {
         assert_eq!(msgs[2], "in.jsonl:3: missing required field `body`");
         assert_eq!(msgs[3], "in.jsonl:4: field `body` should be a string (kept as JSON text)");
         assert_eq!(out.articles[3].body, "3");
+    }
+
+    #[test]
+    fn filter_output_keeps_its_provenance() {
+        let out = read(concat!(
+            r#"{"id":1,"body":"x","duplicates":[{"id":"b","source":"BBC","similarity":0.9},{"id":2,"source":"AP","similarity":1.0}],"sources":"wire"}"#,
+            "\n",
+            r#"{"id":3,"body":"y","duplicates":5,"_duplicates":[{"id":"c","similarity":1}]}"#,
+            "\n",
+            r#"{"id":4,"body":"z","duplicates":[]}"#,
+            "\n",
+            r#"{"id":5,"body":"w","duplicates":[{"id":"d"}]}"#,
+            "\n",
+        ));
+        let prior = out.articles[0].prior.as_deref().expect("prior");
+        assert_eq!(prior.duplicates.len(), 2);
+        assert_eq!(prior.sources, ["BBC", "AP"]);
+        assert_eq!(serde_json::to_string(&out.articles[0].extra).unwrap(), r#"{"sources":"wire"}"#);
+        let prior = out.articles[1].prior.as_deref().expect("prior under _duplicates");
+        assert_eq!(prior.duplicates[0]["id"], "c");
+        assert_eq!(serde_json::to_string(&out.articles[1].extra).unwrap(), r#"{"duplicates":5}"#);
+        // Neither an empty list nor objects without a similarity are provenance.
+        assert!(out.articles[2].prior.is_none() && out.articles[3].prior.is_none());
+        assert!(out.problems.is_empty(), "{:?}", out.problems);
+    }
+
+    #[test]
+    fn a_kept_shape_has_its_lone_surrogates_repaired() {
+        let mut out = ReadOutcome::default();
+        let opts = ReadOptions { keep_shape: true, ..Default::default() };
+        let line = r#"{"id":"a\ud800", "body":"x \ud83d\ude00"}"#;
+        crate::reader::read_input_with(line.as_bytes(), "s.jsonl", &opts, &mut out).unwrap();
+        let Some(Shape::Json { raw, .. }) = out.articles[0].shape.as_deref() else { panic!("no shape") };
+        assert_eq!(&**raw, r#"{"id":"a\ufffd", "body":"x \ud83d\ude00"}"#);
+        assert!(serde_json::from_str::<Value>(raw).is_ok());
     }
 }

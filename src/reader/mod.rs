@@ -1,14 +1,16 @@
-//! Readers: turn listing text, JSON Lines or a JSON array into [`Article`]
-//! records.
+//! Readers: turn listing text, JSON Lines, a JSON array or CSV into
+//! [`Article`] records, from plain, gzip or zstd input.
 //!
 //! Every reader is generic over [`BufRead`], never fails on bad content, and
 //! reports each problem as a [`Problem`] naming the file and line. A record
 //! with a problem is kept with whatever text it has, so nothing is lost.
 //! Lines end at `\n`, `\r\n` or a lone `\r` (old Mac files). JSON Lines are
 //! read one line at a time; listing text keeps its non-blank lines (a run of
-//! blank lines is one row) for the parser's look-ahead; a JSON array is read
-//! whole.
+//! blank lines is one row) for the parser's look-ahead; a JSON array and CSV
+//! are read whole. Compressed input is found by its magic bytes and
+//! decompressed as it is read; a corrupt stream is an I/O error.
 
+pub mod csv;
 pub mod jsonl;
 pub mod listing;
 
@@ -22,12 +24,14 @@ use crate::error::{Problem, ProblemKind};
 use crate::record::Article;
 
 /// Which parser reads an input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum InputFormat {
-    /// By name: `.jsonl`/`.ndjson` JSON Lines, `.json` JSON, `.txt` listing
-    /// text; any other name (and stdin) by its first 64 KiB: a JSON array when
-    /// it opens with `[` and an object, JSON Lines when most non-blank lines
-    /// start with `{`, listing text otherwise.
+    /// By name: `.jsonl`/`.ndjson` JSON Lines, `.json` JSON, `.csv` CSV,
+    /// `.txt` listing text (after a `.gz`/`.zst` suffix is dropped); any other
+    /// name (and stdin) by its first 64 KiB: a JSON array when it opens with
+    /// `[` and an object, JSON Lines when most non-blank lines start with `{`,
+    /// listing text otherwise.
+    #[default]
     Auto,
     /// Scraped listing text (outlet, relative time, `- ` tags, title, body).
     Listing,
@@ -36,6 +40,93 @@ pub enum InputFormat {
     /// A JSON array of objects (default ids `FILE#N`, N counting from 1); an
     /// input that does not open with `[` is read as JSON Lines.
     Json,
+    /// CSV with a header row naming the fields (default ids `FILE:LINE`).
+    Csv,
+}
+
+/// The field names that JSON objects and CSV headers carry each known field
+/// under. The defaults are newsdedup's own names; with the default `body`,
+/// a `text` field is read as the body too (when there is no `body`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fields {
+    pub id: String,
+    pub source: String,
+    pub title: String,
+    pub body: String,
+    pub url: String,
+    pub date: String,
+}
+
+impl Default for Fields {
+    fn default() -> Self {
+        Fields {
+            id: "id".into(),
+            source: "source".into(),
+            title: "title".into(),
+            body: "body".into(),
+            url: "url".into(),
+            date: "date".into(),
+        }
+    }
+}
+
+impl Fields {
+    /// The known fields: (role, name).
+    pub fn named(&self) -> [(&'static str, &str); 6] {
+        [
+            ("id", &self.id),
+            ("source", &self.source),
+            ("title", &self.title),
+            ("body", &self.body),
+            ("url", &self.url),
+            ("date", &self.date),
+        ]
+    }
+
+    /// Every name given and no name given to two fields.
+    pub fn validate(&self) -> Result<(), String> {
+        let named = self.named();
+        for (i, (role, name)) in named.iter().enumerate() {
+            if name.is_empty() {
+                return Err(format!("the {role} field needs a name"));
+            }
+            if let Some((other, _)) = named[..i].iter().find(|(_, n)| n == name) {
+                return Err(format!("field `{name}` is named for both {other} and {role}"));
+            }
+        }
+        Ok(())
+    }
+
+    /// The known field that `key` names, if any: `id`, `source`, `title`,
+    /// `body`, `url`, `date`, or `categories` (for `category` and
+    /// `categories`). `text` is the body when the body field is `body`.
+    pub fn role(&self, key: &str) -> Option<&'static str> {
+        if let Some((role, _)) = self.named().into_iter().find(|(_, name)| *name == key) {
+            return Some(role);
+        }
+        match key {
+            "text" if self.body == "body" => Some("body"),
+            "category" | "categories" => Some("categories"),
+            _ => None,
+        }
+    }
+}
+
+/// How inputs are read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    pub format: InputFormat,
+    pub fields: Fields,
+    /// Keep each JSON object's text and each CSV row's cells
+    /// ([`Article::shape`]) for `--format filter`; off, records hold only
+    /// their fields.
+    pub keep_shape: bool,
+}
+
+impl ReadOptions {
+    pub fn new(format: InputFormat) -> Self {
+        ReadOptions { format, ..Default::default() }
+    }
 }
 
 /// Records and problems read from one or more inputs.
@@ -176,14 +267,68 @@ fn opens_array(prefix: &[u8]) -> bool {
     text.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[')
 }
 
-/// The format an input's name says: `.jsonl`/`.ndjson`, `.json`, `.txt`.
+/// The format an input's name says: `.jsonl`/`.ndjson`, `.json`, `.csv`,
+/// `.txt`, after a compression suffix (`.gz`, `.zst`, `.zstd`) is dropped.
 pub fn by_name(name: &str) -> Option<InputFormat> {
-    let ext = Path::new(name).extension()?.to_str()?.to_ascii_lowercase();
+    let name = Path::new(strip_compression(name));
+    let ext = name.extension()?.to_str()?.to_ascii_lowercase();
     match ext.as_str() {
         "jsonl" | "ndjson" => Some(InputFormat::Jsonl),
         "json" => Some(InputFormat::Json),
+        "csv" => Some(InputFormat::Csv),
         "txt" => Some(InputFormat::Listing),
         _ => None,
+    }
+}
+
+/// `name` without a compression suffix (`.gz`, `.zst`, `.zstd`, any case).
+pub fn strip_compression(name: &str) -> &str {
+    for suffix in [".gz", ".zst", ".zstd"] {
+        if name.len() > suffix.len() && name.is_char_boundary(name.len() - suffix.len()) {
+            let (stem, tail) = name.split_at(name.len() - suffix.len());
+            if tail.eq_ignore_ascii_case(suffix) {
+                return stem;
+            }
+        }
+    }
+    name
+}
+
+/// A compression format, found by an input's first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    Gzip,
+    Zstd,
+}
+
+/// The compression `head` (an input's first 4 bytes or fewer) opens with:
+/// gzip `1f 8b`, zstd `28 b5 2f fd`.
+pub fn compression(head: &[u8]) -> Option<Compression> {
+    if head.starts_with(&[0x1f, 0x8b]) {
+        Some(Compression::Gzip)
+    } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        Some(Compression::Zstd)
+    } else {
+        None
+    }
+}
+
+/// A decoder whose errors say which decoder failed (`gzip: corrupt deflate
+/// stream`), so that the message naming the input is clear.
+struct Decoding<R> {
+    inner: R,
+    what: &'static str,
+}
+
+impl<R: Read> Read for Decoding<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.inner.read(buf).map_err(|e| {
+            if e.kind() == io::ErrorKind::Interrupted {
+                e
+            } else {
+                io::Error::new(e.kind(), format!("{}: {e}", self.what))
+            }
+        })
     }
 }
 
@@ -238,7 +383,41 @@ pub fn stable_name(name: &str) -> String {
 /// Read one input named `name` (`-` for stdin) in `format`, appending its
 /// records and problems to `out`. Records and problems carry the input's
 /// [`stable_name`].
-pub fn read_input<R: BufRead>(mut reader: R, name: &str, format: InputFormat, out: &mut ReadOutcome) -> io::Result<()> {
+pub fn read_input<R: BufRead>(reader: R, name: &str, format: InputFormat, out: &mut ReadOutcome) -> io::Result<()> {
+    read_input_with(reader, name, &ReadOptions::new(format), out)
+}
+
+/// Read one input named `name` (`-` for stdin) as `opts` say, appending its
+/// records and problems to `out`. Gzip and zstd input is found by its magic
+/// bytes (whatever its name) and decompressed; a corrupt or truncated stream
+/// is an I/O error. Records and problems carry the input's [`stable_name`].
+pub fn read_input_with<R: BufRead>(
+    mut reader: R,
+    name: &str,
+    opts: &ReadOptions,
+    out: &mut ReadOutcome,
+) -> io::Result<()> {
+    let mut head = Vec::with_capacity(4);
+    (&mut reader).take(4).read_to_end(&mut head)?;
+    let what = compression(&head);
+    let reader = io::Cursor::new(head).chain(reader);
+    match what {
+        Some(Compression::Gzip) => {
+            let decoder = Decoding { inner: flate2::bufread::MultiGzDecoder::new(reader), what: "gzip" };
+            read_decoded(io::BufReader::with_capacity(1 << 16, decoder), name, opts, out)
+        }
+        Some(Compression::Zstd) => {
+            let decoder = zstd::stream::read::Decoder::with_buffer(reader)?;
+            let decoder = Decoding { inner: decoder, what: "zstd" };
+            read_decoded(io::BufReader::with_capacity(1 << 16, decoder), name, opts, out)
+        }
+        None => read_decoded(reader, name, opts, out),
+    }
+}
+
+/// [`read_input_with`] once the input is decompressed.
+fn read_decoded<R: BufRead>(mut reader: R, name: &str, opts: &ReadOptions, out: &mut ReadOutcome) -> io::Result<()> {
+    let format = opts.format;
     let name = stable_name(name);
     out.inputs.push(name.clone());
     let mut prefix = Vec::new();
@@ -258,6 +437,8 @@ pub fn read_input<R: BufRead>(mut reader: R, name: &str, format: InputFormat, ou
         (InputFormat::Listing, InputFormat::Jsonl) => Some(("JSON Lines", "listing text", "jsonl")),
         (InputFormat::Listing, InputFormat::Json) => Some(("a JSON array", "listing text", "json")),
         (InputFormat::Jsonl, InputFormat::Json) => Some(("a JSON array", "JSON Lines", "json")),
+        (InputFormat::Csv, InputFormat::Jsonl) => Some(("JSON Lines", "CSV", "jsonl")),
+        (InputFormat::Csv, InputFormat::Json) => Some(("a JSON array", "CSV", "json")),
         _ => None,
     };
     if let (InputFormat::Auto, Some((looks_like, read_as, option))) = (format, hint) {
@@ -268,8 +449,9 @@ pub fn read_input<R: BufRead>(mut reader: R, name: &str, format: InputFormat, ou
     let file: Arc<str> = Arc::from(name.as_str());
     let before = out.articles.len();
     let lines = match resolved {
-        InputFormat::Jsonl => jsonl::read(LineReader::new(reader), &file, out)?,
-        InputFormat::Json => jsonl::read_array(reader, &file, out)?,
+        InputFormat::Jsonl => jsonl::read(LineReader::new(reader), &file, opts, out)?,
+        InputFormat::Json => jsonl::read_array(reader, &file, opts, out)?,
+        InputFormat::Csv => csv::read(reader, &file, opts, out)?,
         _ => listing::read(LineReader::new(reader), &file, out)?,
     };
     if out.articles.len() == before {
@@ -447,5 +629,100 @@ mod tests {
         assert_eq!(prior(0), [r#""b""#]);
         assert_eq!(prior(2), [r#""e""#]);
         assert!(out.problems.is_empty(), "{:?}", out.problems);
+    }
+
+    fn gzip(data: &[u8]) -> Vec<u8> {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        std::io::Write::write_all(&mut e, data).unwrap();
+        e.finish().unwrap()
+    }
+
+    #[test]
+    fn compressed_input_is_found_by_its_magic_bytes() {
+        let jsonl = b"{\"id\":\"a\",\"body\":\"x\"}\n{\"id\":\"b\",\"body\":\"y\"}\n";
+        let zstd = zstd::encode_all(&jsonl[..], 3).unwrap();
+        // Two gzip members joined by `cat` are one input.
+        let mut two = gzip(&jsonl[..22]);
+        two.extend(gzip(&jsonl[22..]));
+        for (bytes, name) in [
+            (gzip(jsonl), "d.jsonl.gz"),
+            (gzip(jsonl), "-"),
+            (gzip(jsonl), "misnamed.zst"),
+            (zstd.clone(), "d.jsonl.ZST"),
+            (zstd, "-"),
+            (two, "d.gz"),
+        ] {
+            let mut out = ReadOutcome::default();
+            read_input(&bytes[..], name, InputFormat::Auto, &mut out).unwrap();
+            let ids: Vec<&str> = out.articles.iter().map(|a| a.id.as_str()).collect();
+            assert_eq!(ids, ["a", "b"], "{name}");
+            assert!(out.problems.is_empty(), "{name}: {:?}", out.problems);
+            assert_eq!(out.inputs, [name]);
+        }
+        // The name without its compression suffix decides the format.
+        let mut out = ReadOutcome::default();
+        read_input(&gzip(b"id,body\nc,z\n")[..], "d.csv.gz", InputFormat::Auto, &mut out).unwrap();
+        assert_eq!(out.articles[0].id, "c");
+        assert_eq!(by_name("d.csv.gz"), Some(InputFormat::Csv));
+        assert_eq!(by_name("d.jsonl.zstd"), Some(InputFormat::Jsonl));
+        assert_eq!(by_name("d.gz"), None);
+    }
+
+    #[test]
+    fn a_corrupt_or_truncated_stream_is_an_io_error() {
+        let whole = gzip(&b"{\"body\":\"x\"}\n".repeat(100));
+        let mut corrupt = whole.clone();
+        corrupt[12] ^= 0xff;
+        let zstd = zstd::encode_all(&b"{\"body\":\"x\"}\n".repeat(100)[..], 3).unwrap();
+        for (bytes, message) in [
+            (&whole[..whole.len() / 2], "gzip: "),
+            (&corrupt[..], "gzip: "),
+            (&zstd[..zstd.len() - 3], "zstd: "),
+            (&b"\x28\xb5\x2f\xfd garbage"[..], "zstd: "),
+        ] {
+            let mut out = ReadOutcome::default();
+            let e = read_input(bytes, "d.jsonl.gz", InputFormat::Auto, &mut out).unwrap_err();
+            assert!(e.to_string().starts_with(message), "{e}");
+        }
+    }
+
+    #[test]
+    fn json_field_names_can_be_mapped() {
+        let fields = Fields { id: "uuid".into(), body: "content".into(), source: "outlet".into(), ..Fields::default() };
+        let opts = ReadOptions { format: InputFormat::Jsonl, fields, keep_shape: false };
+        let mut out = ReadOutcome::default();
+        let input = "{\"uuid\":5,\"outlet\":\"AP\",\"content\":\"c\",\"text\":\"t\",\"id\":\"i\"}\n{\"uuid\":\"u\",\"body\":\"b\"}\n";
+        read_input_with(input.as_bytes(), "m.jsonl", &opts, &mut out).unwrap();
+        let a = &out.articles[0];
+        assert_eq!((a.id.as_str(), a.source.as_str(), a.body.as_str()), ("5", "AP", "c"));
+        assert_eq!(serde_json::to_string(&a.extra).unwrap(), r#"{"text":"t","id":"i"}"#);
+        let msgs: Vec<String> = out.problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(msgs, ["m.jsonl:2: missing required field `content`"]);
+        // The default names, and a name given to two fields.
+        assert_eq!(Fields::default().role("text"), Some("body"));
+        assert_eq!(Fields { body: "b".into(), ..Fields::default() }.role("text"), None);
+        let clash = Fields { title: "body".into(), ..Fields::default() };
+        assert_eq!(clash.validate().unwrap_err(), "field `body` is named for both title and body");
+    }
+
+    #[test]
+    fn shapes_are_kept_only_when_asked() {
+        let input = "{\"id\": 1, \"body\": \"x\"}\n{\"body\":\"y\",\"duplicates\":7}\nnot json\n";
+        let mut out = ReadOutcome::default();
+        read_input(input.as_bytes(), "s.jsonl", InputFormat::Auto, &mut out).unwrap();
+        assert!(out.articles.iter().all(|a| a.shape.is_none()));
+        let opts = ReadOptions { keep_shape: true, ..Default::default() };
+        let mut out = ReadOutcome::default();
+        read_input_with(input.as_bytes(), "s.jsonl", &opts, &mut out).unwrap();
+        let json = |i: usize| match out.articles[i].shape.as_deref() {
+            Some(crate::record::Shape::Json { raw, array, provenance, present }) => {
+                (raw.to_string(), *array, provenance.to_string(), *present)
+            }
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(json(0), ("{\"id\": 1, \"body\": \"x\"}".into(), false, "duplicates".into(), false));
+        // The record's own `duplicates` is not provenance: it goes elsewhere.
+        assert_eq!(json(1).2, "_duplicates");
+        assert!(out.articles[2].shape.is_none());
     }
 }

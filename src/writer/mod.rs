@@ -10,7 +10,13 @@
 //! A record read back from newsdedup's own output carries the duplicates and
 //! sources its earlier run found ([`crate::record::Prior`]): they stay in its
 //! cluster's lists, so running on one's own output loses no provenance.
+//!
+//! `filter` writes the input records less their duplicates, each as it was
+//! read, with the duplicates in one added field; `ids` and `tsv` write ids
+//! only (see their modules).
 
+pub mod filter;
+pub mod ids;
 pub mod json;
 pub mod jsonl;
 pub mod text;
@@ -35,6 +41,14 @@ pub enum OutputFormat {
     Json,
     /// Human-readable: canonical title, outlets, duplicates, then the body.
     Text,
+    /// The input records less their duplicates, each in its input shape
+    /// with one provenance field added (needs the shapes kept:
+    /// [`crate::reader::ReadOptions::keep_shape`]).
+    Filter,
+    /// One kept (canonical) id per line.
+    Ids,
+    /// `id`, `canonical`, `similarity` for every input record.
+    Tsv,
 }
 
 /// Names of the fields every cluster record has.
@@ -156,9 +170,16 @@ impl<'a> Output<'a> {
             m.insert(key, v.clone());
         }
         m.insert("sources".into(), self.sources(c).into());
+        m.insert("duplicates".into(), self.duplicate_values(c).into());
+        m
+    }
+
+    /// The `duplicates` list of a cluster as JSON objects: `id`, `source`,
+    /// `title`, `date`, `similarity`, `containment` of each other member,
+    /// each followed by the earlier run's duplicates as they were written.
+    pub fn duplicate_values(&self, c: &Cluster) -> Vec<Value> {
         let canon = &self.sigs[c.canonical as usize];
-        let dups: Vec<Value> = self
-            .duplicates(c)
+        self.duplicates(c)
             .into_iter()
             .map(|d| {
                 let d = match d {
@@ -179,9 +200,7 @@ impl<'a> Output<'a> {
                 dm.insert("containment".into(), round4(s.containment).into());
                 Value::Object(dm)
             })
-            .collect();
-        m.insert("duplicates".into(), dups.into());
-        m
+            .collect()
     }
 }
 
@@ -191,6 +210,9 @@ pub fn write(format: OutputFormat, out: &Output, w: &mut dyn Write) -> io::Resul
         OutputFormat::Jsonl => jsonl::write(out, w),
         OutputFormat::Json => json::write(out, w),
         OutputFormat::Text => text::write(out, w),
+        OutputFormat::Filter => filter::write(out, w),
+        OutputFormat::Ids => ids::write_ids(out, w),
+        OutputFormat::Tsv => ids::write_tsv(out, w),
     }
 }
 

@@ -1,0 +1,289 @@
+//! `--format filter`: the input records less their duplicates, as `sort -u`
+//! would write them if it knew near-duplicates.
+//!
+//! Each kept record (the canonical of its cluster) is written in input
+//! order, as it was read ([`Shape`]): a JSON object's text untouched (its
+//! fields, their order, a numeric id, a `text` body; an element of a JSON
+//! array has the whitespace between its tokens dropped so that it fits on
+//! one line), a CSV row's cells under the same header. The duplicates it
+//! absorbed go in one added field, `duplicates` (`_duplicates` when the
+//! record already has a `duplicates` field of its own, `__duplicates` when it
+//! has both, ...): the cluster record's `duplicates` list (`id`, `source`,
+//! `title`, `date`, `similarity`, `containment`, then an earlier run's
+//! entries). A record that absorbed nothing is written as it was read, with
+//! no field added. Read back, the field is that earlier run's provenance
+//! ([`crate::record::is_provenance`]), so a second run finds the same
+//! clusters and writes the same bytes.
+//!
+//! The output's shape is the inputs': CSV (the header, plus a provenance
+//! column holding the list as JSON text, empty for a record that absorbed
+//! nothing) when every record was read from CSV with the same header; a JSON
+//! array when every record was an element of a JSON array; JSON Lines
+//! otherwise, a CSV row then becoming an object of its columns (strings). A
+//! record kept without its shape (listing text, a JSON line that is not an
+//! object) is written as its cluster record, as `--format jsonl` writes it.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::io::{self, Write};
+use std::sync::Arc;
+
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+
+use super::Output;
+use crate::apply::Cluster;
+use crate::record::{Article, CsvHeader, Shape};
+
+/// What the whole output is.
+enum Kind {
+    Csv(Arc<CsvHeader>),
+    JsonArray,
+    JsonLines,
+}
+
+fn shape(a: &Article) -> Option<&Shape> {
+    a.shape.as_deref()
+}
+
+fn kind(articles: &[Article]) -> Kind {
+    if let Some(Some(Shape::Csv { header, .. })) = articles.first().map(shape) {
+        let same = |a: &Article| matches!(shape(a), Some(Shape::Csv { header: h, .. }) if Arc::ptr_eq(h, header) || h == header);
+        if articles.iter().all(same) {
+            return Kind::Csv(header.clone());
+        }
+    }
+    let element = |a: &Article| matches!(shape(a), Some(Shape::Json { array: true, .. }));
+    if !articles.is_empty() && articles.iter().all(element) {
+        return Kind::JsonArray;
+    }
+    Kind::JsonLines
+}
+
+pub fn write(out: &Output, w: &mut dyn Write) -> io::Result<()> {
+    let mut kept: Vec<&Cluster> = out.clusters.iter().collect();
+    kept.sort_unstable_by_key(|c| c.canonical);
+    match kind(out.articles) {
+        Kind::Csv(header) => write_csv(out, &kept, &header, w),
+        Kind::JsonArray => {
+            w.write_all(b"[")?;
+            for (i, c) in kept.iter().enumerate() {
+                w.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+                w.write_all(json_text(out, c).as_bytes())?;
+            }
+            w.write_all(if kept.is_empty() { b"]\n" } else { b"\n]\n" })
+        }
+        Kind::JsonLines => {
+            for c in kept {
+                w.write_all(json_text(out, c).as_bytes())?;
+                w.write_all(b"\n")?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The provenance of a kept record: its cluster's `duplicates` list, or
+/// `None` when it absorbed nothing.
+fn provenance(out: &Output, c: &Cluster) -> Option<Vec<Value>> {
+    Some(out.duplicate_values(c)).filter(|d| !d.is_empty())
+}
+
+fn write_csv(out: &Output, kept: &[&Cluster], header: &CsvHeader, w: &mut dyn Write) -> io::Result<()> {
+    let mut csv = ::csv::WriterBuilder::new().flexible(true).from_writer(w);
+    let width = header.names.len();
+    let mut row: Vec<&str> = header.names.iter().map(String::as_str).collect();
+    if header.present.is_none() {
+        row.push(&header.provenance);
+    }
+    csv.write_record(&row).map_err(csv_error)?;
+    for c in kept {
+        let Some(Shape::Csv { cells, .. }) = out.articles[c.canonical as usize].shape.as_deref() else {
+            unreachable!("every record of a CSV output has a CSV shape")
+        };
+        let text = provenance(out, c).map(|d| Value::from(d).to_string()).unwrap_or_default();
+        let mut row: Vec<&str> = cells.iter().take(width).map(|c| &**c).collect();
+        row.resize(width, "");
+        match header.present {
+            Some(i) => row[i] = &text,
+            None => row.push(&text),
+        }
+        row.extend(cells.iter().skip(width).map(|c| &**c));
+        csv.write_record(&row).map_err(csv_error)?;
+    }
+    csv.flush()
+}
+
+/// A `csv` write error as the I/O error it is (a broken pipe stays one).
+fn csv_error(e: ::csv::Error) -> io::Error {
+    match e.into_kind() {
+        ::csv::ErrorKind::Io(e) => e,
+        other => io::Error::other(format!("CSV: {other:?}")),
+    }
+}
+
+/// One kept record as a JSON object's text, on one line.
+fn json_text(out: &Output, c: &Cluster) -> String {
+    let a = &out.articles[c.canonical as usize];
+    let dups = provenance(out, c);
+    match a.shape.as_deref() {
+        Some(Shape::Json { raw, array, provenance, present }) => {
+            let text = match &dups {
+                None => Some(Cow::Borrowed(&**raw)),
+                Some(d) => with_field(raw, provenance, *present, &Value::from(d.clone()).to_string()).map(Cow::Owned),
+            };
+            match text {
+                Some(t) if *array => minify(&t),
+                Some(t) => t.into_owned(),
+                // An object whose text cannot be edited (not expected: the
+                // text parsed when it was read): its cluster record instead.
+                None => Value::Object(out.record(c)).to_string(),
+            }
+        }
+        Some(Shape::Csv { header, cells }) => {
+            let mut m = Map::new();
+            for (i, cell) in cells.iter().enumerate() {
+                let mut key = header.names.get(i).cloned().unwrap_or_else(|| format!("column {}", i + 1));
+                let mut n = 2;
+                while m.contains_key(&key) {
+                    key = format!("{}#{n}", header.names[i]);
+                    n += 1;
+                }
+                m.insert(key, Value::String(cell.to_string()));
+            }
+            if let Some(d) = dups {
+                m.insert(header.provenance.clone(), Value::from(d));
+            }
+            Value::Object(m).to_string()
+        }
+        None => Value::Object(out.record(c)).to_string(),
+    }
+}
+
+/// `raw` (a JSON object's text) with field `name` set to `value` (JSON
+/// text): replaced where it stands when `present`, else added last. The
+/// rest of the text is left byte for byte.
+pub fn with_field(raw: &str, name: &str, present: bool, value: &str) -> Option<String> {
+    if present {
+        let fields: HashMap<String, &RawValue> = serde_json::from_str(raw).ok()?;
+        let old = fields.get(name)?.get();
+        let start = old.as_ptr() as usize - raw.as_ptr() as usize;
+        return Some(format!("{}{value}{}", &raw[..start], &raw[start + old.len()..]));
+    }
+    let object = raw.trim_end();
+    let inner = object.strip_suffix('}')?;
+    let head = inner.trim_end();
+    let comma = if head.ends_with('{') { "" } else { "," };
+    let key = Value::from(name).to_string();
+    Some(format!("{head}{comma}{key}:{value}{}}}{}", &inner[head.len()..], &raw[object.len()..]))
+}
+
+/// JSON text with the whitespace between tokens dropped (strings untouched).
+pub fn minify(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for ch in json.chars() {
+        if in_string {
+            out.push(ch);
+            if escaped {
+                escaped = false;
+            } else if ch == '\\' {
+                escaped = true;
+            } else if ch == '"' {
+                in_string = false;
+            }
+        } else if ch == '"' {
+            in_string = true;
+            out.push(ch);
+        } else if !matches!(ch, ' ' | '\t' | '\n' | '\r') {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{CanonicalRule, Params};
+    use crate::reader::{check_unique_ids, read_input_with, InputFormat, ReadOptions, ReadOutcome};
+
+    #[test]
+    fn a_field_is_added_or_replaced_leaving_the_rest_byte_for_byte() {
+        assert_eq!(
+            with_field(r#"{"id": 1e2, "a":"}"} "#, "d", false, "[1]").unwrap(),
+            r#"{"id": 1e2, "a":"}","d":[1]} "#
+        );
+        assert_eq!(with_field("{ }", "d", false, "[]").unwrap(), r#"{"d":[] }"#);
+        assert_eq!(
+            with_field(r#"{"d":[{"id":"x"}], "z" : 1.50}"#, "d", true, "[2]").unwrap(),
+            r#"{"d":[2], "z" : 1.50}"#
+        );
+        assert_eq!(with_field(r#"{"k":"\u0041","d":[]}"#, "d", true, "[3]").unwrap(), r#"{"k":"\u0041","d":[3]}"#);
+        assert_eq!(with_field("[1]", "d", false, "[]"), None);
+    }
+
+    #[test]
+    fn minify_drops_only_the_space_between_tokens() {
+        assert_eq!(minify("{\n  \"a b\": [1, 2],\n  \"c\\\" d\": \"x\ty\"\n}"), "{\"a b\":[1,2],\"c\\\" d\":\"x\ty\"}");
+    }
+
+    const STORY: &str = "The regional council approved a new budget for public transport on Tuesday, adding night buses on four routes and extending tram service to the new hospital district by next spring, officials said after the vote";
+
+    fn run(input: &str, name: &str) -> String {
+        let opts = ReadOptions { format: InputFormat::Auto, keep_shape: true, ..Default::default() };
+        let mut read = ReadOutcome::default();
+        read_input_with(input.as_bytes(), name, &opts, &mut read).unwrap();
+        check_unique_ids(&mut read);
+        let result = crate::dedup(&read.articles, &Params::default(), CanonicalRule::First);
+        let out = Output { articles: &read.articles, sigs: &result.sigs, clusters: &result.clusters, as_of: None };
+        let mut bytes = Vec::new();
+        write(&out, &mut bytes).unwrap();
+        String::from_utf8(bytes).unwrap()
+    }
+
+    #[test]
+    fn json_lines_keep_their_text_and_gain_one_field() {
+        let input = format!(
+            "{{\"id\": 10, \"text\": \"{STORY}.\", \"n\": 1.50}}\n{{\"id\":\"u\",\"body\":\"Something else entirely, about football results in the northern league this weekend and nothing more\"}}\n{{\"id\":11,\"source\":\"B\",\"text\":\"{STORY}!\"}}\n"
+        );
+        let got = run(&input, "in.jsonl");
+        let lines: Vec<&str> = got.lines().collect();
+        assert_eq!(lines.len(), 2);
+        assert!(
+            lines[0].starts_with(&format!(
+                "{{\"id\": 10, \"text\": \"{STORY}.\", \"n\": 1.50,\"duplicates\":[{{\"id\":\"11\",\"source\":\"B\","
+            )),
+            "{}",
+            lines[0]
+        );
+        assert_eq!(lines[1], input.lines().nth(1).unwrap());
+        // Read back, it is the same.
+        assert_eq!(run(&got, "in.jsonl"), got);
+    }
+
+    #[test]
+    fn csv_keeps_its_header_and_gains_one_column() {
+        let input = format!("id,body,duplicates\n1,\"{STORY}.\",x\n2,other text,\n3,\"{STORY}\"\n");
+        let got = run(&input, "in.csv");
+        let lines: Vec<&str> = got.lines().collect();
+        assert_eq!(lines[0], "id,body,duplicates,_duplicates");
+        assert!(lines[1].starts_with(&format!("1,\"{STORY}.\",x,\"[{{\"\"id\"\":\"\"3\"\",")), "{}", lines[1]);
+        assert_eq!(lines[2], "2,other text,,");
+        assert_eq!(lines.len(), 3);
+        assert_eq!(run(&got, "in.csv"), got);
+    }
+
+    #[test]
+    fn array_elements_are_written_one_a_line() {
+        let input =
+            format!("[\n  {{\"id\": 1,\n   \"body\": \"{STORY}\"}},\n  {{\"id\": 2, \"body\": \"{STORY}\"}}\n]\n");
+        let got = run(&input, "in.json");
+        assert!(
+            got.starts_with(&format!("[\n{{\"id\":1,\"body\":\"{STORY}\",\"duplicates\":[{{\"id\":\"2\"")),
+            "{got}"
+        );
+        assert!(got.ends_with("}]}\n]\n"), "{got}");
+        assert_eq!(run(&got, "in.json"), got);
+    }
+}
