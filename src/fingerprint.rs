@@ -55,7 +55,7 @@ const SPREAD: [u64; 256] = {
 };
 
 /// Per-lane counts of set bits over the hashes added so far.
-struct LaneCounts {
+pub(crate) struct LaneCounts {
     /// Byte `i` of `packed[j]`: set bits of lane `8 * j + i` since the last
     /// flush (at most 255, so a byte never overflows).
     packed: [u64; 8],
@@ -72,7 +72,7 @@ impl Default for LaneCounts {
 
 impl LaneCounts {
     #[inline]
-    fn add(&mut self, hash: u64) {
+    pub(crate) fn add(&mut self, hash: u64) {
         for (j, packed) in self.packed.iter_mut().enumerate() {
             *packed += SPREAD[((hash >> (8 * j)) & 0xff) as usize];
         }
@@ -94,7 +94,7 @@ impl LaneCounts {
     }
 
     /// Lane `i` is set when more hashes had bit `i` set than clear.
-    fn simhash(mut self) -> u64 {
+    pub(crate) fn simhash(mut self) -> u64 {
         self.flush();
         let mut simhash = 0;
         for (i, &ones) in self.ones.iter().enumerate() {

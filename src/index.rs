@@ -27,7 +27,8 @@
 //! ```text
 //! header   magic "NDDUPIDX" (8 bytes), version u32 = 1,
 //!          params: shingle_size u32, min_words u32, max_hamming u32,
-//!          boilerplate_min u32, min_line_words u32, use_urls u32 (0/1),
+//!          boilerplate_min u32, min_line_words u32, flags u32 (bit 0:
+//!          canonical URLs used; bit 1: `--fingerprint simhash`),
 //!          jaccard f64, containment f64, link f64             (60 bytes)
 //! record   fields_len u32, fields: id str, source str, title str,
 //!          url (u8 0/1 + str when 1), body str;
@@ -57,7 +58,7 @@ use xxhash_rust::xxh3::Xxh3;
 
 use crate::apply::Cluster;
 use crate::boilerplate::{Boilerplate, LineCounts};
-use crate::config::{CanonicalRule, Params};
+use crate::config::{CanonicalRule, Fingerprint, Params};
 use crate::error::{Error, Problem, ProblemKind};
 use crate::output::Destination;
 use crate::reader::ReadOutcome;
@@ -183,7 +184,7 @@ fn encode_params(p: &Params, out: &mut Vec<u8>) {
     for v in [p.shingle_size, p.min_words, p.max_hamming as usize, p.boilerplate_min, p.min_line_words] {
         put_u32(out, v as u32);
     }
-    put_u32(out, p.use_urls as u32);
+    put_u32(out, p.use_urls as u32 | ((p.fingerprint == Fingerprint::Simhash) as u32) << 1);
     for v in [p.jaccard, p.containment, p.link] {
         out.extend_from_slice(&v.to_bits().to_le_bytes());
     }
@@ -195,11 +196,12 @@ fn decode_params(b: &mut Bytes<'_>) -> Result<Params, DecodeError> {
     let max_hamming = b.u32()?;
     let boilerplate_min = b.u32()? as usize;
     let min_line_words = b.u32()? as usize;
-    let use_urls = match b.u32()? {
-        0 => false,
-        1 => true,
-        _ => return Err(DecodeError("use_urls is neither 0 nor 1")),
-    };
+    let flags = b.u32()?;
+    if flags > 3 {
+        return Err(DecodeError("unknown parameter flags"));
+    }
+    let use_urls = flags & 1 == 1;
+    let fingerprint = if flags & 2 == 2 { Fingerprint::Simhash } else { Fingerprint::Xxh3 };
     let mut f = || b.u64().map(f64::from_bits);
     let (jaccard, containment, link) = (f()?, f()?, f()?);
     let p = Params {
@@ -212,6 +214,7 @@ fn decode_params(b: &mut Bytes<'_>) -> Result<Params, DecodeError> {
         boilerplate_min,
         min_line_words,
         use_urls,
+        fingerprint,
     };
     p.validate().map_err(|_| DecodeError("parameters out of range"))?;
     Ok(p)
@@ -505,6 +508,8 @@ impl Index {
         cmp("--min-line-words", i.min_line_words.to_string(), r.min_line_words.to_string());
         let urls = |u: bool| if u { "on" } else { "off (--no-urls)" }.to_owned();
         cmp("urls", urls(i.use_urls), urls(r.use_urls));
+        let fp = |f: Fingerprint| if f == Fingerprint::Simhash { "simhash" } else { "xxh3" }.to_owned();
+        cmp("--fingerprint", fp(i.fingerprint), fp(r.fingerprint));
         if diff.is_empty() {
             return Ok(());
         }

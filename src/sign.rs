@@ -11,11 +11,11 @@ use rayon::prelude::*;
 use xxhash_rust::xxh3::{xxh3_128, xxh3_64};
 
 use crate::boilerplate::{normalize_lines, source_key, Body, Boilerplate, LineCounts};
-use crate::config::Params;
-use crate::fingerprint::fingerprint_fast;
+use crate::config::{Fingerprint, Params};
+use crate::fingerprint::{fingerprint_fast, LaneCounts};
 use crate::normalize::normalize_into;
 use crate::record::Article;
-use crate::shingle::shingle_set_into;
+use crate::shingle::{shingle_hash, shingle_set_into, Shingles};
 use crate::urlkey::canonical_url;
 
 /// What the candidate index, verification and canonical choice know of a record.
@@ -59,9 +59,15 @@ pub fn sign_one(a: &Article, boiler: &Boilerplate, p: &Params, norm: &mut String
 /// The signature of `a` whose normalized body is `norm`.
 fn from_normalized(a: &Article, norm: &str, body: Body, p: &Params, scratch: &mut String) -> Signature {
     let mut shingles = Vec::new();
-    shingle_set_into(norm, p.shingle_size, &mut shingles);
+    let fingerprint = match p.fingerprint {
+        Fingerprint::Xxh3 => xxh3_shingles_and_fingerprint(norm, p.shingle_size, &mut shingles),
+        Fingerprint::Simhash => {
+            shingle_set_into(norm, p.shingle_size, &mut shingles);
+            fingerprint_fast(norm, p.shingle_size)
+        }
+    };
     Signature {
-        fingerprint: fingerprint_fast(norm, p.shingle_size),
+        fingerprint,
         shingles,
         words: body.words as u32,
         text_key: if norm.is_empty() { 0 } else { xxh3_128(norm.as_bytes()) },
@@ -81,6 +87,22 @@ fn from_normalized(a: &Article, norm: &str, body: Body, p: &Params, scratch: &mu
         },
         stub: body.stub,
     }
+}
+
+/// The shingle set of `norm` into `out` and the simhash of the same XXH3
+/// shingle hashes, in one pass over the text: each shingle is hashed once
+/// (see [`Fingerprint::Xxh3`]).
+fn xxh3_shingles_and_fingerprint(norm: &str, k: usize, out: &mut Vec<u64>) -> u64 {
+    out.clear();
+    let mut lanes = LaneCounts::default();
+    for shingle in Shingles::new(norm, k) {
+        let h = shingle_hash(shingle);
+        lanes.add(h);
+        out.push(h);
+    }
+    out.sort_unstable();
+    out.dedup();
+    lanes.simhash()
 }
 
 /// Sign every article, in parallel, in input order.
@@ -388,5 +410,20 @@ mod tests {
         assert!(x.url_key.is_some());
         let empty = sign_one(&art("  ", None), &b, &p, &mut n, &mut s);
         assert_eq!((empty.text_key, empty.shingles.len(), empty.fingerprint), (0, 0, 0));
+    }
+
+    #[test]
+    fn the_one_pass_fingerprint_hashes_the_shingle_set() {
+        let text = "the minister said on tuesday that the minister would resign the minister said";
+        let (mut one_pass, mut set) = (Vec::new(), Vec::new());
+        let fp = xxh3_shingles_and_fingerprint(text, 3, &mut one_pass);
+        shingle_set_into(text, 3, &mut set);
+        assert_eq!(one_pass, set);
+        // The fingerprint counts every shingle, repeats included, as the crate does.
+        let mut lanes = LaneCounts::default();
+        Shingles::new(text, 3).for_each(|s| lanes.add(shingle_hash(s)));
+        assert_eq!(fp, lanes.simhash());
+        assert_eq!(xxh3_shingles_and_fingerprint("", 3, &mut one_pass), 0);
+        assert!(one_pass.is_empty());
     }
 }

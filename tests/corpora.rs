@@ -109,6 +109,20 @@ fn output_does_not_depend_on_the_number_of_threads() {
     }
 }
 
+/// The default fingerprint (XXH3 shingle hashes, one pass) and the pinned
+/// `simhash` crate's give the same clusters, byte for byte, on every
+/// labelled corpus and and `benches/fingerprints.sh` checks the generated corpora.
+#[test]
+fn both_fingerprints_give_the_same_clusters() {
+    for name in CORPORA {
+        let Some(_) = corpus(name) else { continue };
+        let xxh3 = run_ok(&[name]);
+        let crate_fp = run_ok(&["--fingerprint", "simhash", name]);
+        assert!(!xxh3.stdout.is_empty(), "{name}: no output");
+        assert!(xxh3.stdout == crate_fp.stdout, "{name}: --fingerprint xxh3 and simhash cluster differently");
+    }
+}
+
 #[test]
 fn eval_on_every_corpus_with_truth() {
     let dir = tempfile::tempdir().expect("temp dir");

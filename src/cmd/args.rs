@@ -7,7 +7,7 @@ use std::io::IsTerminal;
 
 use clap::{Args, ValueEnum};
 
-use newsdedup::config::{CanonicalRule, Params};
+use newsdedup::config::{CanonicalRule, Fingerprint, Params};
 use newsdedup::error::Error;
 use newsdedup::exit::ExitCode;
 use newsdedup::reader::{Fields, InputFormat, ReadOptions, ReadOutcome};
@@ -222,6 +222,28 @@ pub struct SimArgs {
     /// Do not treat records with the same canonical URL as one article.
     #[arg(long)]
     pub no_urls: bool,
+    /// How fingerprints hash shingles: xxh3 (one pass, the shingle set's own
+    /// hashes) or simhash (the pinned `simhash` crate's SipHash, bit for bit).
+    #[arg(long, value_enum, default_value = "xxh3", value_name = "HASH")]
+    pub fingerprint: FingerprintArg,
+}
+
+/// `--fingerprint` ([`Fingerprint`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FingerprintArg {
+    /// The XXH3 hashes of the shingle set, hashed once for both (default).
+    Xxh3,
+    /// SipHash per shingle, bit-identical to the pinned `simhash` crate (the reference).
+    Simhash,
+}
+
+impl From<FingerprintArg> for Fingerprint {
+    fn from(a: FingerprintArg) -> Fingerprint {
+        match a {
+            FingerprintArg::Xxh3 => Fingerprint::Xxh3,
+            FingerprintArg::Simhash => Fingerprint::Simhash,
+        }
+    }
 }
 
 impl SimArgs {
@@ -236,6 +258,7 @@ impl SimArgs {
             boilerplate_min: self.boilerplate_min,
             min_line_words: self.min_line_words,
             use_urls: !self.no_urls,
+            fingerprint: self.fingerprint.into(),
         };
         p.validate().map_err(Error::Usage)?;
         Ok(p)
