@@ -190,7 +190,7 @@ fn block_key(fp: u64, t: u32, blocks: u32) -> u64 {
 /// are identical. The pairs and cluster stages break every tie by this
 /// rank, never by input position, so shuffling the input changes no
 /// cluster: records that tie on all of it are interchangeable.
-pub(crate) fn content_ranks(sigs: &[Signature]) -> Vec<u32> {
+pub fn content_ranks(sigs: &[Signature]) -> Vec<u32> {
     let mut order: Vec<u32> = (0..sigs.len() as u32).collect();
     order.par_sort_unstable_by(|&x, &y| {
         let (a, b) = (&sigs[x as usize], &sigs[y as usize]);
