@@ -90,7 +90,10 @@ impl<R: BufRead> LineInput<R> {
                 return Err(bad(
                     &self.name,
                     self.number,
-                    format!("a line of format '{}', not '{want}' (another stage, or another version of newsdedup?)", kind),
+                    format!(
+                        "a line of format '{}', not '{want}' (another stage, or another version of newsdedup?)",
+                        kind
+                    ),
                 ));
             }
             let mut out = vec![key];
@@ -101,7 +104,6 @@ impl<R: BufRead> LineInput<R> {
             return Ok(Some((self.number, out)));
         }
     }
-
 }
 
 impl<R> LineInput<R> {
@@ -172,7 +174,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 fn unhex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect()
@@ -386,7 +388,13 @@ pub fn article_from_json(v: Value) -> Option<Article> {
 /// The output of one cluster (`members` in input order, `canonical` one of
 /// them, `sigs` theirs) as the writer writes it for `format`, without what
 /// the format puts between clusters ([`merge`] adds that).
-pub fn piece(format: OutputFormat, articles: &[Article], sigs: &[Signature], canonical: u32, as_of: Option<AsOf>) -> String {
+pub fn piece(
+    format: OutputFormat,
+    articles: &[Article],
+    sigs: &[Signature],
+    canonical: u32,
+    as_of: Option<AsOf>,
+) -> String {
     let clusters = [Cluster { canonical, members: (0..articles.len() as u32).collect() }];
     let out = Output { articles, sigs, clusters: &clusters, as_of };
     match format {
