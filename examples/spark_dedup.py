@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 
-from pyspark import SparkConf, SparkContext
+from pyspark import SparkConf, SparkContext, StorageLevel
 
 # An absolute path: Spark's workers need not share the driver's PATH.
 ND = os.path.abspath(shutil.which(os.environ.get("NEWSDEDUP", "newsdedup")) or os.environ.get("NEWSDEDUP", "newsdedup"))
@@ -63,7 +63,11 @@ def local_file(text):
 
 
 def main(files):
-    sc = SparkContext(conf=SparkConf().setMaster(os.environ.get("SPARK_MASTER", "local[*]")).setAppName("newsdedup"))
+    conf = SparkConf().setMaster(os.environ.get("SPARK_MASTER", "local[*]")).setAppName("newsdedup")
+    # Local mode runs in the driver's JVM: 1 GB (Spark's default) holds no
+    # 100k records' sign lines on their way through the global stages.
+    conf.set("spark.driver.memory", os.environ.get("SPARK_DRIVER_MEMORY", "6g"))
+    sc = SparkContext(conf=conf)
     sc.setLogLevel("ERROR")
     # Shards in single-run order: partition k of the union is shard k.
     parts = []
@@ -72,7 +76,7 @@ def main(files):
             parts.append(sc.textFile(os.path.abspath(f), PARTITIONS))
         else:
             parts.append(sc.parallelize([WHOLE + os.path.abspath(f)], 1))
-    shards = sc.union(parts).cache()
+    shards = sc.union(parts).persist(StorageLevel.DISK_ONLY)
 
     # 1. count per shard, summed by key; records per shard give the ordinals.
     counted = shards.mapPartitionsWithIndex(
@@ -96,7 +100,7 @@ def main(files):
     def sign_args(k):
         return ["sign", "--counts", local_file(counts_b.value), "--ordinal-base", str(bases_b.value[k])]
 
-    signs = shards.mapPartitionsWithIndex(on_shard(sign_args)).cache()
+    signs = shards.mapPartitionsWithIndex(on_shard(sign_args)).persist(StorageLevel.DISK_ONLY)
 
     # 3. pairs and 4. cluster: global, one partition each.
     pairs = signs.coalesce(1).pipe(f"{ND} pairs")
@@ -113,7 +117,7 @@ def main(files):
     def apply_args(k):
         return ["apply", "--format", FORMAT, "--clusters", local_file(links_b.value), "--ordinal-base", str(bases_b.value[k])]
 
-    applied = shards.mapPartitionsWithIndex(on_shard(apply_args)).cache()
+    applied = shards.mapPartitionsWithIndex(on_shard(apply_args)).persist(StorageLevel.DISK_ONLY)
     members = applied.filter(lambda line: line.split("\t", 2)[1] == "m1").map(lambda line: (line.split("\t", 1)[0], line))
     gathered = (
         members.repartitionAndSortWithinPartitions(max(1, members.getNumPartitions()))

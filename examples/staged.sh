@@ -21,6 +21,15 @@ else
     trap 'rm -rf "$work"' EXIT
 fi
 sort_() { sort -S "${SORT_MEMORY:-25%}" -T "$work" "$@"; }
+# TIMES=1: each step's wall time on stderr.
+t0=$(date +%s.%N)
+lap() {
+    [ -z "${TIMES:-}" ] && return
+    local t
+    t=$(date +%s.%N)
+    printf 'staged.sh: %-8s %6.2fs\n' "$1" "$(echo "$t - $t0" | bc)" >&2
+    t0=$t
+}
 
 # Shards, in single-run input order: JSON Lines files cut every SHARD_LINES
 # lines, other files whole.
@@ -38,6 +47,7 @@ for f in "$@"; do
     esac
 done
 
+lap split
 # 1. count: per-outlet short line counts of each shard, summed by key.
 for k in "${!shards[@]}"; do
     "$nd" count "${shards[$k]}" >"$work/count.$k"
@@ -46,6 +56,7 @@ sort_ "$work"/count.* | awk -F'\t' -v OFS='\t' '
     $1 != key { if (NR > 1) print key, kind, n; key = $1; kind = $2; n = 0 }
     { n += $3 } END { if (NR > 0) print key, kind, n }' >"$work/counts"
 
+lap count
 # 2. sign: each shard numbered from the records before it.
 base=0
 bases=()
@@ -55,19 +66,25 @@ for k in "${!shards[@]}"; do
     base=$((base + $(awk -F'\t' '$1 == "#records" { print $3 }' "$work/count.$k")))
 done
 
+lap sign
 # 3. pairs and 4. cluster: global.
 signs=()
 for k in "${!shards[@]}"; do signs+=(--signs "$work/sign.$k"); done
 "$nd" pairs "$work"/sign.* >"$work/pairs"
+lap pairs
 "$nd" cluster --canonical "$canonical" "${signs[@]}" "$work/pairs" >"$work/links"
 
+lap cluster
 # 5. apply per shard: singletons' pieces, and members keyed by canonical.
 for k in "${!shards[@]}"; do
     "$nd" apply --format "$format" --clusters "$work/links" --ordinal-base "${bases[k]}" "${shards[$k]}" |
         awk -F'\t' -v m="$work/members.$k" -v p="$work/pieces.$k" '$2 == "m1" { print > m; next } { print > p }'
 done
 
+lap apply
 # 6. gather each cluster's members; 7. merge all pieces in ordinal order.
 touch "$work/members.none" "$work/pieces.none"
 sort_ "$work"/members.* | "$nd" gather --format "$format" --counts "$work/counts" >"$work/pieces.gathered"
+lap gather
 sort_ "$work"/pieces.* | "$nd" merge --format "$format"
+lap merge
