@@ -26,7 +26,7 @@ use serde_json::{Map, Value};
 
 use crate::apply::Cluster;
 use crate::boilerplate::{Boilerplate, LineCounts};
-use crate::config::{CanonicalRule, Params};
+use crate::config::Params;
 use crate::dates::AsOf;
 use crate::error::Error;
 use crate::record::{Article, Origin, Prior};
@@ -540,12 +540,4 @@ pub fn merge<R: BufRead>(input: &mut LineInput<R>, format: OutputFormat, w: &mut
         w.write_all(if n == 0 { b"]\n" } else { b"\n]\n" }).map_err(io)?;
     }
     Ok(())
-}
-
-/// Record the canonical rule's name for messages.
-pub fn rule_name(r: CanonicalRule) -> &'static str {
-    match r {
-        CanonicalRule::Longest => "longest",
-        CanonicalRule::First => "first",
-    }
 }
