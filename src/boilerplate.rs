@@ -148,6 +148,19 @@ impl LineCounts {
         Boilerplate { lines }
     }
 
+    /// Add `n` records of outlet `source_key` holding `line`: counts of
+    /// shards, merged by summing (the `newsdedup count` stage).
+    pub fn add_count(&mut self, source_key: u64, line: u64, n: u32) {
+        if n > 0 {
+            *self.counts.entry((source_key, line)).or_default() += n;
+        }
+    }
+
+    /// Every `(outlet, line)` counted and its count, in no order.
+    pub fn iter(&self) -> impl Iterator<Item = ((u64, u64), u32)> + '_ {
+        self.counts.iter().map(|(&k, &n)| (k, n))
+    }
+
     /// Distinct (outlet, line) pairs counted.
     pub fn len(&self) -> usize {
         self.counts.len()

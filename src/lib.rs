@@ -39,6 +39,7 @@ pub mod reader;
 pub mod record;
 pub mod shingle;
 pub mod sign;
+pub mod stages;
 pub mod urlkey;
 pub mod verify;
 pub mod writer;
@@ -122,17 +123,46 @@ pub fn dedup_signed(
             on_stage(next);
         }
     };
-    let ranks = pairs::content_ranks(&sigs);
-    let candidates = pairs::candidates(&sigs, &ranks, p);
+    let (ranks, candidates, edges) = pairs_verified(&sigs, p, &mut lap);
+    let (hubs, excerpts, clusters) = clusters_of(&sigs, &ranks, &edges, p, rule, &mut lap);
+    Dedup { boilerplate, sigs, candidates, edges, ranks, hubs, excerpts, clusters, timings }
+}
+
+/// The `pairs` and `verify` stages over signed records: the records' content
+/// ranks, the candidate pairs and the verified pairs. `lap` hears of each
+/// stage's end (`pairs`, then `verify`) with the stage that follows. The
+/// single run and the `newsdedup pairs` stage both call it.
+pub fn pairs_verified(
+    sigs: &[Signature],
+    p: &Params,
+    lap: &mut dyn FnMut(&'static str, Option<&'static str>),
+) -> (Vec<u32>, Vec<Candidate>, Vec<Edge>) {
+    let ranks = pairs::content_ranks(sigs);
+    let candidates = pairs::candidates(sigs, &ranks, p);
     lap("pairs", Some("verify"));
     let pairs: Vec<(u32, u32)> = candidates.iter().map(|c| (c.a, c.b)).collect();
-    let edges = verify::verify(&sigs, &pairs, p);
+    let edges = verify::verify(sigs, &pairs, p);
     lap("verify", Some("cluster"));
-    let hubs = cluster::hubs(&sigs, &ranks, &edges, p);
-    let excerpts = cluster::excerpts(&sigs, &ranks, &edges, p);
-    let groups = cluster::cluster_with_roles(&sigs, &ranks, &edges, &hubs, &excerpts, p);
+    (ranks, candidates, edges)
+}
+
+/// The `cluster` and `apply` stages over verified pairs: the records' hub
+/// and excerpt roles and the clusters with their canonicals. `ranks` is
+/// [`pairs::content_ranks`] of `sigs`; `lap` hears of each stage's end.
+/// The single run and the `newsdedup cluster` stage both call it.
+pub fn clusters_of(
+    sigs: &[Signature],
+    ranks: &[u32],
+    edges: &[Edge],
+    p: &Params,
+    rule: CanonicalRule,
+    lap: &mut dyn FnMut(&'static str, Option<&'static str>),
+) -> (Vec<cluster::Hub>, Vec<bool>, Vec<Cluster>) {
+    let hubs = cluster::hubs(sigs, ranks, edges, p);
+    let excerpts = cluster::excerpts(sigs, ranks, edges, p);
+    let groups = cluster::cluster_with_roles(sigs, ranks, edges, &hubs, &excerpts, p);
     lap("cluster", Some("apply"));
-    let clusters = apply::apply(groups, &sigs, rule);
+    let clusters = apply::apply(groups, sigs, rule);
     lap("apply", None);
-    Dedup { boilerplate, sigs, candidates, edges, ranks, hubs, excerpts, clusters, timings }
+    (hubs, excerpts, clusters)
 }

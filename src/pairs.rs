@@ -40,7 +40,7 @@ use crate::sign::Signature;
 /// Anchors are shingles whose hash has this many low bits zero (1 in 8).
 pub(crate) const ANCHOR_BITS: u32 = 3;
 /// Buckets up to this size propose all their pairs.
-pub(crate) const BUCKET_ALL_PAIRS: usize = 32;
+pub const BUCKET_ALL_PAIRS: usize = 32;
 /// In larger buckets each record is paired with this many neighbours in
 /// each of two orders.
 pub(crate) const WINDOW: usize = 4;
@@ -190,7 +190,7 @@ fn block_key(fp: u64, t: u32, blocks: u32) -> u64 {
 /// are identical. The pairs and cluster stages break every tie by this
 /// rank, never by input position, so shuffling the input changes no
 /// cluster: records that tie on all of it are interchangeable.
-pub(crate) fn content_ranks(sigs: &[Signature]) -> Vec<u32> {
+pub fn content_ranks(sigs: &[Signature]) -> Vec<u32> {
     let mut order: Vec<u32> = (0..sigs.len() as u32).collect();
     order.par_sort_unstable_by(|&x, &y| {
         let (a, b) = (&sigs[x as usize], &sigs[y as usize]);
@@ -236,32 +236,49 @@ pub(crate) fn first_copies(sigs: &[Signature], rank: &[u32]) -> Vec<u32> {
 /// union of the keys that proposed it.
 /// `rank` is [`content_ranks`] of `sigs`.
 pub(crate) fn candidates(sigs: &[Signature], rank: &[u32], p: &Params) -> Vec<Candidate> {
-    let n = sigs.len() as u32;
-    let blocks = p.max_hamming + 1;
-    let mut all = Vec::new();
     let minhash: Vec<[u64; MINHASHES]> = sigs.par_iter().map(|s| minhashes(&s.shingles)).collect();
     let minhash = &minhash[..];
     let first = first_copies(sigs, rank);
-    let stands_for_itself = |i: u32| first[i as usize] == i;
+    let mut all = Vec::new();
 
     // exact copies: each paired with the first of them
-    all.extend((0..n).filter(|&i| !stands_for_itself(i)).map(|i| {
+    all.extend((0..sigs.len() as u32).filter(|&i| first[i as usize] != i).map(|i| {
         let f = first[i as usize];
         Candidate { a: f.min(i), b: f.max(i), via: via::TEXT }
     }));
+    let [simhash, anchor, url] = table_entries(sigs, &first, p);
+    all.extend(pairs_by_key(simhash, via::SIMHASH, minhash, rank, |x, y| {
+        hamming(sigs[x as usize].fingerprint, sigs[y as usize].fingerprint) <= p.max_hamming
+    }));
+    all.extend(pairs_by_key(anchor, via::ANCHOR, minhash, rank, |_, _| true));
+    all.extend(pairs_by_key(url, via::URL, minhash, rank, |_, _| true));
 
+    all.par_sort_unstable_by_key(|c| (c.a, c.b));
+    let mut out: Vec<Candidate> = Vec::with_capacity(all.len() / 2);
+    for c in all {
+        match out.last_mut() {
+            Some(last) if last.a == c.a && last.b == c.b => last.via |= c.via,
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The `(key, record)` entries of the simhash, anchor and URL tables;
+/// `first` is [`first_copies`]: only first copies join the simhash and
+/// anchor tables, every record the URL table.
+fn table_entries(sigs: &[Signature], first: &[u32], p: &Params) -> [Vec<(u64, u32)>; 3] {
+    let n = sigs.len() as u32;
+    let blocks = p.max_hamming + 1;
+    let stands_for_itself = |i: u32| first[i as usize] == i;
     // simhash block tables; records without shingles have no fingerprint.
-    let entries: Vec<(u64, u32)> = (0..n)
+    let simhash: Vec<(u64, u32)> = (0..n)
         .filter(|&i| stands_for_itself(i) && !sigs[i as usize].shingles.is_empty())
         .flat_map(|i| (0..blocks).map(move |t| (block_key(sigs[i as usize].fingerprint, t, blocks), i)))
         .collect();
-    all.extend(pairs_by_key(entries, via::SIMHASH, minhash, rank, |x, y| {
-        hamming(sigs[x as usize].fingerprint, sigs[y as usize].fingerprint) <= p.max_hamming
-    }));
-
     // shingle anchors
     let mask = (1u64 << ANCHOR_BITS) - 1;
-    let entries: Vec<(u64, u32)> = sigs
+    let anchor: Vec<(u64, u32)> = sigs
         .par_iter()
         .enumerate()
         .filter(|&(i, _)| stands_for_itself(i as u32))
@@ -275,21 +292,25 @@ pub(crate) fn candidates(sigs: &[Signature], rank: &[u32], p: &Params) -> Vec<Ca
                 .map(move |h| (h, i as u32))
         })
         .collect();
-    all.extend(pairs_by_key(entries, via::ANCHOR, minhash, rank, |_, _| true));
-
     // canonical URL
-    let entries = (0..n).filter_map(|i| sigs[i as usize].url_key.map(|k| (k, i)));
-    all.extend(pairs_by_key(entries.collect(), via::URL, minhash, rank, |_, _| true));
+    let url = (0..n).filter_map(|i| sigs[i as usize].url_key.map(|k| (k, i))).collect();
+    [simhash, anchor, url]
+}
 
-    all.par_sort_unstable_by_key(|c| (c.a, c.b));
-    let mut out: Vec<Candidate> = Vec::with_capacity(all.len() / 2);
-    for c in all {
-        match out.last_mut() {
-            Some(last) if last.a == c.a && last.b == c.b => last.via |= c.via,
-            _ => out.push(c),
-        }
-    }
-    out
+/// The size of the largest bucket of the candidate index of `sigs` (in any
+/// table, before the cap on large buckets per record): tests check that a
+/// corpus is large enough for the caps ([`BUCKET_ALL_PAIRS`]) to come into play.
+pub fn largest_bucket(sigs: &[Signature], p: &Params) -> usize {
+    let first = first_copies(sigs, &content_ranks(sigs));
+    table_entries(sigs, &first, p)
+        .into_iter()
+        .map(|mut entries| {
+            entries.sort_unstable();
+            entries.dedup();
+            entries.chunk_by(|x, y| x.0 == y.0).map(<[_]>::len).max().unwrap_or(0)
+        })
+        .max()
+        .unwrap_or(0)
 }
 
 #[cfg(test)]

@@ -336,9 +336,23 @@ pub fn resign<'a, E: Send>(
 pub fn detect_and_sign(articles: &[Article], p: &Params) -> (Boilerplate, Vec<Signature>) {
     let mut records = first_pass(articles, p);
     let boiler = count_lines(&records, p).boilerplate(p.boilerplate_min);
-    let in_memory = |i: usize| Ok::<_, std::convert::Infallible>(Cow::Borrowed(&articles[i]));
-    let Ok(_) = resign(&mut records, &boiler, &boiler, p, in_memory);
+    resign_all(&mut records, articles, &boiler, p);
     (boiler, records.into_iter().map(|r| r.sig).collect())
+}
+
+/// Sign `articles` under `boiler`, a boilerplate counted elsewhere (the
+/// line counts of every shard, summed: the `newsdedup sign` stage), with
+/// their outlets and short lines: the records an archive index stores.
+pub fn sign_under(articles: &[Article], boiler: &Boilerplate, p: &Params) -> Vec<SignatureRecord> {
+    let mut records = first_pass(articles, p);
+    resign_all(&mut records, articles, boiler, p);
+    records
+}
+
+/// [`resign`] the [`first_pass`] `records` of `articles` under `boiler`.
+fn resign_all(records: &mut [SignatureRecord], articles: &[Article], boiler: &Boilerplate, p: &Params) {
+    let in_memory = |i: usize| Ok::<_, std::convert::Infallible>(Cow::Borrowed(&articles[i]));
+    let Ok(_) = resign(records, boiler, boiler, p, in_memory);
 }
 
 #[cfg(test)]

@@ -365,3 +365,38 @@ impl Loaded {
         Ok(code)
     }
 }
+
+/// Run `each` over the stage-line inputs `files` (none or `-`: stdin), in order.
+pub fn stage_inputs(
+    files: &[PathBuf],
+    mut each: impl FnMut(&mut newsdedup::stages::LineInput<Box<dyn std::io::BufRead>>) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let stdin = [PathBuf::from("-")];
+    for path in if files.is_empty() { &stdin[..] } else { files } {
+        let name = newsdedup::input::display_name(path);
+        let reader: Box<dyn std::io::BufRead> = if name == "-" {
+            Box::new(std::io::stdin().lock())
+        } else {
+            let file = std::fs::File::open(path).map_err(|e| Error::io(&name, e))?;
+            Box::new(std::io::BufReader::with_capacity(1 << 16, file))
+        };
+        each(&mut newsdedup::stages::LineInput::new(reader, &name))?;
+    }
+    Ok(())
+}
+
+/// The boilerplate of the summed count lines in `files` (`newsdedup count`).
+pub fn counted_boilerplate(files: &[PathBuf], p: &Params) -> Result<newsdedup::boilerplate::Boilerplate, Error> {
+    let mut counts = newsdedup::boilerplate::LineCounts::default();
+    stage_inputs(files, |input| newsdedup::stages::read_counts(input, &mut counts).map(|_| ()))?;
+    Ok(counts.boilerplate(p.boilerplate_min))
+}
+
+/// Write stage lines to stdout, buffered; a closed pipe is an error here
+/// (a later stage that stops reading has failed).
+pub fn stage_output(f: impl FnOnce(&mut dyn std::io::Write) -> Result<(), Error>) -> Result<(), Error> {
+    let stdout = std::io::stdout();
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    f(&mut w)?;
+    std::io::Write::flush(&mut w).map_err(|e| Error::io("stdout", e))
+}

@@ -2,12 +2,19 @@
 //! text), one file per command, turned into library calls. Nothing in the
 //! library depends on this layer.
 
+mod apply;
 mod args;
+mod cluster;
+mod count;
 mod dedup;
 mod eval;
 mod explain;
+mod gather;
 mod index;
+mod merge;
+mod pairs;
 mod progress;
+mod sign;
 
 use std::path::PathBuf;
 
@@ -63,6 +70,21 @@ pub enum Command {
     /// Keep an archive index of signed records, which `--against INDEX`
     /// compares today's records with.
     Index(index::IndexArgs),
+    /// Stage 1 of a run apart (examples/staged.sh): per-outlet short line
+    /// counts of one shard, to be summed over all shards.
+    Count(count::CountArgs),
+    /// Stage 2: one sign line per record of a shard.
+    Sign(sign::SignArgs),
+    /// Stage 3: the verified pairs of all sign lines (global).
+    Pairs(pairs::PairsArgs),
+    /// Stage 4: each record of a multi-member cluster with its canonical (global).
+    Cluster(cluster::ClusterArgs),
+    /// Stage 5: the clusters joined back onto one shard's records.
+    Apply(apply::ApplyArgs),
+    /// Stage 6: one output piece per multi-member cluster, from apply's member lines grouped by key.
+    Gather(gather::GatherArgs),
+    /// Stage 7: the output, from all pieces sorted by key.
+    Merge(merge::MergeArgs),
     /// Print a shell completion script on stdout.
     #[command(
         after_help = "Example:\n  newsdedup completions bash > ~/.local/share/bash-completion/completions/newsdedup\n  newsdedup completions zsh > ~/.zfunc/_newsdedup\n  newsdedup completions fish > ~/.config/fish/completions/newsdedup.fish"
@@ -151,6 +173,13 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Eval(a)) => eval::run(a),
         Some(Command::Explain(a)) => explain::run(a),
         Some(Command::Index(a)) => index::run(a),
+        Some(Command::Count(a)) => count::run(a),
+        Some(Command::Sign(a)) => sign::run(a),
+        Some(Command::Pairs(a)) => pairs::run(a),
+        Some(Command::Cluster(a)) => cluster::run(a),
+        Some(Command::Apply(a)) => apply::run(a),
+        Some(Command::Gather(a)) => gather::run(a),
+        Some(Command::Merge(a)) => merge::run(a),
         Some(Command::Completions { shell }) => completions(*shell),
         Some(Command::Man { dir }) => man(dir.as_deref()),
     };

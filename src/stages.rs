@@ -1,0 +1,561 @@
+//! Stages that run apart (`newsdedup count`, `sign`, `pairs`, `cluster`,
+//! `apply`, `gather`, `merge`): the same library functions as a single
+//! run, composed over plain text lines that a shuffle (GNU `sort`, Spark)
+//! can group, so that any split of the input into shards gives the bytes one
+//! run gives.
+//!
+//! Every line is TSV: its first field is the shuffle key (fixed width, so a
+//! byte-wise sort groups and orders it), its second the line's kind and
+//! version (`c1`, `s1`, `e1`, `l1`, `m1`, `f1`); a line of another kind or
+//! version is refused with its file and line. Ordinals (a record's position
+//! in the single run's input order) are 20 zero-padded decimal digits.
+//!
+//! ```text
+//! c1 count   KEY=outlet hex16 + line hex16 (or `#records`)  c1  COUNT
+//! s1 sign    ORDINAL  s1  ID (JSON string)  SIGNATURE (hex of SignatureRecord::encode)
+//! e1 pair    ORDINAL_A  e1  ORDINAL_B  REASON  SHARED  JACCARD  CONTAINMENT  HAMMING
+//! l1 link    ORDINAL  l1  CANONICAL_ORDINAL
+//! m1 member  CANONICAL_ORDINAL  m1  ORDINAL  ARTICLE (JSON object)
+//! f1 piece   FIRST_ORDINAL  f1  FORMAT  TEXT (JSON string: one cluster's output)
+//! ```
+
+use std::collections::HashMap;
+use std::io::{self, BufRead, Write};
+
+use serde_json::{Map, Value};
+
+use crate::apply::Cluster;
+use crate::boilerplate::{Boilerplate, LineCounts};
+use crate::config::Params;
+use crate::dates::AsOf;
+use crate::error::Error;
+use crate::record::{Article, Origin, Prior};
+use crate::sign::{Bytes, Signature, SignatureRecord};
+use crate::verify::{Edge, Reason, Similarity};
+use crate::writer::{Output, OutputFormat};
+
+/// Kind and version of each line format.
+pub const COUNT: &str = "c1";
+pub const SIGN: &str = "s1";
+pub const PAIR: &str = "e1";
+pub const LINK: &str = "l1";
+pub const MEMBER: &str = "m1";
+pub const PIECE: &str = "f1";
+
+/// The key of the count line that holds a shard's number of records.
+pub const RECORDS_KEY: &str = "#records";
+
+/// A 20-digit ordinal, the fixed-width key of most lines.
+pub fn ordinal(o: u64) -> String {
+    format!("{o:020}")
+}
+
+/// A line that is not what a stage reads: `FILE:LINE: why`.
+fn bad(file: &str, line: u64, why: impl std::fmt::Display) -> Error {
+    Error::Usage(format!("{file}:{line}: {why}"))
+}
+
+/// Reads stage lines from one input, checking each line's kind and version.
+pub struct LineInput<R> {
+    reader: R,
+    name: String,
+    number: u64,
+    buf: String,
+}
+
+impl<R: BufRead> LineInput<R> {
+    pub fn new(reader: R, name: &str) -> LineInput<R> {
+        LineInput { reader, name: name.to_owned(), number: 0, buf: String::new() }
+    }
+
+    /// The next line's fields after the key check: `Ok(None)` at the end.
+    /// Fields: the key, then the fields after the kind. `want` is the kind
+    /// and version, `fields` how many fields follow it.
+    pub fn next(&mut self, want: &str, fields: usize) -> Result<Option<(u64, Vec<String>)>, Error> {
+        loop {
+            self.buf.clear();
+            let n = self.reader.read_line(&mut self.buf).map_err(|e| Error::io(&self.name, e))?;
+            if n == 0 {
+                return Ok(None);
+            }
+            self.number += 1;
+            let line = self.buf.trim_end_matches(['\n', '\r']);
+            if line.is_empty() {
+                continue;
+            }
+            let mut parts = line.split('\t');
+            let key = parts.next().unwrap_or_default().to_owned();
+            let kind = parts.next().unwrap_or_default();
+            if kind != want {
+                return Err(bad(
+                    &self.name,
+                    self.number,
+                    format!(
+                        "a line of format '{}', not '{want}' (another stage, or another version of newsdedup?)",
+                        kind
+                    ),
+                ));
+            }
+            let mut out = vec![key];
+            out.extend(parts.map(str::to_owned));
+            if out.len() != fields + 1 {
+                return Err(bad(&self.name, self.number, format!("{} fields, not {}", out.len() + 1, fields + 2)));
+            }
+            return Ok(Some((self.number, out)));
+        }
+    }
+}
+
+impl<R> LineInput<R> {
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// An error about the last line read.
+    pub fn error(&self, why: impl std::fmt::Display) -> Error {
+        bad(&self.name, self.number, why)
+    }
+}
+
+fn parse_ordinal<R>(input: &LineInput<R>, s: &str) -> Result<u64, Error> {
+    if s.len() != 20 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(input.error(format!("'{s}' is not a 20-digit ordinal")));
+    }
+    s.parse().map_err(|_| input.error(format!("'{s}' is not an ordinal")))
+}
+
+fn parse<T: std::str::FromStr, R>(input: &LineInput<R>, s: &str, what: &str) -> Result<T, Error> {
+    s.parse().map_err(|_| input.error(format!("'{s}' is not a {what}")))
+}
+
+// ---------------------------------------------------------------- count
+
+/// Write a shard's line counts: its number of records, then one line per
+/// (outlet, line) with the number of its records that hold it, sorted.
+pub fn write_counts(counts: &LineCounts, records: usize, w: &mut dyn Write) -> io::Result<()> {
+    writeln!(w, "{RECORDS_KEY}\t{COUNT}\t{records}")?;
+    let mut all: Vec<((u64, u64), u32)> = counts.iter().collect();
+    all.sort_unstable();
+    for ((outlet, line), n) in all {
+        writeln!(w, "{outlet:016x}{line:016x}\t{COUNT}\t{n}")?;
+    }
+    Ok(())
+}
+
+/// Sum count lines (of any number of shards, in any order) into `counts`;
+/// returns the records they count.
+pub fn read_counts<R: BufRead>(input: &mut LineInput<R>, counts: &mut LineCounts) -> Result<u64, Error> {
+    let mut records = 0;
+    while let Some((_, f)) = input.next(COUNT, 1)? {
+        let n: u64 = parse(input, &f[1], "count")?;
+        if f[0] == RECORDS_KEY {
+            records += n;
+            continue;
+        }
+        let key = &f[0];
+        if key.len() != 32 || !key.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(input.error(format!("'{key}' is not an outlet and line key")));
+        }
+        let outlet = u64::from_str_radix(&key[..16], 16).map_err(|_| input.error("bad outlet"))?;
+        let line = u64::from_str_radix(&key[16..], 16).map_err(|_| input.error("bad line"))?;
+        counts.add_count(outlet, line, n.try_into().map_err(|_| input.error("count too large"))?);
+    }
+    Ok(records)
+}
+
+// ---------------------------------------------------------------- sign
+
+fn hex(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
+
+fn unhex(s: &str) -> Option<Vec<u8>> {
+    if !s.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect()
+}
+
+/// Write one sign line: the record's ordinal, id and signature record (the
+/// bytes an archive index stores for it, [`SignatureRecord::encode`], in hex).
+pub fn write_sign(o: u64, id: &str, r: &SignatureRecord, w: &mut dyn Write) -> io::Result<()> {
+    let mut bytes = Vec::with_capacity(r.encoded_len());
+    r.encode(&mut bytes);
+    writeln!(w, "{}\t{SIGN}\t{}\t{}", ordinal(o), Value::from(id), hex(&bytes))
+}
+
+/// Read sign lines (any order) into signatures by ordinal; every ordinal
+/// from 0 to the number of records must be present once.
+pub fn read_signs<R: BufRead>(
+    input: &mut LineInput<R>,
+    into: &mut Vec<Option<(String, SignatureRecord)>>,
+) -> Result<(), Error> {
+    while let Some((_, f)) = input.next(SIGN, 2)? {
+        let o = parse_ordinal(input, &f[0])? as usize;
+        let id: String = serde_json::from_str(&f[1]).map_err(|_| input.error("the id is not a JSON string"))?;
+        let bytes = unhex(&f[2]).ok_or_else(|| input.error("the signature is not hex"))?;
+        let mut b = Bytes { rest: &bytes };
+        let r = SignatureRecord::decode(&mut b).map_err(|e| input.error(format!("signature: {e}")))?;
+        if !b.rest.is_empty() {
+            return Err(input.error("signature: bytes after its end"));
+        }
+        if into.len() <= o {
+            into.resize(o + 1, None);
+        }
+        if into[o].is_some() {
+            return Err(input.error(format!("ordinal {o} signed twice")));
+        }
+        into[o] = Some((id, r));
+    }
+    Ok(())
+}
+
+/// The signatures of every record, by ordinal; an error names the first
+/// ordinal missing.
+pub fn complete(signs: Vec<Option<(String, SignatureRecord)>>) -> Result<(Vec<String>, Vec<Signature>), Error> {
+    let mut ids = Vec::with_capacity(signs.len());
+    let mut sigs = Vec::with_capacity(signs.len());
+    for (o, s) in signs.into_iter().enumerate() {
+        let (id, r) =
+            s.ok_or_else(|| Error::Usage(format!("no sign line for ordinal {o}: a shard is missing or misnumbered")))?;
+        ids.push(id);
+        sigs.push(r.sig);
+    }
+    Ok((ids, sigs))
+}
+
+// ---------------------------------------------------------------- pairs
+
+fn reason_name(r: Reason) -> &'static str {
+    match r {
+        Reason::SameUrl => "url",
+        Reason::SameText => "text",
+        Reason::Jaccard => "jaccard",
+        Reason::Containment => "containment",
+    }
+}
+
+/// Write one verified pair with its figures (floats in Rust's shortest
+/// form that reads back to the same value).
+pub fn write_pair(e: &Edge, w: &mut dyn Write) -> io::Result<()> {
+    writeln!(
+        w,
+        "{}\t{PAIR}\t{}\t{}\t{}\t{:?}\t{:?}\t{}",
+        ordinal(e.a as u64),
+        ordinal(e.b as u64),
+        reason_name(e.reason),
+        e.sim.shared,
+        e.sim.jaccard,
+        e.sim.containment,
+        e.sim.hamming
+    )
+}
+
+/// Read verified pairs (any order) into `edges`.
+pub fn read_pairs<R: BufRead>(input: &mut LineInput<R>, edges: &mut Vec<Edge>) -> Result<(), Error> {
+    while let Some((_, f)) = input.next(PAIR, 6)? {
+        let a = parse_ordinal(input, &f[0])?;
+        let b = parse_ordinal(input, &f[1])?;
+        let reason = match f[2].as_str() {
+            "url" => Reason::SameUrl,
+            "text" => Reason::SameText,
+            "jaccard" => Reason::Jaccard,
+            "containment" => Reason::Containment,
+            r => return Err(input.error(format!("'{r}' is not a reason"))),
+        };
+        let sim = Similarity {
+            shared: parse(input, &f[3], "count")?,
+            jaccard: parse(input, &f[4], "number")?,
+            containment: parse(input, &f[5], "number")?,
+            hamming: parse(input, &f[6], "count")?,
+        };
+        let to32 = |x: u64| u32::try_from(x).map_err(|_| input.error("ordinal too large"));
+        edges.push(Edge { a: to32(a)?, b: to32(b)?, reason, sim });
+    }
+    Ok(())
+}
+
+/// Verified pairs in the single run's order (by `a`, then `b`).
+pub fn sort_pairs(edges: &mut [Edge]) {
+    edges.sort_unstable_by_key(|e| (e.a, e.b));
+}
+
+// ---------------------------------------------------------------- cluster
+
+/// Write the link lines of `clusters`: each member of a multi-member
+/// cluster with its canonical, in ordinal order.
+pub fn write_links(clusters: &[Cluster], w: &mut dyn Write) -> io::Result<()> {
+    let mut links: Vec<(u32, u32)> = clusters
+        .iter()
+        .filter(|c| c.members.len() > 1)
+        .flat_map(|c| c.members.iter().map(move |&m| (m, c.canonical)))
+        .collect();
+    links.sort_unstable();
+    for (m, c) in links {
+        writeln!(w, "{}\t{LINK}\t{}", ordinal(m as u64), ordinal(c as u64))?;
+    }
+    Ok(())
+}
+
+/// Read link lines into `member -> canonical`.
+pub fn read_links<R: BufRead>(input: &mut LineInput<R>, links: &mut HashMap<u64, u64>) -> Result<(), Error> {
+    while let Some((_, f)) = input.next(LINK, 1)? {
+        let m = parse_ordinal(input, &f[0])?;
+        let c = parse_ordinal(input, &f[1])?;
+        if links.insert(m, c).is_some() {
+            return Err(input.error(format!("ordinal {m} linked twice")));
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- apply
+
+/// An article as one JSON object (every field, its origin and prior
+/// findings), read back by [`article_from_json`].
+pub fn article_json(a: &Article) -> Value {
+    serde_json::json!({
+        "id": a.id,
+        "source": a.source,
+        "title": a.title,
+        "date": a.date,
+        "url": a.url,
+        "categories": a.categories,
+        "body": a.body,
+        "extra": Value::Object(a.extra.clone()),
+        "prior": a.prior.as_ref().map(|p| serde_json::json!({"duplicates": p.duplicates, "sources": p.sources})),
+        "file": &*a.origin.file,
+        "line": a.origin.line,
+    })
+}
+
+/// The article [`article_json`] wrote.
+pub fn article_from_json(v: Value) -> Option<Article> {
+    let Value::Object(mut m) = v else { return None };
+    let mut take = |k: &str| m.remove(k).unwrap_or(Value::Null);
+    let string = |v: Value| match v {
+        Value::String(s) => Some(s),
+        _ => None,
+    };
+    let strings = |v: Value| -> Option<Vec<String>> {
+        match v {
+            Value::Array(a) => a.into_iter().map(string).collect(),
+            _ => None,
+        }
+    };
+    let opt = |v: Value| match v {
+        Value::Null => Some(None),
+        Value::String(s) => Some(Some(s)),
+        _ => None,
+    };
+    let id = string(take("id"))?;
+    let source = string(take("source"))?;
+    let title = string(take("title"))?;
+    let date = opt(take("date"))?;
+    let url = opt(take("url"))?;
+    let categories = strings(take("categories"))?;
+    let body = string(take("body"))?;
+    let Value::Object(extra) = take("extra") else { return None };
+    let prior = match take("prior") {
+        Value::Null => None,
+        Value::Object(mut p) => {
+            let Value::Array(duplicates) = p.remove("duplicates")? else { return None };
+            let sources = strings(p.remove("sources")?)?;
+            Some(Box::new(Prior { duplicates, sources }))
+        }
+        _ => return None,
+    };
+    let file = string(take("file"))?;
+    let line = take("line").as_u64()?;
+    Some(Article {
+        id,
+        source,
+        title,
+        date,
+        url,
+        categories,
+        body,
+        extra: Map::from_iter(extra),
+        prior,
+        shape: None,
+        origin: Origin { file: file.into(), line },
+    })
+}
+
+/// The output of one cluster (`members` in input order, `canonical` one of
+/// them, `sigs` theirs) as the writer writes it for `format`, without what
+/// the format puts between clusters ([`merge`] adds that).
+pub fn piece(
+    format: OutputFormat,
+    articles: &[Article],
+    sigs: &[Signature],
+    canonical: u32,
+    as_of: Option<AsOf>,
+) -> String {
+    let clusters = [Cluster { canonical, members: (0..articles.len() as u32).collect() }];
+    let out = Output { articles, sigs, clusters: &clusters, as_of };
+    match format {
+        OutputFormat::Jsonl | OutputFormat::Json => {
+            serde_json::to_string(&out.record(&clusters[0])).expect("a JSON map always serializes")
+        }
+        // The commands refuse the formats the stages do not make (see
+        // [`staged_format`]); these write what the writer writes.
+        OutputFormat::Text | OutputFormat::Filter | OutputFormat::Ids | OutputFormat::Tsv => {
+            let mut w = Vec::new();
+            crate::writer::write(format, &out, &mut w).expect("writing to memory");
+            String::from_utf8(w).expect("the writer writes UTF-8")
+        }
+    }
+}
+
+pub fn format_name(f: OutputFormat) -> &'static str {
+    match f {
+        OutputFormat::Jsonl => "jsonl",
+        OutputFormat::Json => "json",
+        OutputFormat::Text => "text",
+        OutputFormat::Filter => "filter",
+        OutputFormat::Ids => "ids",
+        OutputFormat::Tsv => "tsv",
+    }
+}
+
+/// `format` when the stages can make it (jsonl, json, text), else a usage
+/// error: `filter`, `ids` and `tsv` run in a single run only, for now.
+pub fn staged_format(format: OutputFormat) -> Result<OutputFormat, Error> {
+    match format {
+        OutputFormat::Jsonl | OutputFormat::Json | OutputFormat::Text => Ok(format),
+        other => Err(Error::Usage(format!(
+            "the stages write -f jsonl, json or text; -f {} runs in a single run only",
+            format_name(other)
+        ))),
+    }
+}
+
+/// Write one piece line.
+pub fn write_piece(first: u64, format: OutputFormat, text: &str, w: &mut dyn Write) -> io::Result<()> {
+    writeln!(w, "{}\t{PIECE}\t{}\t{}", ordinal(first), format_name(format), Value::from(text))
+}
+
+/// The `apply` stage over one shard whose first record has ordinal `base`:
+/// a record in no multi-member cluster is its own piece; every other record
+/// goes, whole, to its canonical's key, where [`gather`] writes its
+/// cluster's piece.
+pub fn apply_shard(
+    articles: &[Article],
+    base: u64,
+    links: &HashMap<u64, u64>,
+    format: OutputFormat,
+    as_of: Option<AsOf>,
+    w: &mut dyn Write,
+) -> io::Result<()> {
+    for (i, a) in articles.iter().enumerate() {
+        let o = base + i as u64;
+        match links.get(&o) {
+            Some(&c) => writeln!(w, "{}\t{MEMBER}\t{}\t{}", ordinal(c), ordinal(o), article_json(a))?,
+            // A singleton has no duplicates: its signature is never read.
+            None => {
+                write_piece(o, format, &piece(format, std::slice::from_ref(a), &[Signature::default()], 0, as_of), w)?
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The `gather` stage: member lines grouped by canonical (sorted, so that
+/// each cluster's lines are together) -> one piece per cluster, keyed by its
+/// first member. The members are signed again under `boiler` for the
+/// similarity figures.
+pub fn gather<R: BufRead>(
+    input: &mut LineInput<R>,
+    boiler: &Boilerplate,
+    p: &Params,
+    format: OutputFormat,
+    as_of: Option<AsOf>,
+    w: &mut dyn Write,
+) -> Result<(), Error> {
+    let mut group: Vec<(u64, Article)> = Vec::new();
+    let mut key: Option<u64> = None;
+    let mut done = std::collections::HashSet::new();
+    let mut ords: Vec<u64> = Vec::new();
+    let mut emit = |key: u64, group: &mut Vec<(u64, Article)>, w: &mut dyn Write| -> Result<(), Error> {
+        group.sort_by_key(|(o, _)| *o);
+        let canonical = group
+            .iter()
+            .position(|(o, _)| *o == key)
+            .ok_or_else(|| Error::Usage(format!("cluster {key}: its canonical's member line is missing")))?;
+        ords.clear();
+        ords.extend(group.iter().map(|(o, _)| *o));
+        let articles: Vec<Article> = group.drain(..).map(|(_, a)| a).collect();
+        let sigs = crate::sign::sign(&articles, boiler, p);
+        let text = piece(format, &articles, &sigs, canonical as u32, as_of);
+        write_piece(ords[0], format, &text, w).map_err(|e| Error::io("stdout", e))
+    };
+    while let Some((_, f)) = input.next(MEMBER, 2)? {
+        let c = parse_ordinal(input, &f[0])?;
+        let o = parse_ordinal(input, &f[1])?;
+        let v: Value = serde_json::from_str(&f[2]).map_err(|_| input.error("the article is not JSON"))?;
+        let a = article_from_json(v).ok_or_else(|| input.error("the article lacks a field"))?;
+        if key != Some(c) {
+            if let Some(k) = key {
+                emit(k, &mut group, w)?;
+            }
+            if !done.insert(c) {
+                return Err(input.error(format!("cluster {c} is not grouped: sort the member lines by key")));
+            }
+            key = Some(c);
+        }
+        group.push((o, a));
+    }
+    if let Some(k) = key {
+        emit(k, &mut group, w)?;
+    }
+    Ok(())
+}
+
+/// The `merge` stage: pieces sorted by key (the single run's cluster order)
+/// -> the output, with what `format` puts between and around clusters.
+pub fn merge<R: BufRead>(input: &mut LineInput<R>, format: OutputFormat, w: &mut dyn Write) -> Result<(), Error> {
+    let name = format_name(format);
+    let mut last: Option<u64> = None;
+    let mut n = 0usize;
+    let io = |e| Error::io("stdout", e);
+    if format == OutputFormat::Json {
+        w.write_all(b"[").map_err(io)?;
+    }
+    while let Some((_, f)) = input.next(PIECE, 2)? {
+        let o = parse_ordinal(input, &f[0])?;
+        if last.is_some_and(|l| l >= o) {
+            return Err(input.error("pieces out of order: sort them by key"));
+        }
+        last = Some(o);
+        if f[1] != name {
+            return Err(input.error(format!("a piece of format {}, not {name}", f[1])));
+        }
+        let text: String = serde_json::from_str(&f[2]).map_err(|_| input.error("the piece is not a JSON string"))?;
+        match format {
+            OutputFormat::Jsonl => {
+                w.write_all(text.as_bytes()).map_err(io)?;
+                w.write_all(b"\n").map_err(io)?;
+            }
+            OutputFormat::Json => {
+                w.write_all(if n == 0 { b"\n" } else { b",\n" }).map_err(io)?;
+                w.write_all(text.as_bytes()).map_err(io)?;
+            }
+            OutputFormat::Text | OutputFormat::Filter | OutputFormat::Ids | OutputFormat::Tsv => {
+                if n > 0 {
+                    w.write_all(b"\n").map_err(io)?;
+                }
+                w.write_all(text.as_bytes()).map_err(io)?;
+            }
+        }
+        n += 1;
+    }
+    if format == OutputFormat::Json {
+        w.write_all(if n == 0 { b"]\n" } else { b"\n]\n" }).map_err(io)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,285 @@
+//! The stages run apart (`count`, `sign`, `pairs`, `cluster`, `apply`,
+//! `gather`, `merge`, over lines sorted byte-wise as GNU `sort` with
+//! `LC_ALL=C` sorts them) give byte for byte what one run gives, for random
+//! splits of a generated corpus into shards and random processing orders;
+//! and every stage refuses a line of another format version, naming its file
+//! and line.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use newsdedup::config::Params;
+
+const BIN: &str = env!("CARGO_BIN_EXE_newsdedup");
+const GEN: &str = env!("CARGO_BIN_EXE_newsdedup-gen");
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Run the binary; its stdout, checked to exit 0.
+fn run(args: &[&str], stdin: Option<&[u8]>) -> Vec<u8> {
+    let (code, out, err) = run_code(args, stdin);
+    assert_eq!(code, Some(0), "newsdedup {args:?}:\n{err}");
+    out
+}
+
+fn run_code(args: &[&str], stdin: Option<&[u8]>) -> (Option<i32>, Vec<u8>, String) {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let input = stdin.map(<[u8]>::to_vec).unwrap_or_default();
+    let mut pipe = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let _ = std::io::Write::write_all(&mut pipe, &input);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    (out.status.code(), out.stdout, String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// A generated corpus of `n` records (explicit ids) in `dir`.
+fn corpus(dir: &Path, n: usize, seed: u64) -> PathBuf {
+    let out = dir.join("gen.jsonl");
+    let status = Command::new(GEN)
+        .args(["--seed", &seed.to_string(), "--articles", &n.to_string()])
+        .args(["--base-truth", "fixtures/listing-janlipavsky.truth.jsonl", "--out"])
+        .arg(&out)
+        .arg("--truth")
+        .arg(dir.join("gen.truth.jsonl"))
+        .arg("fixtures/listing-janlipavsky.txt")
+        .current_dir(root())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    out
+}
+
+/// A small deterministic generator (splitmix64).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn shuffle<T>(&mut self, v: &mut [T]) {
+        for i in (1..v.len()).rev() {
+            v.swap(i, self.below(i + 1));
+        }
+    }
+}
+
+/// The shuffle: all lines of `parts`, sorted byte-wise (GNU sort, LC_ALL=C).
+fn shuffle(parts: &[Vec<u8>]) -> Vec<u8> {
+    let mut lines: Vec<&[u8]> = parts.iter().flat_map(|p| p.split_inclusive(|&b| b == b'\n')).collect();
+    lines.sort_unstable();
+    lines.concat()
+}
+
+/// Lines of `text` whose second field is `kind`.
+fn of_kind(text: &[u8], kind: &str) -> Vec<u8> {
+    let tag = format!("\t{kind}\t");
+    text.split_inclusive(|&b| b == b'\n')
+        .filter(|l| String::from_utf8_lossy(l).contains(&tag))
+        .flat_map(|l| l.iter().copied())
+        .collect()
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// Run the stages over `shards` (in single-run order, processed in `order`)
+/// and return the merged output.
+fn staged(dir: &Path, shards: &[PathBuf], order: &[usize], format: &str, canonical: &str) -> Vec<u8> {
+    let mut counts = vec![Vec::new(); shards.len()];
+    for &k in order {
+        counts[k] = run(&["count", s(&shards[k])], None);
+    }
+    let records: Vec<u64> = counts
+        .iter()
+        .map(|c| {
+            let first = String::from_utf8_lossy(c).lines().next().unwrap().to_owned();
+            first.rsplit('\t').next().unwrap().parse().unwrap()
+        })
+        .collect();
+    let bases: Vec<u64> = records.iter().scan(0, |b, &n| Some(std::mem::replace(b, *b + n))).collect();
+    let counts_file = dir.join("counts");
+    std::fs::write(&counts_file, shuffle(&counts)).unwrap();
+    let mut sign_files = vec![PathBuf::new(); shards.len()];
+    for &k in order {
+        let out =
+            run(&["sign", "--counts", s(&counts_file), "--ordinal-base", &bases[k].to_string(), s(&shards[k])], None);
+        sign_files[k] = dir.join(format!("sign.{k}"));
+        std::fs::write(&sign_files[k], out).unwrap();
+    }
+    let mut pairs_args = vec!["pairs"];
+    pairs_args.extend(order.iter().map(|&k| s(&sign_files[k])));
+    let pairs = run(&pairs_args, None);
+    let mut cluster_args = vec!["cluster", "--canonical", canonical];
+    for &k in order {
+        cluster_args.extend(["--signs", s(&sign_files[k])]);
+    }
+    let links = run(&cluster_args, Some(&pairs));
+    let links_file = dir.join("links");
+    std::fs::write(&links_file, links).unwrap();
+    let (mut members, mut pieces) = (Vec::new(), Vec::new());
+    for &k in order {
+        let out = run(
+            &[
+                "apply",
+                "--format",
+                format,
+                "--clusters",
+                s(&links_file),
+                "--ordinal-base",
+                &bases[k].to_string(),
+                s(&shards[k]),
+            ],
+            None,
+        );
+        members.push(of_kind(&out, "m1"));
+        pieces.push(of_kind(&out, "f1"));
+    }
+    let gathered = run(&["gather", "--format", format, "--counts", s(&counts_file)], Some(&shuffle(&members)));
+    pieces.push(gathered);
+    run(&["merge", "--format", format], Some(&shuffle(&pieces)))
+}
+
+/// Cut the lines of `corpus` into `n` shards at random line boundaries.
+fn split(dir: &Path, corpus: &Path, n: usize, rng: &mut Rng) -> Vec<PathBuf> {
+    let text = std::fs::read(corpus).unwrap();
+    let lines: Vec<&[u8]> = text.split_inclusive(|&b| b == b'\n').collect();
+    let mut cuts: Vec<usize> = (1..n).map(|_| rng.below(lines.len() + 1)).collect();
+    cuts.push(0);
+    cuts.push(lines.len());
+    cuts.sort_unstable();
+    cuts.windows(2)
+        .enumerate()
+        .map(|(k, w)| {
+            let path = dir.join(format!("shard{k:03}.jsonl"));
+            std::fs::write(&path, lines[w[0]..w[1]].concat()).unwrap();
+            path
+        })
+        .collect()
+}
+
+#[test]
+fn stages_over_random_splits_equal_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = corpus(dir.path(), 12_000, 5);
+    // Large enough that the caps on large buckets come into play.
+    let read = newsdedup::input::read_all(std::slice::from_ref(&corpus), newsdedup::reader::InputFormat::Auto).unwrap();
+    assert!(read.articles.len() >= 10_000);
+    let p = Params::default();
+    let (_, sigs) = newsdedup::sign::detect_and_sign(&read.articles, &p);
+    let largest = newsdedup::pairs::largest_bucket(&sigs, &p);
+    assert!(largest > newsdedup::pairs::BUCKET_ALL_PAIRS, "largest bucket {largest}");
+    let mut rng = Rng(0x5eed);
+    for (round, (format, canonical)) in
+        [("jsonl", "longest"), ("text", "first"), ("json", "longest"), ("jsonl", "first")].into_iter().enumerate()
+    {
+        let single = run(&["--format", format, "--canonical", canonical, s(&corpus)], None);
+        let sub = dir.path().join(format!("round{round}"));
+        std::fs::create_dir(&sub).unwrap();
+        let n = 1 + rng.below(9);
+        let shards = split(&sub, &corpus, n, &mut rng);
+        let mut order: Vec<usize> = (0..shards.len()).collect();
+        rng.shuffle(&mut order);
+        let out = staged(&sub, &shards, &order, format, canonical);
+        assert!(out == single, "round {round}: {n} shards, order {order:?}, {format}, {canonical}: outputs differ");
+    }
+}
+
+#[test]
+fn staged_sh_equals_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = corpus(dir.path(), 3_000, 9);
+    let inputs = [s(&corpus), "fixtures/listing-janlipavsky.txt"];
+    let single = run(&inputs, None);
+    let path = format!("{}:{}", Path::new(BIN).parent().unwrap().display(), std::env::var("PATH").unwrap());
+    let out = Command::new("bash")
+        .arg("examples/staged.sh")
+        .args(inputs)
+        .env("PATH", path)
+        .env("SHARD_LINES", "700")
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stdout == single, "staged.sh differs from one run");
+}
+
+#[test]
+fn every_stage_refuses_a_line_of_another_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let corpus = corpus(d, 400, 3);
+    let input = s(&corpus);
+    let counts = run(&["count", input], None);
+    let counts_file = d.join("counts");
+    std::fs::write(&counts_file, &counts).unwrap();
+    let signs = run(&["sign", "--counts", s(&counts_file), input], None);
+    let signs_file = d.join("signs");
+    std::fs::write(&signs_file, &signs).unwrap();
+    let pairs = run(&["pairs", s(&signs_file)], None);
+    let links = run(&["cluster", "--signs", s(&signs_file)], Some(&pairs));
+    let links_file = d.join("links");
+    std::fs::write(&links_file, &links).unwrap();
+    let applied = run(&["apply", "--clusters", s(&links_file), input], None);
+    let members = shuffle(&[of_kind(&applied, "m1")]);
+    let pieces = of_kind(&applied, "f1");
+    assert!(!pairs.is_empty() && !links.is_empty() && !members.is_empty() && !pieces.is_empty());
+
+    // Line 2 of each stage's input turned into another version of its format.
+    let bump = |text: &[u8], kind: &str| -> Vec<u8> {
+        let text = String::from_utf8(text.to_vec()).unwrap();
+        let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        assert!(lines.len() >= 2, "{kind}: {} lines", lines.len());
+        lines[1] = lines[1].replacen(&format!("\t{kind}\t"), &format!("\t{}9\t", &kind[..1]), 1);
+        (lines.join("\n") + "\n").into_bytes()
+    };
+    let bad = |name: &str, text: Vec<u8>| -> PathBuf {
+        let path = d.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let bad_counts = bad("bad-counts", bump(&counts, "c1"));
+    let bad_signs = bad("bad-signs", bump(&signs, "s1"));
+    let bad_pairs = bad("bad-pairs", bump(&pairs, "e1"));
+    let bad_links = bad("bad-links", bump(&links, "l1"));
+    let bad_members = bad("bad-members", bump(&members, "m1"));
+    let bad_pieces = bad("bad-pieces", bump(&shuffle(&[pieces]), "f1"));
+    let cases: Vec<(Vec<&str>, &PathBuf, &str)> = vec![
+        (vec!["sign", "--counts", s(&bad_counts), input], &bad_counts, "c1"),
+        (vec!["gather", "--counts", s(&bad_counts), s(&bad_members)], &bad_counts, "c1"),
+        (vec!["pairs", s(&bad_signs)], &bad_signs, "s1"),
+        (vec!["cluster", "--signs", s(&bad_signs), s(&bad_pairs)], &bad_signs, "s1"),
+        (vec!["cluster", "--signs", s(&signs_file), s(&bad_pairs)], &bad_pairs, "e1"),
+        (vec!["apply", "--clusters", s(&bad_links), input], &bad_links, "l1"),
+        (vec!["gather", "--counts", s(&counts_file), s(&bad_members)], &bad_members, "m1"),
+        (vec!["merge", s(&bad_pieces)], &bad_pieces, "f1"),
+    ];
+    for (args, file, kind) in cases {
+        let (code, out, err) = run_code(&args, None);
+        assert_eq!(code, Some(2), "{args:?} accepted another version: {err}");
+        let want = format!("{}:2: a line of format '{}9', not '{kind}'", file.display(), &kind[..1]);
+        assert!(err.contains(&want), "{args:?}: stderr {err:?} lacks {want:?}");
+        let _ = out;
+    }
+}
