@@ -52,7 +52,12 @@ pub fn read_each_with(files: &[PathBuf], opts: &ReadOptions, stop_at_first: bool
         let out = &mut all.read;
         let before = (out.articles.len(), out.problems.len(), out.inputs.len());
         let result = if name == "-" {
-            reader::read_input_with(io::stdin().lock(), "-", opts, out)
+            reader::read_input_with(
+                io::BufReader::with_capacity(1 << 16, EndOnce::new(io::stdin().lock())),
+                "-",
+                opts,
+                out,
+            )
         } else {
             File::open(path).and_then(|file| {
                 if file.metadata()?.is_dir() {
@@ -164,8 +169,58 @@ pub fn report_problems_capped(out: &ReadOutcome, strict: bool, max_per_kind: usi
     Ok(out.problems.len())
 }
 
+/// A reader that stays at its end once it has reached it. A terminal ends
+/// its input with Ctrl-D, which makes one read return nothing; a reader that
+/// looks again (the format sniffing, then the parser, each reading to the
+/// end) would wait for more typing, so Ctrl-D had to be typed two or three
+/// times. After the first empty read this returns nothing at once.
+pub(crate) struct EndOnce<R> {
+    inner: R,
+    ended: bool,
+}
+
+impl<R> EndOnce<R> {
+    pub(crate) fn new(inner: R) -> EndOnce<R> {
+        EndOnce { inner, ended: false }
+    }
+}
+
+impl<R: io::Read> io::Read for EndOnce<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.ended || buf.is_empty() {
+            return Ok(0);
+        }
+        let n = self.inner.read(buf)?;
+        self.ended = n == 0;
+        Ok(n)
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use std::io::Read;
+
+    /// A terminal: an empty read (Ctrl-D), then more typing.
+    struct Terminal(Vec<&'static [u8]>);
+    impl Read for Terminal {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let Some(next) = self.0.first().copied() else { return Ok(0) };
+            self.0.remove(0);
+            buf[..next.len()].copy_from_slice(next);
+            Ok(next.len())
+        }
+    }
+
+    #[test]
+    fn the_first_end_of_input_is_the_end() {
+        let mut r = super::EndOnce::new(Terminal(vec![b"ab", b"", b"typed after Ctrl-D"]));
+        let mut all = Vec::new();
+        r.read_to_end(&mut all).unwrap();
+        assert_eq!(all, b"ab");
+        let mut buf = [0u8; 8];
+        assert_eq!(r.read(&mut buf).unwrap(), 0, "a second look waits for nothing");
+    }
+
     use super::*;
 
     fn problem(line: u64, kind: ProblemKind) -> Problem {

@@ -309,8 +309,11 @@ fn a_terminal_gets_the_progress_bar_and_the_stdin_notice() {
     assert!(!quiet.contains("/7"), "a bar with -q: {quiet:?}");
     // A bare newsdedup on a terminal says it reads stdin (script ends the
     // input at once), and no bar draws over what is typed.
-    let bare = in_terminal(dir.path(), BIN).unwrap();
+    let bare = in_terminal(dir.path(), &format!("{BIN}; echo EXIT=$?")).unwrap();
     assert!(bare.starts_with("newsdedup: reading stdin (Ctrl-D to end; --help for usage)"), "{bare:?}");
+    // One Ctrl-D ends the input: the run is over (an empty input, exit 2)
+    // before `timeout` would stop it.
+    assert!(bare.contains("EXIT=2"), "one Ctrl-D did not end the input: {bare:?}");
     assert!(!bare.contains("/7"), "a bar over typed input: {bare:?}");
     // A terminal stdin with files named reads the files and says nothing.
     let files = in_terminal(dir.path(), &format!("{BIN} -q small.jsonl")).unwrap();
