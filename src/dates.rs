@@ -48,7 +48,7 @@ fn days_in_month(y: i64, m: u32) -> u32 {
 }
 
 /// Days from 1970-01-01 to `d`.
-fn days_from_civil(d: Date) -> i64 {
+pub fn days_from_civil(d: Date) -> i64 {
     let y = if d.month <= 2 { d.year - 1 } else { d.year };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
@@ -59,7 +59,7 @@ fn days_from_civil(d: Date) -> i64 {
 }
 
 /// The date `z` days after 1970-01-01.
-fn civil_from_days(z: i64) -> Date {
+pub fn civil_from_days(z: i64) -> Date {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;

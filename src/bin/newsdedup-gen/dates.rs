@@ -1,30 +1,15 @@
-//! Dates: `YYYY-MM-DD` arithmetic (Howard Hinnant's civil-day algorithms).
+//! Dates: `YYYY-MM-DD` arithmetic, over the library's civil-day algorithms
+//! (`newsdedup::dates`).
 
-pub(crate) fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = i64::from((m + 9) % 12);
-    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
+use newsdedup::dates::{civil_from_days, Date};
 
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
+/// Days from 1970-01-01 to `y-m-d` (the library's civil-day arithmetic).
+pub(crate) fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    newsdedup::dates::days_from_civil(Date { year, month, day })
 }
 
 pub(crate) fn format_day(days: i64) -> String {
-    let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02}")
+    civil_from_days(days).to_string()
 }
 
 /// `date` moved by `by` days when it starts with `YYYY-MM-DD` (the rest is kept).
@@ -55,8 +40,8 @@ mod tests {
         assert_eq!(shift_date("2019-12-31", 1).as_deref(), Some("2020-01-01"));
         assert_eq!(shift_date("3 days ago", 1), None);
         for z in -1000..1000 {
-            let (y, m, d) = civil_from_days(z);
-            assert_eq!(days_from_civil(y, m, d), z);
+            let Date { year, month, day } = civil_from_days(z);
+            assert_eq!(days_from_civil(year, month, day), z);
         }
     }
 }
