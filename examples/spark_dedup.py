@@ -102,18 +102,24 @@ def main(files):
 
     signs = shards.mapPartitionsWithIndex(on_shard(sign_args)).persist(StorageLevel.DISK_ONLY)
 
-    # 3. pairs and 4. cluster: global, one partition each.
-    pairs = signs.coalesce(1).pipe(f"{ND} pairs")
+    # 3. pairs: global, one partition. 4. components of the pairs' graph:
+    # global, over the pairs only. 5. route: component, sign and pair lines
+    # grouped and sorted by ordinal, each partition through `route`, which
+    # keys the sign and pair lines by component. 6. cluster: routed lines
+    # grouped and sorted by component, each partition through `cluster`.
+    pairs = signs.coalesce(1).pipe(f"{ND} pairs").persist(StorageLevel.DISK_ONLY)
+    components = pairs.coalesce(1).pipe(f"{ND} components")
+    n = max(1, signs.getNumPartitions())
 
-    def cluster(it):
-        lines = list(it)
-        signs_file = local_file("".join(line + "\n" for line in lines if line.split("\t", 2)[1] == "s1"))
-        return run(["cluster", "--canonical", CANONICAL, "--signs", signs_file], [line for line in lines if line.split("\t", 2)[1] == "e1"])
+    def by_key(rdd):
+        """`rdd`'s lines grouped by key (the first field), keys in order within each partition."""
+        return rdd.map(lambda line: (line.split("\t", 1)[0], line)).repartitionAndSortWithinPartitions(n).map(lambda kv: kv[1])
 
-    links = signs.union(pairs).coalesce(1).mapPartitions(cluster).collect()
+    routed = by_key(components.union(signs).union(pairs)).pipe(f"{ND} route")
+    links = by_key(routed).pipe(f"{ND} cluster --canonical {CANONICAL}").collect()
     links_b = sc.broadcast("".join(line + "\n" for line in links))
 
-    # 5. apply per shard; 6. gather members by canonical; 7. pieces in ordinal order.
+    # 7. apply per shard; 8. gather members by canonical; 9. pieces in ordinal order.
     def apply_args(k):
         return ["apply", "--format", FORMAT, "--clusters", local_file(links_b.value), "--ordinal-base", str(bases_b.value[k])]
 

@@ -67,22 +67,26 @@ for k in "${!shards[@]}"; do
 done
 
 lap sign
-# 3. pairs and 4. cluster: global.
-signs=()
-for k in "${!shards[@]}"; do signs+=(--signs "$work/sign.$k"); done
+# 3. pairs: global. 4. components of the pairs' graph: global, over the
+# pairs only. 5. route: sign and pair lines keyed by component (sign lines
+# and pairs are already sorted by ordinal, so `sort -m` merges them with the
+# component lines). 6. cluster: one batch of whole components at a time.
 "$nd" pairs "$work"/sign.* >"$work/pairs"
 lap pairs
-"$nd" cluster --canonical "$canonical" "${signs[@]}" "$work/pairs" >"$work/links"
+"$nd" components "$work/pairs" >"$work/components"
+sort_ -m "$work/components" "$work"/sign.* "$work/pairs" | "$nd" route >"$work/routed"
+lap route
+sort_ "$work/routed" | "$nd" cluster --canonical "$canonical" >"$work/links"
 
 lap cluster
-# 5. apply per shard: singletons' pieces, and members keyed by canonical.
+# 7. apply per shard: singletons' pieces, and members keyed by canonical.
 for k in "${!shards[@]}"; do
     "$nd" apply --format "$format" --clusters "$work/links" --ordinal-base "${bases[k]}" "${shards[$k]}" |
         awk -F'\t' -v m="$work/members.$k" -v p="$work/pieces.$k" '$2 == "m1" { print > m; next } { print > p }'
 done
 
 lap apply
-# 6. gather each cluster's members; 7. merge all pieces in ordinal order.
+# 8. gather each cluster's members; 9. merge all pieces in ordinal order.
 touch "$work/members.none" "$work/pieces.none"
 sort_ "$work"/members.* | "$nd" gather --format "$format" --counts "$work/counts" >"$work/pieces.gathered"
 lap gather

@@ -1,12 +1,12 @@
-//! Stages that run apart (`newsdedup count`, `sign`, `pairs`, `cluster`,
-//! `apply`, `gather`, `merge`): the same library functions as a single
+//! Stages that run apart (`newsdedup count`, `sign`, `pairs`, `components`,
+//! `route`, `cluster`, `apply`, `gather`, `merge`): the same library functions as a single
 //! run, composed over plain text lines that a shuffle (GNU `sort`, Spark)
 //! can group, so that any split of the input into shards gives the bytes one
 //! run gives.
 //!
 //! Every line is TSV: its first field is the shuffle key (fixed width, so a
 //! byte-wise sort groups and orders it), its second the line's kind and
-//! version (`c1`, `s1`, `e1`, `l1`, `m1`, `f1`); a line of another kind or
+//! version (`c1`, `s1`, `e1`, `g1`, `v1`, `w1`, `l1`, `m1`, `f1`); a line of another kind or
 //! version is refused with its file and line. Ordinals (a record's position
 //! in the single run's input order) are 20 zero-padded decimal digits.
 //!
@@ -14,6 +14,9 @@
 //! c1 count   KEY=outlet hex16 + line hex16 (or `#records`)  c1  COUNT
 //! s1 sign    ORDINAL  s1  ID (JSON string)  SIGNATURE (hex of SignatureRecord::encode)
 //! e1 pair    ORDINAL_A  e1  ORDINAL_B  REASON  SHARED  JACCARD  CONTAINMENT  HAMMING
+//! g1 comp.   ORDINAL  g1  COMPONENT (its smallest ordinal)
+//! v1 routed  COMPONENT  v1  ORDINAL  ID  SIGNATURE         (an s1 line keyed by component)
+//! w1 routed  COMPONENT  w1  ORDINAL_A  ORDINAL_B  REASON ... (an e1 line keyed by component)
 //! l1 link    ORDINAL  l1  CANONICAL_ORDINAL
 //! m1 member  CANONICAL_ORDINAL  m1  ORDINAL  ARTICLE (JSON object)
 //! f1 piece   FIRST_ORDINAL  f1  FORMAT  TEXT (JSON string: one cluster's output)
@@ -41,6 +44,9 @@ pub const PAIR: &str = "e1";
 pub const LINK: &str = "l1";
 pub const MEMBER: &str = "m1";
 pub const PIECE: &str = "f1";
+pub const COMPONENT: &str = "g1";
+pub const ROUTED_SIGN: &str = "v1";
+pub const ROUTED_PAIR: &str = "w1";
 
 /// The key of the count line that holds a shard's number of records.
 pub const RECORDS_KEY: &str = "#records";
@@ -72,6 +78,13 @@ impl<R: BufRead> LineInput<R> {
     /// Fields: the key, then the fields after the kind. `want` is the kind
     /// and version, `fields` how many fields follow it.
     pub fn next(&mut self, want: &str, fields: usize) -> Result<Option<(u64, Vec<String>)>, Error> {
+        Ok(self.next_of(&[(want, fields)])?.map(|(_, number, f)| (number, f)))
+    }
+
+    /// [`LineInput::next`] for an input that mixes kinds: `kinds` lists each
+    /// kind and version with its number of fields; the line's place in
+    /// `kinds` comes first in the answer.
+    pub fn next_of(&mut self, kinds: &[(&str, usize)]) -> Result<Option<(usize, u64, Vec<String>)>, Error> {
         loop {
             self.buf.clear();
             let n = self.reader.read_line(&mut self.buf).map_err(|e| Error::io(&self.name, e))?;
@@ -86,22 +99,25 @@ impl<R: BufRead> LineInput<R> {
             let mut parts = line.split('\t');
             let key = parts.next().unwrap_or_default().to_owned();
             let kind = parts.next().unwrap_or_default();
-            if kind != want {
+            let Some(which) = kinds.iter().position(|(k, _)| *k == kind) else {
+                let want: Vec<String> = kinds.iter().map(|(k, _)| format!("'{k}'")).collect();
                 return Err(bad(
                     &self.name,
                     self.number,
                     format!(
-                        "a line of format '{}', not '{want}' (another stage, or another version of newsdedup?)",
-                        kind
+                        "a line of format '{}', not {} (another stage, or another version of newsdedup?)",
+                        kind,
+                        want.join(" or ")
                     ),
                 ));
-            }
+            };
+            let fields = kinds[which].1;
             let mut out = vec![key];
             out.extend(parts.map(str::to_owned));
             if out.len() != fields + 1 {
                 return Err(bad(&self.name, self.number, format!("{} fields, not {}", out.len() + 1, fields + 2)));
             }
-            return Ok(Some((self.number, out)));
+            return Ok(Some((which, self.number, out)));
         }
     }
 }
@@ -188,6 +204,19 @@ pub fn write_sign(o: u64, id: &str, r: &SignatureRecord, w: &mut dyn Write) -> i
     writeln!(w, "{}\t{SIGN}\t{}\t{}", ordinal(o), Value::from(id), hex(&bytes))
 }
 
+/// The ordinal, id and signature of a sign line's fields (`ORDINAL ID SIGNATURE`).
+fn sign_fields<R>(input: &LineInput<R>, f: &[String]) -> Result<(u64, String, SignatureRecord), Error> {
+    let o = parse_ordinal(input, &f[0])?;
+    let id: String = serde_json::from_str(&f[1]).map_err(|_| input.error("the id is not a JSON string"))?;
+    let bytes = unhex(&f[2]).ok_or_else(|| input.error("the signature is not hex"))?;
+    let mut b = Bytes { rest: &bytes };
+    let r = SignatureRecord::decode(&mut b).map_err(|e| input.error(format!("signature: {e}")))?;
+    if !b.rest.is_empty() {
+        return Err(input.error("signature: bytes after its end"));
+    }
+    Ok((o, id, r))
+}
+
 /// Read sign lines (any order) into signatures by ordinal; every ordinal
 /// from 0 to the number of records must be present once.
 pub fn read_signs<R: BufRead>(
@@ -195,14 +224,8 @@ pub fn read_signs<R: BufRead>(
     into: &mut Vec<Option<(String, SignatureRecord)>>,
 ) -> Result<(), Error> {
     while let Some((_, f)) = input.next(SIGN, 2)? {
-        let o = parse_ordinal(input, &f[0])? as usize;
-        let id: String = serde_json::from_str(&f[1]).map_err(|_| input.error("the id is not a JSON string"))?;
-        let bytes = unhex(&f[2]).ok_or_else(|| input.error("the signature is not hex"))?;
-        let mut b = Bytes { rest: &bytes };
-        let r = SignatureRecord::decode(&mut b).map_err(|e| input.error(format!("signature: {e}")))?;
-        if !b.rest.is_empty() {
-            return Err(input.error("signature: bytes after its end"));
-        }
+        let (o, id, r) = sign_fields(input, &f)?;
+        let o = o as usize;
         if into.len() <= o {
             into.resize(o + 1, None);
         }
@@ -258,25 +281,34 @@ pub fn write_pair(e: &Edge, w: &mut dyn Write) -> io::Result<()> {
 /// Read verified pairs (any order) into `edges`.
 pub fn read_pairs<R: BufRead>(input: &mut LineInput<R>, edges: &mut Vec<Edge>) -> Result<(), Error> {
     while let Some((_, f)) = input.next(PAIR, 6)? {
-        let a = parse_ordinal(input, &f[0])?;
-        let b = parse_ordinal(input, &f[1])?;
-        let reason = match f[2].as_str() {
-            "url" => Reason::SameUrl,
-            "text" => Reason::SameText,
-            "jaccard" => Reason::Jaccard,
-            "containment" => Reason::Containment,
-            r => return Err(input.error(format!("'{r}' is not a reason"))),
-        };
-        let sim = Similarity {
-            shared: parse(input, &f[3], "count")?,
-            jaccard: parse(input, &f[4], "number")?,
-            containment: parse(input, &f[5], "number")?,
-            hamming: parse(input, &f[6], "count")?,
-        };
-        let to32 = |x: u64| u32::try_from(x).map_err(|_| input.error("ordinal too large"));
-        edges.push(Edge { a: to32(a)?, b: to32(b)?, reason, sim });
+        edges.push(pair_fields(input, &f)?);
     }
     Ok(())
+}
+
+/// The verified pair of a pair line's fields (`A B REASON SHARED JACCARD
+/// CONTAINMENT HAMMING`).
+fn pair_fields<R>(input: &LineInput<R>, f: &[String]) -> Result<Edge, Error> {
+    let a = parse_ordinal(input, &f[0])?;
+    let b = parse_ordinal(input, &f[1])?;
+    if a >= b {
+        return Err(input.error(format!("pair {a} {b}: the first ordinal must be the smaller")));
+    }
+    let reason = match f[2].as_str() {
+        "url" => Reason::SameUrl,
+        "text" => Reason::SameText,
+        "jaccard" => Reason::Jaccard,
+        "containment" => Reason::Containment,
+        r => return Err(input.error(format!("'{r}' is not a reason"))),
+    };
+    let sim = Similarity {
+        shared: parse(input, &f[3], "count")?,
+        jaccard: parse(input, &f[4], "number")?,
+        containment: parse(input, &f[5], "number")?,
+        hamming: parse(input, &f[6], "count")?,
+    };
+    let to32 = |x: u64| u32::try_from(x).map_err(|_| input.error("ordinal too large"));
+    Ok(Edge { a: to32(a)?, b: to32(b)?, reason, sim })
 }
 
 /// Verified pairs in the single run's order (by `a`, then `b`).
@@ -311,6 +343,217 @@ pub fn read_links<R: BufRead>(input: &mut LineInput<R>, links: &mut HashMap<u64,
         }
     }
     Ok(())
+}
+
+// ---------------------------------------------------------------- components
+
+/// Union-find root of `x`, halving the path on the way.
+fn root(parent: &mut [u32], mut x: u32) -> u32 {
+    while parent[x as usize] != x {
+        parent[x as usize] = parent[parent[x as usize] as usize];
+        x = parent[x as usize];
+    }
+    x
+}
+
+/// The connected components of the graph of verified pairs `(a, b)`: every
+/// record in a pair with its component, named by the component's smallest
+/// ordinal, in ordinal order. Records in no pair are in no component.
+pub fn components(pairs: &[(u64, u64)]) -> Vec<(u64, u64)> {
+    let mut nodes: Vec<u64> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
+    nodes.sort_unstable();
+    nodes.dedup();
+    let at = |o: u64| nodes.binary_search(&o).expect("every end is a node") as u32;
+    let mut parent: Vec<u32> = (0..nodes.len() as u32).collect();
+    for &(a, b) in pairs {
+        let (ra, rb) = (root(&mut parent, at(a)), root(&mut parent, at(b)));
+        // The smaller root stays the root, so a component's root is its
+        // smallest node, and nodes are in ordinal order.
+        if ra != rb {
+            parent[ra.max(rb) as usize] = ra.min(rb);
+        }
+    }
+    (0..nodes.len() as u32).map(|i| (nodes[i as usize], nodes[root(&mut parent, i) as usize])).collect()
+}
+
+/// Read pair lines (any order) as `(a, b)` ordinals.
+pub fn read_pair_ends<R: BufRead>(input: &mut LineInput<R>, pairs: &mut Vec<(u64, u64)>) -> Result<(), Error> {
+    while let Some((_, f)) = input.next(PAIR, 6)? {
+        let e = pair_fields(input, &f)?;
+        pairs.push((e.a as u64, e.b as u64));
+    }
+    Ok(())
+}
+
+/// Write component lines: each record of [`components`] with its component.
+pub fn write_components(members: &[(u64, u64)], w: &mut dyn Write) -> io::Result<()> {
+    for &(o, c) in members {
+        writeln!(w, "{}\t{COMPONENT}\t{}", ordinal(o), ordinal(c))?;
+    }
+    Ok(())
+}
+
+/// The `route` stage: one stream of component, sign and pair lines sorted
+/// by their key, the ordinal (`sort -m` of the sorted files: the lines of
+/// one ordinal together, ordinals in order) -> the sign line of every record
+/// in a component and every pair, keyed by the component instead
+/// (`v1`, `w1`), so that a sort by key brings each component together for
+/// [`cluster_components`]. Records in no component (in no verified pair)
+/// are singletons: their sign lines are dropped. Memory holds one ordinal's
+/// lines.
+pub fn route<R: BufRead>(input: &mut LineInput<R>, w: &mut dyn Write) -> Result<(), Error> {
+    let kinds = [(COMPONENT, 1), (SIGN, 2), (PAIR, 6)];
+    let io = |e| Error::io("stdout", e);
+    let mut key: Option<u64> = None;
+    let mut held: Vec<(usize, Vec<String>)> = Vec::new();
+    let flush = |key: u64, held: &mut Vec<(usize, Vec<String>)>, w: &mut dyn Write| -> Result<(), Error> {
+        let mut component = None;
+        for (which, f) in held.iter() {
+            if *which == 0 {
+                if component.is_some() {
+                    return Err(Error::Usage(format!("ordinal {key}: two component lines")));
+                }
+                component = Some(&f[1]);
+            }
+        }
+        for (which, f) in held.iter() {
+            match (which, component) {
+                (0, _) => {}
+                (1, Some(c)) => writeln!(w, "{c}\t{ROUTED_SIGN}\t{}", f.join("\t")).map_err(io)?,
+                (1, None) => {} // a singleton
+                (_, Some(c)) => writeln!(w, "{c}\t{ROUTED_PAIR}\t{}", f.join("\t")).map_err(io)?,
+                (_, None) => {
+                    return Err(Error::Usage(format!(
+                        "pair {key} {}: no component line for ordinal {key} (run `newsdedup components` over the same pairs)",
+                        f[1].trim_start_matches('0')
+                    )))
+                }
+            }
+        }
+        held.clear();
+        Ok(())
+    };
+    while let Some((which, _, f)) = input.next_of(&kinds)? {
+        let o = parse_ordinal(input, &f[0])?;
+        if which == 0 {
+            parse_ordinal(input, &f[1])?;
+        }
+        match key {
+            Some(k) if k == o => {}
+            Some(k) if k > o => {
+                return Err(input.error(format!(
+                "ordinal {o} after {k}: the lines are not sorted by key (merge sorted files with `LC_ALL=C sort -m`)"
+            )))
+            }
+            Some(k) => {
+                flush(k, &mut held, w)?;
+                key = Some(o);
+            }
+            None => key = Some(o),
+        }
+        held.push((which, f));
+    }
+    if let Some(k) = key {
+        flush(k, &mut held, w)?;
+    }
+    Ok(())
+}
+
+/// Records a batch of [`cluster_components`] gathers before it clusters
+/// them: whole components only, so a batch holds more when one component is larger.
+const COMPONENT_BATCH: usize = 1 << 16;
+
+/// The `cluster` stage over routed lines ([`route`]) sorted by key, the
+/// component: the components are clustered a batch at a time, each batch
+/// (whole components) by the same functions as a single run
+/// ([`crate::clusters_of`]), and each member of a multi-member cluster is
+/// written with its canonical (`l1`, in ordinal order within a batch).
+///
+/// Every rule of the cluster stage (hubs, excerpts, complete linkage, the
+/// canonical choice) compares only records joined by a path of verified
+/// pairs, and breaks ties by content rank, whose order within a component
+/// is the order over the whole corpus; so a component clustered alone, or
+/// beside any other components, clusters as in the single run. Memory holds
+/// one batch: the largest component, not the corpus, must fit.
+pub fn cluster_components<R: BufRead>(
+    input: &mut LineInput<R>,
+    p: &Params,
+    rule: crate::config::CanonicalRule,
+    w: &mut dyn Write,
+) -> Result<(), Error> {
+    let kinds = [(ROUTED_SIGN, 3), (ROUTED_PAIR, 7)];
+    let mut batch = Batch::default();
+    let mut key: Option<u64> = None;
+    while let Some((which, _, f)) = input.next_of(&kinds)? {
+        let c = parse_ordinal(input, &f[0])?;
+        match key {
+            Some(k) if k == c => {}
+            Some(k) if k > c => {
+                return Err(input.error(format!(
+                    "component {c} after {k}: the routed lines are not sorted by key (sort them with `LC_ALL=C sort`)"
+                )))
+            }
+            _ => {
+                if batch.sigs.len() >= COMPONENT_BATCH {
+                    batch.cluster(p, rule, w)?;
+                }
+                key = Some(c);
+            }
+        }
+        if which == 0 {
+            let (o, _, r) = sign_fields(input, &f[1..])?;
+            batch.sigs.push((o, r.sig));
+        } else {
+            let e = pair_fields(input, &f[1..])?;
+            batch.edges.push(e);
+        }
+    }
+    batch.cluster(p, rule, w)
+}
+
+/// Whole components' signatures (by ordinal) and verified pairs.
+#[derive(Default)]
+struct Batch {
+    sigs: Vec<(u64, Signature)>,
+    edges: Vec<Edge>,
+}
+
+impl Batch {
+    /// Cluster the batch, write its links, and empty it.
+    fn cluster(&mut self, p: &Params, rule: crate::config::CanonicalRule, w: &mut dyn Write) -> Result<(), Error> {
+        if self.sigs.is_empty() && self.edges.is_empty() {
+            return Ok(());
+        }
+        self.sigs.sort_unstable_by_key(|(o, _)| *o);
+        if let Some(d) = self.sigs.windows(2).find(|d| d[0].0 == d[1].0) {
+            return Err(Error::Usage(format!("ordinal {} signed twice", d[0].0)));
+        }
+        let ords: Vec<u64> = self.sigs.iter().map(|(o, _)| *o).collect();
+        let at = |o: u32| {
+            ords.binary_search(&(o as u64))
+                .map(|i| i as u32)
+                .map_err(|_| Error::Usage(format!("ordinal {o}: a pair of the component has no routed sign line")))
+        };
+        let mut edges = Vec::with_capacity(self.edges.len());
+        for e in &self.edges {
+            edges.push(Edge { a: at(e.a)?, b: at(e.b)?, ..*e });
+        }
+        sort_pairs(&mut edges);
+        let sigs: Vec<Signature> = std::mem::take(&mut self.sigs).into_iter().map(|(_, s)| s).collect();
+        self.edges.clear();
+        let ranks = crate::pairs::content_ranks(&sigs);
+        let (_, _, clusters) = crate::clusters_of(&sigs, &ranks, &edges, p, rule, &mut |_, _| {});
+        let mut links: Vec<(u64, u64)> = clusters
+            .iter()
+            .filter(|c| c.members.len() > 1)
+            .flat_map(|c| c.members.iter().map(|&m| (ords[m as usize], ords[c.canonical as usize])))
+            .collect();
+        links.sort_unstable();
+        for (m, c) in links {
+            writeln!(w, "{}\t{LINK}\t{}", ordinal(m), ordinal(c)).map_err(|e| Error::io("stdout", e))?;
+        }
+        Ok(())
+    }
 }
 
 // ---------------------------------------------------------------- apply
@@ -558,4 +801,17 @@ pub fn merge<R: BufRead>(input: &mut LineInput<R>, format: OutputFormat, w: &mut
         w.write_all(if n == 0 { b"]\n" } else { b"\n]\n" }).map_err(io)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn components_are_named_by_their_smallest_ordinal() {
+        // {4, 7, 9} and {1, 2, 6} joined through 9 and 2, and {3, 5}; 8 is in no pair.
+        let pairs = [(7, 9), (3, 5), (4, 9), (1, 2), (2, 6)];
+        assert_eq!(components(&pairs), [(1, 1), (2, 1), (3, 3), (4, 4), (5, 3), (6, 1), (7, 4), (9, 4)]);
+        assert!(components(&[]).is_empty());
+    }
 }

@@ -91,6 +91,24 @@ fn shuffle(parts: &[Vec<u8>]) -> Vec<u8> {
     lines.concat()
 }
 
+/// A shuffle as Spark's `repartitionAndSortWithinPartitions` does it: all
+/// lines of `parts` cut into `n` partitions by a hash of their key (the
+/// first field), each partition's lines in random order and then sorted by
+/// key alone (lines of one key stay in random order).
+fn by_key(parts: &[Vec<u8>], n: usize, rng: &mut Rng) -> Vec<Vec<u8>> {
+    let mut lines: Vec<&[u8]> = parts.iter().flat_map(|p| p.split_inclusive(|&b| b == b'\n')).collect();
+    rng.shuffle(&mut lines);
+    let key = |l: &[u8]| -> Vec<u8> { l.split(|&b| b == b'\t').next().unwrap().to_vec() };
+    (0..n)
+        .map(|k| {
+            let mut mine: Vec<&[u8]> =
+                lines.iter().copied().filter(|l| xxhash_rust::xxh3::xxh3_64(&key(l)) % n as u64 == k as u64).collect();
+            mine.sort_by_key(|l| key(l));
+            mine.concat()
+        })
+        .collect()
+}
+
 /// Lines of `text` whose second field is `kind`.
 fn of_kind(text: &[u8], kind: &str) -> Vec<u8> {
     let tag = format!("\t{kind}\t");
@@ -131,11 +149,18 @@ fn staged(dir: &Path, shards: &[PathBuf], order: &[usize], format: &str, canonic
     let mut pairs_args = vec!["pairs"];
     pairs_args.extend(order.iter().map(|&k| s(&sign_files[k])));
     let pairs = run(&pairs_args, None);
-    let mut cluster_args = vec!["cluster", "--canonical", canonical];
-    for &k in order {
-        cluster_args.extend(["--signs", s(&sign_files[k])]);
-    }
-    let links = run(&cluster_args, Some(&pairs));
+    let components = run(&["components"], Some(&pairs));
+    // route and cluster over as many partitions as there are shards, each
+    // run on its own: the lines of one key together, in random order.
+    let mut rng = Rng(order.len() as u64 * 7919 + bases.len() as u64);
+    let n = order.len();
+    let mut routed_parts = vec![components, pairs];
+    routed_parts.extend(order.iter().map(|&k| std::fs::read(&sign_files[k]).unwrap()));
+    let routed: Vec<Vec<u8>> = by_key(&routed_parts, n, &mut rng).iter().map(|p| run(&["route"], Some(p))).collect();
+    let links: Vec<u8> = by_key(&routed, n, &mut rng)
+        .iter()
+        .flat_map(|p| run(&["cluster", "--canonical", canonical], Some(p)))
+        .collect();
     let links_file = dir.join("links");
     std::fs::write(&links_file, links).unwrap();
     let (mut members, mut pieces) = (Vec::new(), Vec::new());
@@ -238,13 +263,17 @@ fn every_stage_refuses_a_line_of_another_version() {
     let signs_file = d.join("signs");
     std::fs::write(&signs_file, &signs).unwrap();
     let pairs = run(&["pairs", s(&signs_file)], None);
-    let links = run(&["cluster", "--signs", s(&signs_file)], Some(&pairs));
+    let components = run(&["components"], Some(&pairs));
+    let routed = run(&["route"], Some(&shuffle(&[components.clone(), signs.clone(), pairs.clone()])));
+    let routed = shuffle(&[routed]);
+    let links = run(&["cluster"], Some(&routed));
     let links_file = d.join("links");
     std::fs::write(&links_file, &links).unwrap();
     let applied = run(&["apply", "--clusters", s(&links_file), input], None);
     let members = shuffle(&[of_kind(&applied, "m1")]);
     let pieces = of_kind(&applied, "f1");
     assert!(!pairs.is_empty() && !links.is_empty() && !members.is_empty() && !pieces.is_empty());
+    assert!(!components.is_empty() && !routed.is_empty());
 
     // Line 2 of each stage's input turned into another version of its format.
     let bump = |text: &[u8], kind: &str| -> Vec<u8> {
@@ -263,14 +292,17 @@ fn every_stage_refuses_a_line_of_another_version() {
     let bad_signs = bad("bad-signs", bump(&signs, "s1"));
     let bad_pairs = bad("bad-pairs", bump(&pairs, "e1"));
     let bad_links = bad("bad-links", bump(&links, "l1"));
+    let bad_components = bad("bad-components", bump(&components, "g1"));
+    let bad_routed = bad("bad-routed", bump(&routed, "v1"));
     let bad_members = bad("bad-members", bump(&members, "m1"));
     let bad_pieces = bad("bad-pieces", bump(&shuffle(&[pieces]), "f1"));
     let cases: Vec<(Vec<&str>, &PathBuf, &str)> = vec![
         (vec!["sign", "--counts", s(&bad_counts), input], &bad_counts, "c1"),
         (vec!["gather", "--counts", s(&bad_counts), s(&bad_members)], &bad_counts, "c1"),
         (vec!["pairs", s(&bad_signs)], &bad_signs, "s1"),
-        (vec!["cluster", "--signs", s(&bad_signs), s(&bad_pairs)], &bad_signs, "s1"),
-        (vec!["cluster", "--signs", s(&signs_file), s(&bad_pairs)], &bad_pairs, "e1"),
+        (vec!["components", s(&bad_pairs)], &bad_pairs, "e1"),
+        (vec!["route", s(&bad_components)], &bad_components, "g1"),
+        (vec!["cluster", s(&bad_routed)], &bad_routed, "v1"),
         (vec!["apply", "--clusters", s(&bad_links), input], &bad_links, "l1"),
         (vec!["gather", "--counts", s(&counts_file), s(&bad_members)], &bad_members, "m1"),
         (vec!["merge", s(&bad_pieces)], &bad_pieces, "f1"),
@@ -282,4 +314,40 @@ fn every_stage_refuses_a_line_of_another_version() {
         assert!(err.contains(&want), "{args:?}: stderr {err:?} lacks {want:?}");
         let _ = out;
     }
+}
+
+#[test]
+fn route_and_cluster_refuse_what_is_not_grouped() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let corpus = corpus(d, 400, 3);
+    let input = s(&corpus);
+    let counts_file = d.join("counts");
+    std::fs::write(&counts_file, run(&["count", input], None)).unwrap();
+    let signs = run(&["sign", "--counts", s(&counts_file), input], None);
+    let pairs = run(&["pairs"], Some(&signs));
+    let components = run(&["components"], Some(&pairs));
+    let reversed = |text: &[u8]| -> Vec<u8> {
+        let mut lines: Vec<&[u8]> = text.split_inclusive(|&b| b == b'\n').collect();
+        lines.reverse();
+        lines.concat()
+    };
+    // Ordinals out of order.
+    let (code, _, err) = run_code(&["route"], Some(&reversed(&shuffle(&[components.clone(), signs.clone()]))));
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("not sorted by key"), "{err}");
+    // Pairs without their component lines.
+    let (code, _, err) = run_code(&["route"], Some(&shuffle(&[signs.clone(), pairs.clone()])));
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("no component line"), "{err}");
+    // Routed lines out of order.
+    let routed = run(&["route"], Some(&shuffle(&[components, signs, pairs])));
+    let (code, _, err) = run_code(&["cluster"], Some(&reversed(&shuffle(std::slice::from_ref(&routed)))));
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("not sorted by key"), "{err}");
+    // A pair whose end has no sign line.
+    let no_signs: Vec<u8> = of_kind(&shuffle(&[routed]), "w1");
+    let (code, _, err) = run_code(&["cluster"], Some(&no_signs));
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("has no routed sign line"), "{err}");
 }

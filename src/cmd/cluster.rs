@@ -1,5 +1,5 @@
-//! `newsdedup cluster --signs FILE... [PAIRS...]`: each record of a
-//! multi-member cluster with its canonical, from all verified pairs.
+//! `newsdedup cluster [ROUTED...]`: each record of a multi-member cluster
+//! with its canonical, one batch of whole components at a time.
 
 use std::path::PathBuf;
 
@@ -8,16 +8,15 @@ use clap::Args;
 use newsdedup::error::Error;
 use newsdedup::exit::ExitCode;
 
-use super::args::{stage_inputs, stage_output, thread_pool, CanonicalArg, SimArgs};
+use super::args::{stage_inputs, thread_pool, CanonicalArg, SimArgs};
 
 #[derive(Debug, Clone, Args)]
 pub struct ClusterArgs {
-    /// Pair lines (`newsdedup pairs`), any order; none or `-` reads stdin.
+    /// Routed lines (`newsdedup route`) sorted by key, so that each
+    /// component's lines are together; files are read one after another;
+    /// none or `-` reads stdin.
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
-    /// Sign lines (`newsdedup sign`) of every shard; repeatable.
-    #[arg(long, value_name = "FILE", required = true)]
-    pub signs: Vec<PathBuf>,
     #[command(flatten)]
     pub sim: SimArgs,
     /// Canonical article of each cluster.
@@ -30,19 +29,15 @@ pub struct ClusterArgs {
 
 pub fn run(args: &ClusterArgs) -> Result<ExitCode, Error> {
     let p = args.sim.params()?;
-    let mut signs = Vec::new();
-    stage_inputs(&args.signs, |input| newsdedup::stages::read_signs(input, &mut signs))?;
-    let (_, sigs) = newsdedup::stages::complete(signs)?;
-    let mut edges = Vec::new();
-    stage_inputs(&args.files, |input| newsdedup::stages::read_pairs(input, &mut edges))?;
-    if let Some(e) = edges.iter().find(|e| e.a >= e.b || e.b as usize >= sigs.len()) {
-        return Err(Error::Usage(format!("pair {} {}: not a pair of the signed records", e.a, e.b)));
-    }
-    newsdedup::stages::sort_pairs(&mut edges);
-    let clusters = thread_pool(args.threads)?.install(|| {
-        let ranks = newsdedup::pairs::content_ranks(&sigs);
-        newsdedup::clusters_of(&sigs, &ranks, &edges, &p, args.canonical.into(), &mut |_, _| {}).2
-    });
-    stage_output(|w| newsdedup::stages::write_links(&clusters, w).map_err(|e| Error::io("stdout", e)))?;
+    let pool = thread_pool(args.threads)?;
+    // Not `stage_output`: the writer moves into the worker pool, so it holds
+    // stdout itself, not its (thread-bound) lock.
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
+    pool.install(|| {
+        stage_inputs(&args.files, |input| {
+            newsdedup::stages::cluster_components(input, &p, args.canonical.into(), &mut w)
+        })
+    })?;
+    std::io::Write::flush(&mut w).map_err(|e| Error::io("stdout", e))?;
     Ok(ExitCode::Success)
 }

@@ -5,6 +5,7 @@
 mod apply;
 mod args;
 mod cluster;
+mod components;
 mod count;
 mod dedup;
 mod eval;
@@ -14,6 +15,7 @@ mod index;
 mod merge;
 mod pairs;
 mod progress;
+mod route;
 mod sign;
 
 use std::path::PathBuf;
@@ -77,13 +79,17 @@ pub enum Command {
     Sign(sign::SignArgs),
     /// Stage 3: the verified pairs of all sign lines (global).
     Pairs(pairs::PairsArgs),
-    /// Stage 4: each record of a multi-member cluster with its canonical (global).
+    /// Stage 4: the connected components of the verified pairs (global, over the pairs only).
+    Components(components::ComponentsArgs),
+    /// Stage 5: sign and pair lines keyed by component, from component, sign and pair lines merged by ordinal.
+    Route(route::RouteArgs),
+    /// Stage 6: each record of a multi-member cluster with its canonical, from routed lines grouped by component.
     Cluster(cluster::ClusterArgs),
-    /// Stage 5: the clusters joined back onto one shard's records.
+    /// Stage 7: the clusters joined back onto one shard's records.
     Apply(apply::ApplyArgs),
-    /// Stage 6: one output piece per multi-member cluster, from apply's member lines grouped by key.
+    /// Stage 8: one output piece per multi-member cluster, from apply's member lines grouped by key.
     Gather(gather::GatherArgs),
-    /// Stage 7: the output, from all pieces sorted by key.
+    /// Stage 9: the output, from all pieces sorted by key.
     Merge(merge::MergeArgs),
     /// Print a shell completion script on stdout.
     #[command(
@@ -176,6 +182,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Count(a)) => count::run(a),
         Some(Command::Sign(a)) => sign::run(a),
         Some(Command::Pairs(a)) => pairs::run(a),
+        Some(Command::Components(a)) => components::run(a),
+        Some(Command::Route(a)) => route::run(a),
         Some(Command::Cluster(a)) => cluster::run(a),
         Some(Command::Apply(a)) => apply::run(a),
         Some(Command::Gather(a)) => gather::run(a),
