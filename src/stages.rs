@@ -460,8 +460,10 @@ pub fn route<R: BufRead>(input: &mut LineInput<R>, w: &mut dyn Write) -> Result<
 }
 
 /// Records a batch of [`cluster_components`] gathers before it clusters
-/// them: whole components only, so a batch holds more when one component is larger.
-const COMPONENT_BATCH: usize = 1 << 16;
+/// them: whole components only, so a batch holds more when one component is
+/// larger. At 100k generated records, 8,192 takes 40 MB where 65,536 took
+/// 277 MB, and runs faster (smaller sorts, the batch in cache).
+const COMPONENT_BATCH: usize = 1 << 13;
 
 /// The `cluster` stage over routed lines ([`route`]) sorted by key, the
 /// component: the components are clustered a batch at a time, each batch
