@@ -6,16 +6,16 @@
 //!
 //! Every line is TSV: its first field is the shuffle key (fixed width, so a
 //! byte-wise sort groups and orders it), its second the line's kind and
-//! version (`c1`, `s1`, `e1`, `g1`, `v1`, `w1`, `l1`, `m1`, `f1`); a line of another kind or
+//! version (`c1`, `s2`, `e1`, `g1`, `v1`, `w1`, `l1`, `m1`, `f1`); a line of another kind or
 //! version is refused with its file and line. Ordinals (a record's position
 //! in the single run's input order) are 20 zero-padded decimal digits.
 //!
 //! ```text
 //! c1 count   KEY=outlet hex16 + line hex16 (or `#records`)  c1  COUNT
-//! s1 sign    ORDINAL  s1  ID (JSON string)  SIGNATURE (hex of SignatureRecord::encode)
+//! s2 sign    ORDINAL  s2  ID (JSON string)  SIGNATURE (base64 of SignatureRecord::encode, no padding)
 //! e1 pair    ORDINAL_A  e1  ORDINAL_B  REASON  SHARED  JACCARD  CONTAINMENT  HAMMING
 //! g1 comp.   ORDINAL  g1  COMPONENT (its smallest ordinal)
-//! v1 routed  COMPONENT  v1  ORDINAL  ID  SIGNATURE         (an s1 line keyed by component)
+//! v1 routed  COMPONENT  v1  ORDINAL  ID  SIGNATURE         (an s2 line keyed by component)
 //! w1 routed  COMPONENT  w1  ORDINAL_A  ORDINAL_B  REASON ... (an e1 line keyed by component)
 //! l1 link    ORDINAL  l1  CANONICAL_ORDINAL
 //! m1 member  CANONICAL_ORDINAL  m1  ORDINAL  ARTICLE (JSON object)
@@ -39,7 +39,7 @@ use crate::writer::{Output, OutputFormat};
 
 /// Kind and version of each line format.
 pub const COUNT: &str = "c1";
-pub const SIGN: &str = "s1";
+pub const SIGN: &str = "s2";
 pub const PAIR: &str = "e1";
 pub const LINK: &str = "l1";
 pub const MEMBER: &str = "m1";
@@ -181,34 +181,23 @@ pub fn read_counts<R: BufRead>(input: &mut LineInput<R>, counts: &mut LineCounts
 
 // ---------------------------------------------------------------- sign
 
-fn hex(bytes: &[u8]) -> String {
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push_str(&format!("{b:02x}"));
-    }
-    s
-}
-
-fn unhex(s: &str) -> Option<Vec<u8>> {
-    if !s.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect()
-}
+/// Signature records travel in standard base64 without padding.
+const BASE64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD_NO_PAD;
 
 /// Write one sign line: the record's ordinal, id and signature record (the
-/// bytes an archive index stores for it, [`SignatureRecord::encode`], in hex).
+/// bytes an archive index stores for it, [`SignatureRecord::encode`], in base64).
 pub fn write_sign(o: u64, id: &str, r: &SignatureRecord, w: &mut dyn Write) -> io::Result<()> {
     let mut bytes = Vec::with_capacity(r.encoded_len());
     r.encode(&mut bytes);
-    writeln!(w, "{}\t{SIGN}\t{}\t{}", ordinal(o), Value::from(id), hex(&bytes))
+    writeln!(w, "{}\t{SIGN}\t{}\t{}", ordinal(o), Value::from(id), base64::Engine::encode(&BASE64, &bytes))
 }
 
 /// The ordinal, id and signature of a sign line's fields (`ORDINAL ID SIGNATURE`).
 fn sign_fields<R>(input: &LineInput<R>, f: &[String]) -> Result<(u64, String, SignatureRecord), Error> {
     let o = parse_ordinal(input, &f[0])?;
     let id: String = serde_json::from_str(&f[1]).map_err(|_| input.error("the id is not a JSON string"))?;
-    let bytes = unhex(&f[2]).ok_or_else(|| input.error("the signature is not hex"))?;
+    let bytes =
+        base64::Engine::decode(&BASE64, &f[2]).map_err(|e| input.error(format!("the signature is not base64: {e}")))?;
     let mut b = Bytes { rest: &bytes };
     let r = SignatureRecord::decode(&mut b).map_err(|e| input.error(format!("signature: {e}")))?;
     if !b.rest.is_empty() {

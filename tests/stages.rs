@@ -289,7 +289,7 @@ fn every_stage_refuses_a_line_of_another_version() {
         path
     };
     let bad_counts = bad("bad-counts", bump(&counts, "c1"));
-    let bad_signs = bad("bad-signs", bump(&signs, "s1"));
+    let bad_signs = bad("bad-signs", bump(&signs, "s2"));
     let bad_pairs = bad("bad-pairs", bump(&pairs, "e1"));
     let bad_links = bad("bad-links", bump(&links, "l1"));
     let bad_components = bad("bad-components", bump(&components, "g1"));
@@ -299,7 +299,7 @@ fn every_stage_refuses_a_line_of_another_version() {
     let cases: Vec<(Vec<&str>, &PathBuf, &str)> = vec![
         (vec!["sign", "--counts", s(&bad_counts), input], &bad_counts, "c1"),
         (vec!["gather", "--counts", s(&bad_counts), s(&bad_members)], &bad_counts, "c1"),
-        (vec!["pairs", s(&bad_signs)], &bad_signs, "s1"),
+        (vec!["pairs", s(&bad_signs)], &bad_signs, "s2"),
         (vec!["components", s(&bad_pairs)], &bad_pairs, "e1"),
         (vec!["route", s(&bad_components)], &bad_components, "g1"),
         (vec!["cluster", s(&bad_routed)], &bad_routed, "v1"),
