@@ -31,7 +31,7 @@ for n in "${sizes[@]}"; do
     generate "$n"
     corpus=$out/gen$n.jsonl
     records=$(wc -l <"$corpus")
-    bytes=$(stat -c %s "$corpus")
+    bytes=$(stat -L -c %s "$corpus")
     lines=$(((records + shards - 1) / shards))
     echo
     echo "### $n records ($(mb "$bytes"), $shards shards of $lines records)"
