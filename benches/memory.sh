@@ -26,7 +26,7 @@ peak() {
 }
 row() { # name file records
     local size rss
-    size=$(stat -c %s "$2")
+    size=$(stat -L -c %s "$2") # -L: a corpus may be a link to another tree's copy
     read -r _ rss <<<"$(peak "$2")"
     awk -v name="$1" -v size="$size" -v rss="$rss" -v n="$3" 'BEGIN {
         m = rss * 1024

@@ -77,6 +77,9 @@ pub fn read_each_with(files: &[PathBuf], opts: &ReadOptions, stop_at_first: bool
             all.failed.push(Error::io(&name, e));
         }
     }
+    // The records stay to the end of the run: without the quarter of spare
+    // room their vector keeps on average from growing by doubling.
+    all.read.articles.shrink_to_fit();
     reader::check_unique_ids(&mut all.read);
     Ok(all)
 }

@@ -16,9 +16,11 @@
 //! then a `- ` tag line. Blank lines inside a body are kept as paragraph
 //! breaks; trailing spaces and blank lines at the end of a body are dropped.
 //!
-//! The parser looks ahead a few lines, so an input's lines are kept until it
-//! is parsed; a run of blank (or whitespace-only) lines is kept as one row
-//! with its count, so that blank padding costs nothing.
+//! The parser looks ahead a few rows ([`LOOK_AHEAD`]) and back one, so the
+//! input is read in batches of rows and each batch's rows are dropped once
+//! the records in them are parsed: reading holds one batch and the entry
+//! being parsed, not the input. A run of blank (or whitespace-only) lines is
+//! one row with its count, so that blank padding costs nothing.
 
 use std::io::{self, BufRead};
 use std::sync::Arc;
@@ -28,30 +30,78 @@ use crate::error::{Problem, ProblemKind};
 use crate::record::{Article, Origin};
 
 /// A non-blank line (`blanks == 0`), or a run of `blanks` blank lines (empty
-/// `text`) starting at line `number`.
+/// `text`) starting at line `number`. Two blank rows never follow each
+/// other, which bounds the parser's look-ahead (see [`LOOK_AHEAD`]).
 #[derive(Debug)]
 struct Line {
     number: u64,
     text: String,
-    blanks: u32,
+    blanks: u64,
 }
+
+/// How many rows past the one it looks at the parser may read: an entry
+/// start reads two more rows, a header a blank row and the entry start
+/// after it (four).
+const LOOK_AHEAD: usize = 4;
+
+/// Rows read at least per batch.
+const BATCH: usize = 4096;
 
 /// Read listing text from `lines` of input `name` into `out`; returns the
 /// number of lines read.
-pub fn read<R: BufRead>(mut lines: LineReader<R>, name: &Arc<str>, out: &mut ReadOutcome) -> io::Result<u64> {
+pub fn read<R: BufRead>(lines: LineReader<R>, name: &Arc<str>, out: &mut ReadOutcome) -> io::Result<u64> {
+    read_batched(lines, name, out, BATCH)
+}
+
+/// [`read`] in batches of at least `batch` rows.
+fn read_batched<R: BufRead>(
+    mut lines: LineReader<R>,
+    name: &Arc<str>,
+    out: &mut ReadOutcome,
+    batch: usize,
+) -> io::Result<u64> {
     let mut rows: Vec<Line> = Vec::new();
-    while let Some((number, text)) = lines.next_str(name, &mut out.problems)? {
-        if !text.trim().is_empty() {
-            rows.push(Line { number, text: text.into_owned(), blanks: 0 });
-            continue;
+    // The first row not parsed yet; a row before it stays for the look-behind.
+    let mut from = 0;
+    let mut eof = false;
+    while !eof {
+        // At least as many rows again as are held: an entry longer than a
+        // batch is parsed again only as often as its rows double.
+        let target = rows.len() + batch.max(rows.len());
+        while rows.len() < target {
+            let Some((number, text)) = lines.next_str(name, &mut out.problems)? else {
+                eof = true;
+                break;
+            };
+            if !text.trim().is_empty() {
+                rows.push(Line { number, text: text.into_owned(), blanks: 0 });
+                continue;
+            }
+            match rows.last_mut() {
+                Some(run) if run.blanks > 0 => run.blanks += 1,
+                _ => rows.push(Line { number, text: String::new(), blanks: 1 }),
+            }
         }
-        match rows.last_mut() {
-            Some(run) if run.blanks > 0 && run.blanks < u32::MAX => run.blanks += 1,
-            _ => rows.push(Line { number, text: String::new(), blanks: 1 }),
-        }
+        let done = parse(&Rows { lines: &rows, eof }, from, name, out);
+        let keep = done.saturating_sub(1);
+        rows.drain(..keep);
+        from = done - keep;
     }
-    parse(&rows, name, out);
     Ok(lines.count())
+}
+
+/// The rows read so far of an input, `eof` when they are all its rows.
+struct Rows<'l> {
+    lines: &'l [Line],
+    eof: bool,
+}
+
+impl Rows<'_> {
+    /// Whether row `i` exists, once that and the rows the parser may read
+    /// past it ([`LOOK_AHEAD`]) are known; `None` when more must be read.
+    fn has(&self, i: usize) -> Option<bool> {
+        (self.eof || i + LOOK_AHEAD < self.lines.len()).then_some(i < self.lines.len())
+    }
 }
 
 /// True for the listing's relative-time lines: `3 days ago`, `an hour ago`,
@@ -185,12 +235,22 @@ fn is_boundary(lines: &[Line], i: usize) -> bool {
 }
 
 /// Join lines `from..to` as a body: trailing spaces removed, blank lines at
-/// either end dropped, inner blank lines kept as paragraph breaks.
+/// either end dropped, inner blank lines kept as paragraph breaks. The
+/// body is allocated at its exact length: records keep their bodies to the
+/// end of the run, and a string grown line by line keeps a quarter more on
+/// average.
 fn join_body(lines: &[Line]) -> String {
     let start = lines.iter().position(|l| l.blanks == 0).unwrap_or(lines.len());
     let end = lines.iter().rposition(|l| l.blanks == 0).map_or(start, |e| e + 1);
-    let mut body = String::new();
-    for (k, l) in lines[start..end].iter().enumerate() {
+    let lines = &lines[start..end];
+    let breaks = lines.len().saturating_sub(1);
+    let len: usize = breaks
+        + lines
+            .iter()
+            .map(|l| if l.blanks > 0 { l.blanks as usize - 1 } else { l.text.trim_end().len() })
+            .sum::<usize>();
+    let mut body = String::with_capacity(len);
+    for (k, l) in lines.iter().enumerate() {
         if k > 0 {
             body.push('\n');
         }
@@ -200,64 +260,85 @@ fn join_body(lines: &[Line]) -> String {
             body.push_str(l.text.trim_end());
         }
     }
+    debug_assert_eq!(body.len(), len);
     body
 }
 
-/// Parse listing `lines` of input `name` into `out`.
-fn parse(lines: &[Line], name: &Arc<str>, out: &mut ReadOutcome) {
-    let problem =
-        |out: &mut ReadOutcome, line: u64, kind| out.problems.push(Problem { file: name.to_string(), line, kind });
-    let mut i = 0;
-    while i < lines.len() {
-        if lines[i].text.trim().is_empty() || is_header(lines, i) {
-            i += 1;
-            continue;
-        }
-        let origin = Origin { file: name.clone(), line: lines[i].number };
-        let mut article = Article::at(origin);
-        if !is_entry_start(lines, i) {
-            // Stray text: keep it as a record of its own rather than drop it.
-            let start = i;
-            while i < lines.len() && !is_boundary(lines, i) {
-                i += 1;
+/// A record parsed, with the problems found in it (all at its first line).
+type Parsed = (Article, Vec<ProblemKind>);
+
+/// Parse the records of `rows` from row `from` on into `out`; returns the
+/// first row not parsed: the start of an entry that needs rows not read yet
+/// (or the end of the input).
+fn parse(rows: &Rows, from: usize, name: &Arc<str>, out: &mut ReadOutcome) -> usize {
+    let mut i = from;
+    while let Some((next, record)) = next_record(rows, i, name) {
+        if let Some((article, problems)) = record {
+            for kind in problems {
+                out.problems.push(Problem { file: name.to_string(), line: article.origin.line, kind });
             }
-            article.body = join_body(&lines[start..i]);
-            problem(out, article.origin.line, ProblemKind::TextOutsideEntry);
             out.articles.push(article);
-            continue;
         }
-        if entry_start(lines, i) == Some(false) {
-            problem(out, article.origin.line, ProblemKind::EntryWithoutTags);
-        }
-        article.source = lines[i].text.trim().to_owned();
-        article.date = Some(lines[i + 1].text.split_whitespace().collect::<Vec<_>>().join(" "));
-        i += 2;
-        while i < lines.len() && is_tag(lines[i].text.trim()) {
-            let tag = tag_text(&lines[i].text);
-            if !tag.eq_ignore_ascii_case(&article.source) && !article.categories.iter().any(|c| c == tag) {
-                article.categories.push(tag.to_owned());
-            }
-            i += 1;
-        }
-        while i < lines.len() && lines[i].text.trim().is_empty() {
-            i += 1;
-        }
-        if i < lines.len() && !is_boundary(lines, i) {
-            article.title = lines[i].text.trim().to_owned();
-            i += 1;
-        } else {
-            problem(out, article.origin.line, ProblemKind::EntryWithoutTitle);
-        }
+        i = next;
+    }
+    i
+}
+
+/// The record at row `i`, if one starts there (with its problems), and the
+/// row after it; `None` at the end of `rows`, or when the record needs rows
+/// not read yet.
+fn next_record(rows: &Rows, mut i: usize, name: &Arc<str>) -> Option<(usize, Option<Parsed>)> {
+    let lines = rows.lines;
+    if !rows.has(i)? {
+        return None;
+    }
+    if lines[i].text.trim().is_empty() || is_header(lines, i) {
+        return Some((i + 1, None));
+    }
+    let origin = Origin { file: name.clone(), line: lines[i].number };
+    let mut article = Article::at(origin);
+    let mut problems = Vec::new();
+    if !is_entry_start(lines, i) {
+        // Stray text: keep it as a record of its own rather than drop it.
         let start = i;
-        while i < lines.len() && !is_boundary(lines, i) {
+        while rows.has(i)? && !is_boundary(lines, i) {
             i += 1;
         }
         article.body = join_body(&lines[start..i]);
-        if article.body.is_empty() && !article.title.is_empty() {
-            problem(out, article.origin.line, ProblemKind::EntryWithoutBody);
-        }
-        out.articles.push(article);
+        problems.push(ProblemKind::TextOutsideEntry);
+        return Some((i, Some((article, problems))));
     }
+    if entry_start(lines, i) == Some(false) {
+        problems.push(ProblemKind::EntryWithoutTags);
+    }
+    article.source = lines[i].text.trim().to_owned();
+    article.date = Some(lines[i + 1].text.split_whitespace().collect::<Vec<_>>().join(" "));
+    i += 2;
+    while rows.has(i)? && is_tag(lines[i].text.trim()) {
+        let tag = tag_text(&lines[i].text);
+        if !tag.eq_ignore_ascii_case(&article.source) && !article.categories.iter().any(|c| c == tag) {
+            article.categories.push(tag.to_owned());
+        }
+        i += 1;
+    }
+    while rows.has(i)? && lines[i].text.trim().is_empty() {
+        i += 1;
+    }
+    if rows.has(i)? && !is_boundary(lines, i) {
+        article.title = lines[i].text.trim().to_owned();
+        i += 1;
+    } else {
+        problems.push(ProblemKind::EntryWithoutTitle);
+    }
+    let start = i;
+    while rows.has(i)? && !is_boundary(lines, i) {
+        i += 1;
+    }
+    article.body = join_body(&lines[start..i]);
+    if article.body.is_empty() && !article.title.is_empty() {
+        problems.push(ProblemKind::EntryWithoutBody);
+    }
+    Some((i, Some((article, problems))))
 }
 
 #[cfg(test)]
@@ -382,6 +463,20 @@ mod tests {
         assert_eq!(out.articles[0].title, "Only a title");
         assert_eq!(out.problems.len(), 1);
         assert_eq!(out.problems[0].to_string(), "l.txt:1: entry has no body");
+    }
+
+    #[test]
+    fn batches_of_any_size_read_the_same_records() {
+        let text = "Latest news with #X\n\n\nstray\nwords\n\nA\n1 day ago\n- Politics\n- A\nTitle A\nBody a.\n\n\n\nmore a.\nB\n2 days ago\n- B\nTitle B\nBody b.\nLatest news with #Y\n#Tag\n\nC\n3 days ago\nTitle C\n\n#Lone\n\nD\n1 hour ago\n- D\nOnly title\nE\n5m ago\n-\n\n\n";
+        let whole = read(text);
+        assert_eq!(whole.articles.len(), 6, "{:?}", whole.articles);
+        for batch in 1..12 {
+            let mut out = ReadOutcome::default();
+            let name: Arc<str> = Arc::from("l.txt");
+            read_batched(LineReader::new(text.as_bytes()), &name, &mut out, batch).unwrap();
+            assert_eq!(out.articles, whole.articles, "batch {batch}");
+            assert_eq!(out.problems, whole.problems, "batch {batch}");
+        }
     }
 
     #[test]

@@ -83,10 +83,12 @@ pub fn write(out: &Output, w: &mut dyn Write) -> io::Result<()> {
     }
 }
 
-/// The provenance of a kept record: its cluster's `duplicates` list, or
-/// `None` when it absorbed nothing.
-fn provenance(out: &Output, c: &Cluster) -> Option<Vec<Value>> {
-    Some(out.duplicate_values(c)).filter(|d| !d.is_empty())
+/// The provenance of a kept record: its cluster's `duplicates` list as JSON
+/// text, written straight from the records (see [`Output::duplicates_json`]),
+/// or `None` when it absorbed nothing.
+fn provenance(out: &Output, c: &Cluster) -> Option<String> {
+    let text = serde_json::to_string(&out.duplicates_json(c)).expect("a duplicates list always serializes");
+    (text != "[]").then_some(text)
 }
 
 fn write_csv(out: &Output, kept: &[&Cluster], header: &CsvHeader, w: &mut dyn Write) -> io::Result<()> {
@@ -101,7 +103,7 @@ fn write_csv(out: &Output, kept: &[&Cluster], header: &CsvHeader, w: &mut dyn Wr
         let Some(Shape::Csv { cells, .. }) = out.articles[c.canonical as usize].shape.as_deref() else {
             unreachable!("every record of a CSV output has a CSV shape")
         };
-        let text = provenance(out, c).map(|d| Value::from(d).to_string()).unwrap_or_default();
+        let text = provenance(out, c).unwrap_or_default();
         let mut row: Vec<&str> = cells.iter().take(width).map(|c| &**c).collect();
         row.resize(width, "");
         match header.present {
@@ -130,14 +132,14 @@ fn json_text(out: &Output, c: &Cluster) -> String {
         Some(Shape::Json { raw, array, provenance, present }) => {
             let text = match &dups {
                 None => Some(Cow::Borrowed(&**raw)),
-                Some(d) => with_field(raw, provenance, *present, &Value::from(d.clone()).to_string()).map(Cow::Owned),
+                Some(d) => with_field(raw, provenance, *present, d).map(Cow::Owned),
             };
             match text {
                 Some(t) if *array => minify(&t),
                 Some(t) => t.into_owned(),
                 // An object whose text cannot be edited (not expected: the
                 // text parsed when it was read): its cluster record instead.
-                None => Value::Object(out.record(c)).to_string(),
+                None => serde_json::to_string(&out.json(c)).expect("a cluster record always serializes"),
             }
         }
         Some(Shape::Csv { header, cells }) => {
@@ -151,12 +153,12 @@ fn json_text(out: &Output, c: &Cluster) -> String {
                 }
                 m.insert(key, Value::String(cell.to_string()));
             }
-            if let Some(d) = dups {
-                m.insert(header.provenance.clone(), Value::from(d));
+            if dups.is_some() {
+                m.insert(header.provenance.clone(), Value::from(out.duplicate_values(c)));
             }
             Value::Object(m).to_string()
         }
-        None => Value::Object(out.record(c)).to_string(),
+        None => serde_json::to_string(&out.json(c)).expect("a cluster record always serializes"),
     }
 }
 

@@ -8,7 +8,7 @@ pub fn write(out: &Output, w: &mut dyn Write) -> io::Result<()> {
     w.write_all(b"[")?;
     for (i, c) in out.clusters.iter().enumerate() {
         w.write_all(if i == 0 { b"\n" } else { b",\n" })?;
-        serde_json::to_writer(&mut *w, &out.record(c))?;
+        serde_json::to_writer(&mut *w, &out.json(c))?;
     }
     w.write_all(if out.clusters.is_empty() { b"]\n" } else { b"\n]\n" })?;
     Ok(())

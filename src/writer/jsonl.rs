@@ -6,7 +6,7 @@ use super::Output;
 
 pub fn write(out: &Output, w: &mut dyn Write) -> io::Result<()> {
     for c in out.clusters {
-        serde_json::to_writer(&mut *w, &out.record(c))?;
+        serde_json::to_writer(&mut *w, &out.json(c))?;
         w.write_all(b"\n")?;
     }
     Ok(())

@@ -24,6 +24,7 @@ pub mod text;
 use std::collections::HashSet;
 use std::io::{self, Write};
 
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Map, Value};
 
 use crate::apply::Cluster;
@@ -143,65 +144,138 @@ impl<'a> Output<'a> {
         out
     }
 
-    /// The JSON object of one cluster.
+    /// The JSON object of one cluster, built as a [`Value`] map (see
+    /// [`Output::json`], which writes the same object without building it).
     pub fn record(&self, c: &Cluster) -> Map<String, Value> {
-        let a = &self.articles[c.canonical as usize];
-        let mut m = Map::new();
-        m.insert("id".into(), a.id.clone().into());
-        m.insert("source".into(), a.source.clone().into());
-        m.insert("title".into(), a.title.clone().into());
-        m.insert("date".into(), a.date.clone().into());
-        if let Some(r) = self.date_resolved(a.date.as_deref()) {
-            m.insert("date_resolved".into(), r);
+        match serde_json::to_value(self.json(c)) {
+            Ok(Value::Object(m)) => m,
+            _ => unreachable!("a cluster record is a JSON object of JSON values"),
         }
-        if let Some(url) = &a.url {
-            m.insert("url".into(), url.clone().into());
-        }
-        m.insert("categories".into(), a.categories.clone().into());
-        m.insert("body".into(), a.body.clone().into());
-        // Pass-through fields follow; one whose name the output uses itself
-        // (`sources`, `duplicates`, or a known field kept there for its
-        // wrong type) is kept under the name with `_` prefixed until free.
-        for (k, v) in &a.extra {
-            let mut key = k.clone();
-            while m.contains_key(&key) || OWN_FIELDS.contains(&key.as_str()) {
-                key.insert(0, '_');
-            }
-            m.insert(key, v.clone());
-        }
-        m.insert("sources".into(), self.sources(c).into());
-        m.insert("duplicates".into(), self.duplicate_values(c).into());
-        m
+    }
+
+    /// The JSON object of one cluster as a [`Serialize`] value, written
+    /// field by field as it is serialized: `serde_json::to_writer(w,
+    /// &out.json(c))` never holds the object, only one field's value at a
+    /// time (the `duplicates` of a cluster of a million copies took 1 KB of
+    /// [`Value`]s per duplicate when they were built first).
+    pub fn json<'o>(&'o self, c: &'o Cluster) -> ClusterJson<'o, 'a> {
+        ClusterJson { out: self, c }
     }
 
     /// The `duplicates` list of a cluster as JSON objects: `id`, `source`,
     /// `title`, `date`, `similarity`, `containment` of each other member,
     /// each followed by the earlier run's duplicates as they were written.
     pub fn duplicate_values(&self, c: &Cluster) -> Vec<Value> {
-        let canon = &self.sigs[c.canonical as usize];
-        self.duplicates(c)
-            .into_iter()
-            .map(|d| {
-                let d = match d {
-                    Duplicate::Prior(v) => return v.clone(),
-                    Duplicate::Member(d) => d,
-                };
-                let da = &self.articles[d as usize];
-                let s = similarity(canon, &self.sigs[d as usize]);
-                let mut dm = Map::new();
-                dm.insert("id".into(), da.id.clone().into());
-                dm.insert("source".into(), da.source.clone().into());
-                dm.insert("title".into(), da.title.clone().into());
-                dm.insert("date".into(), da.date.clone().into());
-                if let Some(r) = self.date_resolved(da.date.as_deref()) {
-                    dm.insert("date_resolved".into(), r);
-                }
-                dm.insert("similarity".into(), round4(s.jaccard).into());
-                dm.insert("containment".into(), round4(s.containment).into());
-                Value::Object(dm)
-            })
-            .collect()
+        match serde_json::to_value(self.duplicates_json(c)) {
+            Ok(Value::Array(items)) => items,
+            _ => unreachable!("a duplicates list is a JSON array of JSON values"),
+        }
     }
+
+    /// [`Output::duplicate_values`] as a [`Serialize`] value, written one
+    /// entry at a time.
+    pub fn duplicates_json<'o>(&'o self, c: &'o Cluster) -> DuplicatesJson<'o, 'a> {
+        DuplicatesJson { out: self, c }
+    }
+}
+
+/// One cluster's JSON object (see [`Output::json`]): the canonical article's
+/// fields (`id`, `source`, `title`, `date`, `date_resolved` with `--as-of`,
+/// `url` when present, `categories`, `body`), its pass-through fields (one
+/// whose name the output uses itself, such as `sources`, `duplicates`, or a
+/// known field kept there for its wrong type, under the name with `_`
+/// prefixed until free), then `sources` and `duplicates`.
+pub struct ClusterJson<'o, 'a> {
+    out: &'o Output<'a>,
+    c: &'o Cluster,
+}
+
+impl Serialize for ClusterJson<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (out, c) = (self.out, self.c);
+        let a = &out.articles[c.canonical as usize];
+        let mut m = serializer.serialize_map(None)?;
+        m.serialize_entry("id", &a.id)?;
+        m.serialize_entry("source", &a.source)?;
+        m.serialize_entry("title", &a.title)?;
+        m.serialize_entry("date", &a.date)?;
+        // Names taken that are not in OWN_FIELDS.
+        let mut taken: HashSet<String> = HashSet::new();
+        if let Some(r) = out.date_resolved(a.date.as_deref()) {
+            m.serialize_entry("date_resolved", &r)?;
+            taken.insert("date_resolved".into());
+        }
+        if let Some(url) = &a.url {
+            m.serialize_entry("url", url)?;
+        }
+        m.serialize_entry("categories", &a.categories)?;
+        m.serialize_entry("body", &a.body)?;
+        for (k, v) in &a.extra {
+            let mut key = k.clone();
+            while taken.contains(&key) || OWN_FIELDS.contains(&key.as_str()) {
+                key.insert(0, '_');
+            }
+            m.serialize_entry(&key, v)?;
+            taken.insert(key);
+        }
+        m.serialize_entry("sources", &out.sources(c))?;
+        m.serialize_entry("duplicates", &out.duplicates_json(c))?;
+        m.end()
+    }
+}
+
+/// One cluster's `duplicates` list (see [`Output::duplicates_json`]).
+pub struct DuplicatesJson<'o, 'a> {
+    out: &'o Output<'a>,
+    c: &'o Cluster,
+}
+
+impl Serialize for DuplicatesJson<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (out, c) = (self.out, self.c);
+        let canon = &out.sigs[c.canonical as usize];
+        let dups = out.duplicates(c);
+        let mut seq = serializer.serialize_seq(Some(dups.len()))?;
+        for d in dups {
+            match d {
+                Duplicate::Prior(v) => seq.serialize_element(v)?,
+                Duplicate::Member(d) => seq.serialize_element(&MemberJson { out, canon, d })?,
+            }
+        }
+        seq.end()
+    }
+}
+
+/// One member's entry in `duplicates`: `id`, `source`, `title`, `date`
+/// (`date_resolved` with `--as-of`), `similarity`, `containment`.
+struct MemberJson<'o, 'a> {
+    out: &'o Output<'a>,
+    canon: &'o Signature,
+    d: u32,
+}
+
+impl Serialize for MemberJson<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let da = &self.out.articles[self.d as usize];
+        let s = similarity(self.canon, &self.out.sigs[self.d as usize]);
+        let mut m = serializer.serialize_map(None)?;
+        m.serialize_entry("id", &da.id)?;
+        m.serialize_entry("source", &da.source)?;
+        m.serialize_entry("title", &da.title)?;
+        m.serialize_entry("date", &da.date)?;
+        if let Some(r) = self.out.date_resolved(da.date.as_deref()) {
+            m.serialize_entry("date_resolved", &r)?;
+        }
+        m.serialize_entry("similarity", &json_figure(round4(s.jaccard)))?;
+        m.serialize_entry("containment", &json_figure(round4(s.containment)))?;
+        m.end()
+    }
+}
+
+/// A figure as JSON writes it: a number, or null when it is not finite
+/// (as [`Value::from`] an `f64` has it).
+fn json_figure(x: f64) -> Option<f64> {
+    x.is_finite().then_some(x)
 }
 
 /// Write `out` to `w` in `format`.
