@@ -115,14 +115,15 @@ fn bucket_pairs(
     }
 }
 
-/// Group `(key, record)` entries by key and collect each bucket's pairs.
+/// Group `(key, record)` entries by key and append each bucket's pairs to `out`.
 fn pairs_by_key(
     mut entries: Vec<(u64, u32)>,
     flag: u8,
     minhash: &[[u64; MINHASHES]],
     rank: &[u32],
     keep: impl Fn(u32, u32) -> bool + Sync,
-) -> Vec<Candidate> {
+    out: &mut Vec<Candidate>,
+) {
     entries.par_sort_unstable();
     entries.dedup();
     let mut starts = Vec::new();
@@ -146,7 +147,10 @@ fn pairs_by_key(
         let rank = large[..k].iter().rev().take_while(|e| e.0 == doc).take(LARGE_BUCKETS_PER_RECORD).count();
         joins[i] = rank < LARGE_BUCKETS_PER_RECORD;
     }
-    starts
+    // Each worker's pairs in a vector of its own, copied once into `out`
+    // (reserved at its final size): merging them two by two held each pair
+    // in up to three growing vectors at the peak.
+    let parts: Vec<Vec<Candidate>> = starts
         .par_windows(2)
         .filter(|w| w[1] - w[0] > 1)
         .fold(Vec::new, |mut out, w| {
@@ -155,10 +159,12 @@ fn pairs_by_key(
             bucket_pairs(key, &mut members, flag, minhash, rank, &keep, &mut out);
             out
         })
-        .reduce(Vec::new, |mut a, mut b| {
-            a.append(&mut b);
-            a
-        })
+        .collect();
+    drop(entries);
+    out.reserve(parts.iter().map(Vec::len).sum());
+    for part in parts {
+        out.extend(part);
+    }
 }
 
 /// `MINHASHES` min-hashes of a shingle set (the plain minimum, then minima
@@ -247,21 +253,23 @@ pub(crate) fn candidates(sigs: &[Signature], rank: &[u32], p: &Params) -> Vec<Ca
         Candidate { a: f.min(i), b: f.max(i), via: via::TEXT }
     }));
     let [simhash, anchor, url] = table_entries(sigs, &first, p);
-    all.extend(pairs_by_key(simhash, via::SIMHASH, minhash, rank, |x, y| {
-        hamming(sigs[x as usize].fingerprint, sigs[y as usize].fingerprint) <= p.max_hamming
-    }));
-    all.extend(pairs_by_key(anchor, via::ANCHOR, minhash, rank, |_, _| true));
-    all.extend(pairs_by_key(url, via::URL, minhash, rank, |_, _| true));
+    let close = |x: u32, y: u32| hamming(sigs[x as usize].fingerprint, sigs[y as usize].fingerprint) <= p.max_hamming;
+    pairs_by_key(simhash, via::SIMHASH, minhash, rank, close, &mut all);
+    pairs_by_key(anchor, via::ANCHOR, minhash, rank, |_, _| true, &mut all);
+    pairs_by_key(url, via::URL, minhash, rank, |_, _| true, &mut all);
 
+    // Sorted, and each pair kept once with the union of its keys, in place:
+    // a second vector beside `all` was the pipeline's peak.
     all.par_sort_unstable_by_key(|c| (c.a, c.b));
-    let mut out: Vec<Candidate> = Vec::with_capacity(all.len() / 2);
-    for c in all {
-        match out.last_mut() {
-            Some(last) if last.a == c.a && last.b == c.b => last.via |= c.via,
-            _ => out.push(c),
+    all.dedup_by(|later, kept| {
+        let same = later.a == kept.a && later.b == kept.b;
+        if same {
+            kept.via |= later.via;
         }
-    }
-    out
+        same
+    });
+    all.shrink_to_fit();
+    all
 }
 
 /// The `(key, record)` entries of the simhash, anchor and URL tables;
