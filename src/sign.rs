@@ -15,7 +15,7 @@ use crate::config::{Fingerprint, Params};
 use crate::fingerprint::{fingerprint_fast, LaneCounts};
 use crate::normalize::normalize_into;
 use crate::record::Article;
-use crate::shingle::{for_each_shingle_hash, shingle_set_into, sort_dedup};
+use crate::shingle::{for_each_shingle_hash, shingle_set_into, sort_dedup, SortScratch};
 use crate::urlkey::canonical_url;
 
 /// What the candidate index, verification and canonical choice know of a record.
@@ -98,7 +98,7 @@ fn from_normalized(a: &Article, norm: &str, body: Body, p: &Params, scratch: &mu
 /// its exact size, instead of growing by doubling.
 fn xxh3_shingles_and_fingerprint(norm: &str, k: usize, out: &mut Vec<u64>) -> u64 {
     thread_local! {
-        static BUFFERS: std::cell::RefCell<(Vec<u64>, Vec<u64>)> = const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+        static BUFFERS: std::cell::RefCell<(Vec<u64>, SortScratch)> = std::cell::RefCell::new((Vec::new(), SortScratch::default()));
     }
     BUFFERS.with_borrow_mut(|(hashes, scratch)| {
         hashes.clear();
