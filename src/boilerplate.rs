@@ -57,20 +57,25 @@ pub fn normalize_lines(
     short_lines.clear();
     let mut words = 0;
     let mut dropped = false;
+    // Each line is normalized straight onto the end of `out` (after a
+    // separating space), hashed there, and taken back if it is left out: a
+    // line normalizes the same wherever it is appended, and no copy is made.
     for line in strip_agency_slug(body).lines() {
-        scratch.clear();
-        let n = normalize_into(line, scratch);
+        let mark = out.len();
+        let n = normalize_into(line, out);
         if n == 0 {
+            out.truncate(mark);
             continue;
         }
         if n <= LINE_MAX_WORDS {
-            short_lines.push(xxh3_64(scratch.as_bytes()));
+            let text = if mark == 0 { &out[..] } else { &out[mark + 1..] };
+            short_lines.push(xxh3_64(text.as_bytes()));
         }
         if n < min_line {
             dropped = true;
+            out.truncate(mark);
             continue;
         }
-        push_line(out, scratch);
         words += n;
     }
     short_lines.sort_unstable();

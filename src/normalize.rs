@@ -124,16 +124,40 @@ enum AsciiClass {
     Other,
 }
 
-fn ascii_class(b: u8) -> AsciiClass {
-    match b {
-        b'a'..=b'z' | b'A'..=b'Z' => AsciiClass::Letter,
-        b'0'..=b'9' => AsciiClass::Digit,
-        b'_' => AsciiClass::Underscore,
-        b':' => AsciiClass::MidLetter,
-        b'.' | b'\'' => AsciiClass::MidNumLet,
-        b',' | b';' => AsciiClass::MidNum,
-        _ => AsciiClass::Other,
+/// [`ascii_class`] of every byte, looked up instead of matched: the
+/// scanner asks it of every byte of the text.
+const ASCII_CLASS: [AsciiClass; 256] = {
+    let mut table = [AsciiClass::Other; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = match b as u8 {
+            b'a'..=b'z' | b'A'..=b'Z' => AsciiClass::Letter,
+            b'0'..=b'9' => AsciiClass::Digit,
+            b'_' => AsciiClass::Underscore,
+            b':' => AsciiClass::MidLetter,
+            b'.' | b'\'' => AsciiClass::MidNumLet,
+            b',' | b';' => AsciiClass::MidNum,
+            _ => AsciiClass::Other,
+        };
+        b += 1;
     }
+    table
+};
+
+/// Letters, digits and `_`: the bytes that always continue a word.
+const IS_WORD_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = matches!(ASCII_CLASS[b], AsciiClass::Letter | AsciiClass::Digit | AsciiClass::Underscore);
+        b += 1;
+    }
+    table
+};
+
+#[inline(always)]
+fn ascii_class(b: u8) -> AsciiClass {
+    ASCII_CLASS[b as usize]
 }
 
 /// [`normalize_into`] for ASCII `text`, without Unicode segmentation: the
@@ -143,6 +167,10 @@ fn ascii_class(b: u8) -> AsciiClass {
 /// included, ends a word. Words keep what [`normalize_unicode_into`] keeps:
 /// `.`, `:` and `'` are dropped, letters lowercased, and a word without a
 /// letter or digit (`_`) is left out.
+///
+/// Most words are letters and digits only: such a word is copied whole and
+/// lowercased in place, and only a word that joined across `.`, `:` or `'`
+/// is copied byte by byte to drop them.
 ///
 /// # Panics
 ///
@@ -154,54 +182,54 @@ pub fn normalize_ascii_into(text: &str, out: &mut String) -> usize {
     let mut words = 0;
     let mut i = 0;
     while i < bytes.len() {
-        if !matches!(ascii_class(bytes[i]), Letter | Digit | Underscore) {
+        let first = ascii_class(bytes[i]);
+        if !matches!(first, Letter | Digit | Underscore) {
             i += 1;
             continue;
         }
-        // A word starts at `i`: find its end, `j`.
+        // A word starts at `i`: find its end, `j`, and whether it holds a
+        // mark to drop. Runs of letters, digits and `_` are scanned in a
+        // tight loop; only the byte that ends a run is classified.
         let start = i;
-        let mut last = ascii_class(bytes[i]);
+        let mut marks = false;
         let mut j = i + 1;
-        while j < bytes.len() {
-            let next = ascii_class(bytes[j]);
-            match next {
-                Letter | Digit | Underscore => {
-                    last = next;
-                    j += 1;
-                }
-                MidLetter | MidNumLet | MidNum => {
-                    let after = bytes.get(j + 1).map_or(Other, |&b| ascii_class(b));
-                    let joins = (last == Letter && after == Letter && matches!(next, MidLetter | MidNumLet))
-                        || (last == Digit && after == Digit && matches!(next, MidNum | MidNumLet));
-                    if !joins {
-                        break;
-                    }
-                    last = after;
-                    j += 2;
-                }
-                Other => break,
+        loop {
+            while j < bytes.len() && IS_WORD_BYTE[bytes[j] as usize] {
+                j += 1;
             }
+            let Some(&b) = bytes.get(j) else { break };
+            let next = ascii_class(b);
+            if !matches!(next, MidLetter | MidNumLet | MidNum) {
+                break;
+            }
+            let last = ascii_class(bytes[j - 1]);
+            let after = bytes.get(j + 1).map_or(Other, |&b| ascii_class(b));
+            let joins = (last == Letter && after == Letter && matches!(next, MidLetter | MidNumLet))
+                || (last == Digit && after == Digit && matches!(next, MidNum | MidNumLet));
+            if !joins {
+                break;
+            }
+            marks |= next != MidNum;
+            j += 2;
         }
-        let before = out.len();
+        i = j;
+        // A word of `_` only has no letter or digit (one that joined across
+        // a mark has them on both sides of it).
+        if first == Underscore && !bytes[start..j].iter().any(u8::is_ascii_alphanumeric) {
+            continue;
+        }
         if words > 0 || !out.is_empty() {
             out.push(' ');
         }
-        let mut alphanumeric = false;
-        for &b in &bytes[start..j] {
-            match b {
-                b'.' | b':' | b'\'' => {}
-                _ => {
-                    alphanumeric |= b.is_ascii_alphanumeric();
-                    out.push(char::from(b.to_ascii_lowercase()));
-                }
-            }
-        }
-        if alphanumeric {
-            words += 1;
+        let at = out.len();
+        let word = &text[start..j];
+        if marks {
+            out.extend(word.bytes().filter(|b| !matches!(b, b'.' | b':' | b'\'')).map(char::from));
         } else {
-            out.truncate(before);
+            out.push_str(word);
         }
-        i = j;
+        out[at..].make_ascii_lowercase();
+        words += 1;
     }
     words
 }

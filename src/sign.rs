@@ -15,7 +15,7 @@ use crate::config::{Fingerprint, Params};
 use crate::fingerprint::{fingerprint_fast, LaneCounts};
 use crate::normalize::normalize_into;
 use crate::record::Article;
-use crate::shingle::{shingle_hash, shingle_set_into, Shingles};
+use crate::shingle::{for_each_shingle_hash, shingle_set_into, sort_dedup, SortScratch};
 use crate::urlkey::canonical_url;
 
 /// What the candidate index, verification and canonical choice know of a record.
@@ -92,17 +92,26 @@ fn from_normalized(a: &Article, norm: &str, body: Body, p: &Params, scratch: &mu
 /// The shingle set of `norm` into `out` and the simhash of the same XXH3
 /// shingle hashes, in one pass over the text: each shingle is hashed once
 /// (see [`Fingerprint::Xxh3`]).
+///
+/// The hashes are gathered and sorted in per-thread buffers that keep their
+/// size from record to record, and `out` gets the set in one allocation of
+/// its exact size, instead of growing by doubling.
 fn xxh3_shingles_and_fingerprint(norm: &str, k: usize, out: &mut Vec<u64>) -> u64 {
-    out.clear();
-    let mut lanes = LaneCounts::default();
-    for shingle in Shingles::new(norm, k) {
-        let h = shingle_hash(shingle);
-        lanes.add(h);
-        out.push(h);
+    thread_local! {
+        static BUFFERS: std::cell::RefCell<(Vec<u64>, SortScratch)> = std::cell::RefCell::new((Vec::new(), SortScratch::default()));
     }
-    out.sort_unstable();
-    out.dedup();
-    lanes.simhash()
+    BUFFERS.with_borrow_mut(|(hashes, scratch)| {
+        hashes.clear();
+        let mut lanes = LaneCounts::default();
+        for_each_shingle_hash(norm, k, |h| {
+            lanes.add(h);
+            hashes.push(h);
+        });
+        sort_dedup(hashes, scratch);
+        out.clear();
+        out.extend_from_slice(hashes);
+        lanes.simhash()
+    })
 }
 
 /// Sign every article, in parallel, in input order.
@@ -359,6 +368,7 @@ fn resign_all(records: &mut [SignatureRecord], articles: &[Article], boiler: &Bo
 mod tests {
     use super::*;
     use crate::record::Origin;
+    use crate::shingle::{shingle_hash, Shingles};
 
     fn art(body: &str, url: Option<&str>) -> Article {
         let mut a = Article::at(Origin { file: "t".into(), line: 1 });
