@@ -17,7 +17,7 @@ scale=${SCALE:-1}
 shapes=("$@")
 [ ${#shapes[@]} -gt 0 ] || shapes=(identical boilerplate roundup outlets blank tiny)
 # N per shape: the smaller size, chosen so that the script runs in minutes.
-declare -A base=([identical]=20000 [boilerplate]=20000 [roundup]=4000 [outlets]=10000 [blank]=25 [tiny]=500000)
+declare -A base=([identical]=20000 [boilerplate]=20000 [roundup]=16000 [outlets]=10000 [blank]=25 [tiny]=500000)
 cargo build --release --quiet --bin newsdedup
 bin=target/release/newsdedup
 work=$(mktemp -d)
