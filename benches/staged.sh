@@ -43,7 +43,7 @@ for n in "${sizes[@]}"; do
         bash examples/staged.sh "$corpus" >"$tmp/staged" 2>"$tmp/laps"
     read -r staged_wall <"$tmp/staged.time"
     cmp -s "$tmp/single" "$tmp/staged" || { echo "staged.sh: the stages' output differs from one run's" >&2; exit 1; }
-    staged_rss=$(awk '{ sub(":", "", $2); if ($2 > m) m = $2 } END { print m }' "$tmp/calls")
+    staged_rss=$(awk '{ sub(":", "", $2); if ($2 + 0 > m + 0) m = $2 + 0 } END { print m }' "$tmp/calls")
     echo
     echo "| flow | wall | peak memory (largest process) | output |"
     echo "| --- | ---: | ---: | --- |"
@@ -55,7 +55,7 @@ for n in "${sizes[@]}"; do
     # staged.sh's laps name the step; the calls name the subcommand.
     awk '{ printf "| %s | %s |", $2, $3; print "" }' "$tmp/laps" | while IFS= read -r row; do
         step=$(echo "$row" | awk -F'|' '{ gsub(/ /, "", $2); print $2 }')
-        rss=$(awk -v s="$step" '{ sub(":", "", $2) } $3 == s && $2 > m { m = $2 } END { print m + 0 }' "$tmp/calls")
+        rss=$(awk -v s="$step" '{ sub(":", "", $2) } $3 == s && $2 + 0 > m + 0 { m = $2 + 0 } END { print m + 0 }' "$tmp/calls")
         if [ "$rss" -gt 0 ]; then echo "$row $(mb $((rss * 1024))) |"; else echo "$row (sort, split) |"; fi
     done
     [ -n "$(awk '$3 == "components"' "$tmp/calls")" ] &&
