@@ -345,6 +345,11 @@ fn route_and_cluster_refuse_what_is_not_grouped() {
     let (code, _, err) = run_code(&["cluster"], Some(&reversed(&shuffle(std::slice::from_ref(&routed)))));
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("not sorted by key"), "{err}");
+    // One stream only: a key's lines split across files would be split apart.
+    for stage in ["route", "cluster"] {
+        let (code, _, err) = run_code(&[stage, input, input], None);
+        assert_eq!(code, Some(2), "{stage} took two files: {err}");
+    }
     // A pair whose end has no sign line.
     let no_signs: Vec<u8> = of_kind(&shuffle(&[routed]), "w1");
     let (code, _, err) = run_code(&["cluster"], Some(&no_signs));

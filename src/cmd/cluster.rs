@@ -1,4 +1,4 @@
-//! `newsdedup cluster [ROUTED...]`: each record of a multi-member cluster
+//! `newsdedup cluster [FILE]`: each record of a multi-member cluster
 //! with its canonical, one batch of whole components at a time.
 
 use std::path::PathBuf;
@@ -13,10 +13,11 @@ use super::args::{stage_inputs, thread_pool, CanonicalArg, SimArgs};
 #[derive(Debug, Clone, Args)]
 pub struct ClusterArgs {
     /// Routed lines (`newsdedup route`) sorted by key, so that each
-    /// component's lines are together; files are read one after another;
-    /// none or `-` reads stdin.
+    /// component's lines are together; one file (sort several together
+    /// first: a component split across files would be clustered in two
+    /// parts); none or `-` reads stdin.
     #[arg(value_name = "FILE")]
-    pub files: Vec<PathBuf>,
+    pub file: Option<PathBuf>,
     #[command(flatten)]
     pub sim: SimArgs,
     /// Canonical article of each cluster.
@@ -34,7 +35,7 @@ pub fn run(args: &ClusterArgs) -> Result<ExitCode, Error> {
     // stdout itself, not its (thread-bound) lock.
     let mut w = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
     pool.install(|| {
-        stage_inputs(&args.files, |input| {
+        stage_inputs(args.file.as_slice(), |input| {
             newsdedup::stages::cluster_components(input, &p, args.canonical.into(), &mut w)
         })
     })?;
