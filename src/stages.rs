@@ -307,21 +307,6 @@ pub fn sort_pairs(edges: &mut [Edge]) {
 
 // ---------------------------------------------------------------- cluster
 
-/// Write the link lines of `clusters`: each member of a multi-member
-/// cluster with its canonical, in ordinal order.
-pub fn write_links(clusters: &[Cluster], w: &mut dyn Write) -> io::Result<()> {
-    let mut links: Vec<(u32, u32)> = clusters
-        .iter()
-        .filter(|c| c.members.len() > 1)
-        .flat_map(|c| c.members.iter().map(move |&m| (m, c.canonical)))
-        .collect();
-    links.sort_unstable();
-    for (m, c) in links {
-        writeln!(w, "{}\t{LINK}\t{}", ordinal(m as u64), ordinal(c as u64))?;
-    }
-    Ok(())
-}
-
 /// Read link lines into `member -> canonical`.
 pub fn read_links<R: BufRead>(input: &mut LineInput<R>, links: &mut HashMap<u64, u64>) -> Result<(), Error> {
     while let Some((_, f)) = input.next(LINK, 1)? {
