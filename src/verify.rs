@@ -349,13 +349,13 @@ pub(crate) fn verify(sigs: &[Signature], pairs: &[(u32, u32)], p: &Params) -> Ve
                 // far apart (a roundup and each story it holds) that costs
                 // more than galloping the smaller set through the larger, and
                 // a record holding thousands of others made verify quadratic.
-                let (ns, nb) = (sa.shingles.len(), sb.shingles.len());
-                let sketch_pays = !unbalanced(
-                    if ns <= nb { &sa.shingles } else { &sb.shingles },
-                    if ns <= nb { &sb.shingles } else { &sa.shingles },
-                );
-                if (sketch_pays && sketches.bound(sigs, a, b) < need)
-                    || intersection_at_least(&sa.shingles, &sb.shingles, need).is_none()
+                let (small, large) = if sa.shingles.len() <= sb.shingles.len() {
+                    (&sa.shingles, &sb.shingles)
+                } else {
+                    (&sb.shingles, &sa.shingles)
+                };
+                if (!unbalanced(small, large) && sketches.bound(sigs, a, b) < need)
+                    || intersection_at_least(small, large, need).is_none()
                 {
                     return None;
                 }
