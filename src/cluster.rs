@@ -261,6 +261,10 @@ mod tests {
     use super::*;
     use crate::verify::verify;
 
+    fn verify_all(sigs: &[Signature], pairs: &[(u32, u32)], p: &Params) -> Vec<crate::verify::Edge> {
+        verify(sigs, pairs, |&ab| ab, p)
+    }
+
     fn sig(shingles: impl IntoIterator<Item = u64>) -> Signature {
         let shingles: Vec<u64> = shingles.into_iter().collect();
         Signature {
@@ -286,7 +290,7 @@ mod tests {
         let story_b = sig(1000..1100);
         let roundup = sig((0..100).chain(1000..1100).chain(5000..5150));
         let sigs = vec![story_a, story_b, roundup, story_a_copy];
-        let edges = verify(&sigs, &all_pairs(4), &p);
+        let edges = verify_all(&sigs, &all_pairs(4), &p);
         // Single-link would merge everything through the roundup.
         assert!(edges.iter().any(|e| (e.a, e.b) == (1, 2)));
         assert!(edges.iter().any(|e| (e.a, e.b) == (0, 2)));
@@ -306,7 +310,7 @@ mod tests {
         sigs.push(sig(1000..1100)); // story B, read after the copies of A
         sigs.push(sig((0..100).chain(1000..1100).chain(5000..5150))); // the roundup
         let n = sigs.len() as u32;
-        let edges = verify(&sigs, &all_pairs(n), &p);
+        let edges = verify_all(&sigs, &all_pairs(n), &p);
         let hub = hubs(&sigs, &content_ranks(&sigs), &edges, &p);
         assert!(hub[21].hub, "the roundup is a hub");
         assert_eq!(hub.iter().filter(|h| h.hub).count(), 1);
@@ -324,7 +328,7 @@ mod tests {
         let edited = sig((0..380).chain(900..920));
         let other = sig(2000..2300);
         let sigs = vec![cut1, other, full, cut2, edited];
-        let edges = verify(&sigs, &all_pairs(5), &p);
+        let edges = verify_all(&sigs, &all_pairs(5), &p);
         assert_eq!(cluster(&sigs, &edges, &p), vec![vec![0, 2, 3, 4], vec![1]]);
     }
 
@@ -335,7 +339,7 @@ mod tests {
         let b = sig(30..130);
         let c = sig(60..160);
         let sigs = vec![a, b, c];
-        let edges = verify(&sigs, &all_pairs(3), &p);
+        let edges = verify_all(&sigs, &all_pairs(3), &p);
         assert_eq!(edges.len(), 2, "{edges:?}");
         let groups = cluster(&sigs, &edges, &p);
         assert_eq!(groups.len(), 2, "{groups:?}");
@@ -352,7 +356,7 @@ mod tests {
         let shares: Vec<Signature> = (0..3).map(|_| Signature { text_key: 77, ..sig(caption.clone()) }).collect();
         let mut sigs = vec![story_a, story_b];
         sigs.extend(shares);
-        let edges = verify(&sigs, &all_pairs(5), &p);
+        let edges = verify_all(&sigs, &all_pairs(5), &p);
         assert!(edges.iter().any(|e| (e.a, e.b) == (0, 2) && e.reason == Reason::Containment), "{edges:?}");
         assert_eq!(excerpts(&sigs, &content_ranks(&sigs), &edges, &p), [false, false, true, true, true]);
         assert_eq!(hubs(&sigs, &content_ranks(&sigs), &edges, &p), [Hub::default(); 5]);
@@ -365,7 +369,7 @@ mod tests {
         let p = Params::default();
         // An aggregator card (the lead) and its story, plus an unrelated story.
         let sigs = vec![sig(0..60), sig(0..600), sig(5000..5600)];
-        let edges = verify(&sigs, &all_pairs(3), &p);
+        let edges = verify_all(&sigs, &all_pairs(3), &p);
         assert_eq!(excerpts(&sigs, &content_ranks(&sigs), &edges, &p), [false; 3]);
         assert_eq!(cluster(&sigs, &edges, &p), vec![vec![0, 1], vec![2]]);
     }
@@ -380,7 +384,7 @@ mod tests {
         let card_a = sig(0..50);
         let card_b = sig(1000..1050);
         let sigs = vec![page, snapshot, card_a, card_b];
-        let edges = verify(&sigs, &all_pairs(4), &p);
+        let edges = verify_all(&sigs, &all_pairs(4), &p);
         let hub = hubs(&sigs, &content_ranks(&sigs), &edges, &p);
         assert_eq!(hub[0], Hub { hub: true, roundup: false }, "{hub:?}");
         assert!(edges.iter().any(|e| (e.a, e.b) == (0, 1) && e.reason == Reason::Jaccard));
@@ -396,7 +400,7 @@ mod tests {
         let roundup = sig((0..100).chain(1000..1100).chain(5000..5010));
         let story_a_copy = sig(0..96);
         let sigs = vec![story_a, story_b, roundup, story_a_copy];
-        let edges = verify(&sigs, &all_pairs(4), &p);
+        let edges = verify_all(&sigs, &all_pairs(4), &p);
         assert!(edges.iter().filter(|e| e.b == 2 && e.reason == Reason::Jaccard).count() == 2, "{edges:?}");
         assert_eq!(hubs(&sigs, &content_ranks(&sigs), &edges, &p)[2], Hub { hub: true, roundup: true });
         assert_eq!(cluster(&sigs, &edges, &p), vec![vec![0, 3], vec![1], vec![2]]);

@@ -140,8 +140,7 @@ pub fn pairs_verified(
     let ranks = pairs::content_ranks(sigs);
     let candidates = pairs::candidates(sigs, &ranks, p);
     lap("pairs", Some("verify"));
-    let pairs: Vec<(u32, u32)> = candidates.iter().map(|c| (c.a, c.b)).collect();
-    let edges = verify::verify(sigs, &pairs, p);
+    let edges = verify::verify(sigs, &candidates, |c| (c.a, c.b), p);
     lap("verify", Some("cluster"));
     (ranks, candidates, edges)
 }

@@ -297,6 +297,11 @@ impl Sketches {
         Sketches { words, start, ones }
     }
 
+    /// The first word of record `i`'s bitmap (read to bring it into the cache).
+    fn head(&self, i: u32) -> u64 {
+        self.words[self.start[i as usize]] ^ self.ones[i as usize] as u64
+    }
+
     fn map(&self, i: u32) -> &[u64] {
         &self.words[self.start[i as usize]..self.start[i as usize + 1]]
     }
@@ -333,37 +338,69 @@ impl Sketches {
 /// rules do not apply, are refused when the [`Sketches`] bound is below
 /// [`min_shared`], and stop early once they cannot reach it; a pass always
 /// has its exact figures.
-pub(crate) fn verify(sigs: &[Signature], pairs: &[(u32, u32)], p: &Params) -> Vec<Edge> {
+///
+/// `pair` reads the records of each item of `pairs` (so that the candidate
+/// list is verified where it lies, without a copy of its pairs).
+pub(crate) fn verify<T: Sync>(
+    sigs: &[Signature],
+    pairs: &[T],
+    pair: impl Fn(&T) -> (u32, u32) + Sync,
+    p: &Params,
+) -> Vec<Edge> {
     use rayon::prelude::*;
     let sketches = Sketches::new(sigs);
     pairs
-        .par_iter()
-        .filter_map(|&(a, b)| {
-            let (sa, sb) = (&sigs[a as usize], &sigs[b as usize]);
-            if !sa.same_url(sb) && !sa.same_text(sb) {
-                if !shingle_rules_apply(sa, sb, p) {
-                    return None;
-                }
-                let need = min_shared(sa, sb, p);
-                // The bound reads the larger record's whole bitmap: for sizes
-                // far apart (a roundup and each story it holds) that costs
-                // more than galloping the smaller set through the larger, and
-                // a record holding thousands of others made verify quadratic.
-                let (small, large) = if sa.shingles.len() <= sb.shingles.len() {
-                    (&sa.shingles, &sb.shingles)
-                } else {
-                    (&sb.shingles, &sa.shingles)
-                };
-                if (!unbalanced(small, large) && sketches.bound(sigs, a, b) < need)
-                    || intersection_at_least(small, large, need).is_none()
-                {
-                    return None;
-                }
+        .par_chunks(WARM_CHUNK)
+        .flat_map_iter(|chunk| {
+            // Records `b` lie anywhere in memory (pairs are sorted by `a`):
+            // each first read of one is a cache miss, and a pair at a time
+            // those misses come one after another. Reading what the checks
+            // read first for a whole chunk at once sends the loads out
+            // together, so their waits overlap.
+            let mut touched = 0u64;
+            for item in chunk {
+                let (_, b) = pair(item);
+                let s = &sigs[b as usize];
+                touched ^= s.text_key as u64 ^ s.words as u64 ^ sketches.head(b);
             }
-            let sim = similarity(sa, sb);
-            decide(sa, sb, &sim, p).map(|reason| Edge { a, b, reason, sim })
+            std::hint::black_box(touched);
+            chunk.iter().filter_map(|item| {
+                let (a, b) = pair(item);
+                verify_one(sigs, &sketches, a, b, p)
+            })
         })
         .collect()
+}
+
+/// Pairs whose records are read together before they are verified (see
+/// [`verify`]).
+const WARM_CHUNK: usize = 32;
+
+/// The [`Edge`] of `a` and `b`, when they are duplicates.
+fn verify_one(sigs: &[Signature], sketches: &Sketches, a: u32, b: u32, p: &Params) -> Option<Edge> {
+    let (sa, sb) = (&sigs[a as usize], &sigs[b as usize]);
+    if !sa.same_url(sb) && !sa.same_text(sb) {
+        if !shingle_rules_apply(sa, sb, p) {
+            return None;
+        }
+        let need = min_shared(sa, sb, p);
+        // The bound reads the larger record's whole bitmap: for sizes
+        // far apart (a roundup and each story it holds) that costs
+        // more than galloping the smaller set through the larger, and
+        // a record holding thousands of others made verify quadratic.
+        let (small, large) = if sa.shingles.len() <= sb.shingles.len() {
+            (&sa.shingles, &sb.shingles)
+        } else {
+            (&sb.shingles, &sa.shingles)
+        };
+        if (!unbalanced(small, large) && sketches.bound(sigs, a, b) < need)
+            || intersection_at_least(small, large, need).is_none()
+        {
+            return None;
+        }
+    }
+    let sim = similarity(sa, sb);
+    decide(sa, sb, &sim, p).map(|reason| Edge { a, b, reason, sim })
 }
 
 #[cfg(test)]
