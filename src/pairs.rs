@@ -107,10 +107,25 @@ fn bucket_pairs(
         }
     } else {
         let which = (mix(key) % MINHASHES as u64) as usize;
-        let r = |m: u32| rank[m as usize];
-        members.sort_unstable_by_key(|&m| (minhash[m as usize][which], mix(key ^ mix(r(m) as u64)), r(m)));
+        // Each member's sort keys read once (a record's min-hashes and rank
+        // lie anywhere in memory; a comparison sort read them log m times).
+        // Ranks are unique, so the member never decides the order.
+        let mut keyed: Vec<(u64, u64, u32, u32)> = members
+            .iter()
+            .map(|&m| {
+                let r = rank[m as usize];
+                (minhash[m as usize][which], mix(key ^ mix(r as u64)), r, m)
+            })
+            .collect();
+        keyed.sort_unstable();
+        for (slot, k) in members.iter_mut().zip(&keyed) {
+            *slot = k.3;
+        }
         window(members, out);
-        members.sort_unstable_by_key(|&m| (mix(key ^ mix(r(m) as u64)), r(m)));
+        keyed.sort_unstable_by_key(|k| (k.1, k.2));
+        for (slot, k) in members.iter_mut().zip(&keyed) {
+            *slot = k.3;
+        }
         window(members, out);
     }
 }
