@@ -213,20 +213,71 @@ pub(crate) fn cluster_with_roles(
     excerpt: &[bool],
     p: &Params,
 ) -> Vec<Vec<u32>> {
+    use rayon::prelude::*;
+    let usable: Vec<&Edge> = edges.iter().filter(|e| usable(sigs, rank, e, p, hub, excerpt)).collect();
+    // Records joined by no usable pair are clusters of one; the others are
+    // clustered one connected component at a time, in parallel: every rule
+    // below (merge order, complete linkage, the refusals, which root
+    // absorbs the other) looks only at the two clusters an edge joins, both
+    // inside the edge's component, so each component clusters as it would
+    // among all the others.
+    let mut parent: Vec<u32> = (0..sigs.len() as u32).collect();
+    let find = |parent: &mut Vec<u32>, mut x: u32| {
+        while parent[x as usize] != x {
+            let up = parent[parent[x as usize] as usize];
+            parent[x as usize] = up;
+            x = up;
+        }
+        x
+    };
+    for e in &usable {
+        let (ra, rb) = (find(&mut parent, e.a), find(&mut parent, e.b));
+        parent[ra.max(rb) as usize] = ra.min(rb);
+    }
     let by_rank = |e: &Edge| {
         let (x, y) = (rank[e.a as usize], rank[e.b as usize]);
         (x.min(y), x.max(y))
     };
-    let mut order: Vec<&Edge> = edges.iter().filter(|e| usable(sigs, rank, e, p, hub, excerpt)).collect();
-    order.sort_by(|x, y| {
-        strength(y).partial_cmp(&strength(x)).unwrap_or(Ordering::Equal).then(by_rank(x).cmp(&by_rank(y)))
+    let mut order: Vec<(u32, &Edge)> = usable.iter().map(|&e| (find(&mut parent, e.a), e)).collect();
+    order.par_sort_unstable_by(|(cx, x), (cy, y)| {
+        cx.cmp(cy)
+            .then_with(|| strength(y).partial_cmp(&strength(x)).unwrap_or(Ordering::Equal))
+            .then_with(|| by_rank(x).cmp(&by_rank(y)))
     });
-    let mut uf = UnionFind::new(sigs.len(), rank);
+    let components: Vec<&[(u32, &Edge)]> = order.chunk_by(|x, y| x.0 == y.0).collect();
+    let mut groups: Vec<Vec<u32>> =
+        components.par_iter().flat_map_iter(|c| cluster_component(sigs, rank, c.iter().map(|x| x.1), p)).collect();
+    let mut joined = vec![false; sigs.len()];
+    for e in &usable {
+        joined[e.a as usize] = true;
+        joined[e.b as usize] = true;
+    }
+    groups.extend((0..sigs.len() as u32).filter(|&i| !joined[i as usize]).map(|i| vec![i]));
+    groups.sort_unstable_by_key(|g| g[0]);
+    groups
+}
+
+/// The clusters of one connected component, from its usable `edges` in
+/// merge order (strongest first, ties by rank): each sorted by input
+/// position, every record of the component in one of them.
+fn cluster_component<'e>(
+    sigs: &[Signature],
+    rank: &[u32],
+    edges: impl Iterator<Item = &'e Edge> + Clone,
+    p: &Params,
+) -> Vec<Vec<u32>> {
+    // Records numbered within the component, in input order.
+    let mut records: Vec<u32> = edges.clone().flat_map(|e| [e.a, e.b]).collect();
+    records.sort_unstable();
+    records.dedup();
+    let local = |x: u32| records.binary_search(&x).expect("an edge's record is in its component") as u32;
+    let local_rank: Vec<u32> = records.iter().map(|&x| rank[x as usize]).collect();
+    let mut uf = UnionFind::new(records.len(), &local_rank);
     // Clusters only grow, so a refused merge stays refused until one side
     // changes: remember refusals by (roots, sizes).
     let mut refused: HashSet<(u32, u32, usize, usize)> = HashSet::new();
-    for e in order {
-        let (ra, rb) = (uf.find(e.a), uf.find(e.b));
+    for e in edges {
+        let (ra, rb) = (uf.find(local(e.a)), uf.find(local(e.b)));
         if ra == rb {
             continue;
         }
@@ -238,9 +289,8 @@ pub(crate) fn cluster_with_roles(
         let agree = matches!(e.reason, Reason::SameUrl | Reason::SameText) || {
             // Complete linkage at the weaker `link` level: every sampled
             // pair across the two clusters must be related.
-            ma.iter()
-                .take(LINK_SAMPLE)
-                .all(|&x| mb.iter().take(LINK_SAMPLE).all(|&y| related(&sigs[x as usize], &sigs[y as usize], p)))
+            let sig = |x: u32| &sigs[records[x as usize] as usize];
+            ma.iter().take(LINK_SAMPLE).all(|&x| mb.iter().take(LINK_SAMPLE).all(|&y| related(sig(x), sig(y), p)))
         };
         if agree {
             uf.union(ra, rb);
@@ -248,11 +298,15 @@ pub(crate) fn cluster_with_roles(
             refused.insert(key);
         }
     }
-    let mut groups: Vec<Vec<u32>> = uf.members.into_iter().filter(|m| !m.is_empty()).collect();
+    let mut groups: Vec<Vec<u32>> = uf
+        .members
+        .into_iter()
+        .filter(|m| !m.is_empty())
+        .map(|m| m.into_iter().map(|x| records[x as usize]).collect())
+        .collect();
     for g in &mut groups {
         g.sort_unstable();
     }
-    groups.sort_unstable_by_key(|g| g[0]);
     groups
 }
 
