@@ -336,6 +336,95 @@ mod tests {
         (0..n).flat_map(|a| (a + 1..n).map(move |b| (a, b))).collect()
     }
 
+    /// The clustering as it was before components were clustered apart:
+    /// one union-find over every usable pair, in merge order.
+    fn cluster_all_at_once(sigs: &[Signature], rank: &[u32], edges: &[Edge], p: &Params) -> Vec<Vec<u32>> {
+        let (hub, excerpt) = (hubs(sigs, rank, edges, p), excerpts(sigs, rank, edges, p));
+        let by_rank = |e: &Edge| {
+            let (x, y) = (rank[e.a as usize], rank[e.b as usize]);
+            (x.min(y), x.max(y))
+        };
+        let mut order: Vec<&Edge> = edges.iter().filter(|e| usable(sigs, rank, e, p, &hub, &excerpt)).collect();
+        order.sort_by(|x, y| {
+            strength(y).partial_cmp(&strength(x)).unwrap_or(Ordering::Equal).then(by_rank(x).cmp(&by_rank(y)))
+        });
+        let mut uf = UnionFind::new(sigs.len(), rank);
+        let mut refused: HashSet<(u32, u32, usize, usize)> = HashSet::new();
+        for e in order {
+            let (ra, rb) = (uf.find(e.a), uf.find(e.b));
+            if ra == rb {
+                continue;
+            }
+            let (ma, mb) = (&uf.members[ra as usize], &uf.members[rb as usize]);
+            let key = if ra < rb { (ra, rb, ma.len(), mb.len()) } else { (rb, ra, mb.len(), ma.len()) };
+            if refused.contains(&key) {
+                continue;
+            }
+            let agree = matches!(e.reason, Reason::SameUrl | Reason::SameText)
+                || ma
+                    .iter()
+                    .take(LINK_SAMPLE)
+                    .all(|&x| mb.iter().take(LINK_SAMPLE).all(|&y| related(&sigs[x as usize], &sigs[y as usize], p)));
+            if agree {
+                uf.union(ra, rb);
+            } else {
+                refused.insert(key);
+            }
+        }
+        let mut groups: Vec<Vec<u32>> = uf.members.into_iter().filter(|m| !m.is_empty()).collect();
+        for g in &mut groups {
+            g.sort_unstable();
+        }
+        groups.sort_unstable_by_key(|g| g[0]);
+        groups
+    }
+
+    #[test]
+    fn components_clustered_apart_cluster_as_all_at_once() {
+        // Random records built from a few stories, partial copies, excerpts
+        // and roundups, so that hubs, excerpts and refused merges all occur.
+        let mut state = 11u64;
+        let mut next = move |n: u64| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        };
+        let p = Params::default();
+        let (mut with_hubs, mut with_excerpts, mut split) = (0, 0, 0);
+        for round in 0..40 {
+            let n = 20 + next(60) as u32;
+            let sigs: Vec<Signature> = (0..n)
+                .map(|_| {
+                    let parts = 1 + next(3);
+                    let mut shingles: Vec<u64> = Vec::new();
+                    for _ in 0..parts {
+                        let story = next(6) * 1000;
+                        let (from, len) = (next(40), 30 + next(100));
+                        shingles.extend(story + from..story + from + len);
+                    }
+                    shingles.extend((0..next(20)).map(|_| 100_000 + next(1_000_000)));
+                    shingles.sort_unstable();
+                    shingles.dedup();
+                    let mut s = sig(shingles);
+                    if next(10) == 0 {
+                        s.text_key = 1 + next(3) as u128;
+                    }
+                    s
+                })
+                .collect();
+            let rank = content_ranks(&sigs);
+            let edges = verify_all(&sigs, &all_pairs(n), &p);
+            let (hub, excerpt) = (hubs(&sigs, &rank, &edges, &p), excerpts(&sigs, &rank, &edges, &p));
+            let apart = cluster_with_roles(&sigs, &rank, &edges, &hub, &excerpt, &p);
+            assert_eq!(apart, cluster_all_at_once(&sigs, &rank, &edges, &p), "round {round}");
+            with_hubs += hub.iter().any(|h| h.hub) as usize;
+            with_excerpts += excerpt.iter().any(|&x| x) as usize;
+            split += (apart.iter().filter(|g| g.len() > 1).count() > 1) as usize;
+        }
+        // The rounds hold what the clustering guards against, and several
+        // multi-member clusters each, so that clustering apart is tried.
+        assert!(with_hubs > 0 && with_excerpts > 0 && split > 0, "{with_hubs} {with_excerpts} {split}");
+    }
+
     #[test]
     fn roundup_page_does_not_glue_two_stories() {
         let p = Params::default();
