@@ -18,6 +18,8 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
+use rayon::prelude::*;
+
 use super::{Fields, LineReader, ReadOptions, ReadOutcome};
 use crate::error::{Problem, ProblemKind};
 use crate::record::{is_provenance, provenance_name, Article, Origin, Prior, Shape};
@@ -25,21 +27,63 @@ use crate::record::{is_provenance, provenance_name, Article, Origin, Prior, Shap
 /// Read JSON Lines from `lines` of input `name` into `out`; returns the
 /// number of lines read.
 pub fn read<R: BufRead>(
-    mut lines: LineReader<R>,
+    lines: LineReader<R>,
     name: &Arc<str>,
     opts: &ReadOptions,
     out: &mut ReadOutcome,
 ) -> io::Result<u64> {
-    while let Some((number, text)) = lines.next_str(name, &mut out.problems)? {
-        if text.trim().is_empty() {
-            continue;
+    read_in_batches(lines, name, opts, out, BATCH_BYTES)
+}
+
+/// [`read`], parsing `batch_bytes` of lines at a time.
+fn read_in_batches<R: BufRead>(
+    mut lines: LineReader<R>,
+    name: &Arc<str>,
+    opts: &ReadOptions,
+    out: &mut ReadOutcome,
+    batch_bytes: usize,
+) -> io::Result<u64> {
+    // Lines are parsed in batches, in parallel; each line's problems (bad
+    // UTF-8 first, then what parsing found) and its record join `out` in
+    // input order, as if read one by one.
+    let keep = opts.keep_shape.then_some(false);
+    let mut batch: Vec<(u64, String, Vec<Problem>)> = Vec::new();
+    let mut bytes = 0;
+    loop {
+        let mut problems = Vec::new();
+        let next = lines.next_str(name, &mut problems)?.map(|(number, text)| (number, text.into_owned()));
+        let done = next.is_none();
+        if let Some((number, text)) = next {
+            if text.trim().is_empty() {
+                out.problems.extend(problems);
+            } else {
+                bytes += text.len();
+                batch.push((number, text, problems));
+            }
         }
-        let origin = Origin { file: name.clone(), line: number };
-        let keep = opts.keep_shape.then_some(false);
-        push(serde_json::from_str::<Value>(&text), &text, origin, None, &opts.fields, keep, out);
+        if done || bytes >= batch_bytes {
+            let parsed: Vec<(Article, Vec<ProblemKind>)> = batch
+                .par_iter()
+                .map(|(number, text, _)| {
+                    let origin = Origin { file: name.clone(), line: *number };
+                    parse(serde_json::from_str::<Value>(text), text, origin, None, &opts.fields, keep)
+                })
+                .collect();
+            for ((_, _, read), (article, found)) in batch.drain(..).zip(parsed) {
+                out.problems.extend(read);
+                add(article, found, out);
+            }
+            bytes = 0;
+        }
+        if done {
+            break;
+        }
     }
     Ok(lines.count())
 }
+
+/// Bytes of JSON Lines parsed at a time (see [`read`]).
+const BATCH_BYTES: usize = 4 << 20;
 
 /// Parse one JSON value (`raw` its text) into a record and its problems;
 /// with `keep` (`Some(from an array)`), an object's text is kept as its shape.
@@ -52,13 +96,31 @@ fn push(
     keep: Option<bool>,
     out: &mut ReadOutcome,
 ) {
+    let (article, problems) = parse(parsed, raw, origin, id, fields, keep);
+    add(article, problems, out);
+}
+
+/// The record of one parsed JSON value and its problems (see [`push`]).
+fn parse(
+    parsed: Result<Value, serde_json::Error>,
+    raw: &str,
+    origin: Origin,
+    id: Option<String>,
+    fields: &Fields,
+    keep: Option<bool>,
+) -> (Article, Vec<ProblemKind>) {
     let mut problems = Vec::new();
-    let line = origin.line;
     let mut article = Article::at(origin);
     if let Some(id) = id {
         article.id = id;
     }
     fill(&mut article, parsed, raw, fields, keep, &mut problems);
+    (article, problems)
+}
+
+/// Add a record and its problems to `out`.
+fn add(article: Article, problems: Vec<ProblemKind>, out: &mut ReadOutcome) {
+    let line = article.origin.line;
     out.problems.extend(problems.into_iter().map(|kind| Problem { file: article.origin.file.to_string(), line, kind }));
     out.articles.push(article);
 }
@@ -411,6 +473,41 @@ mod tests {
         let mut out = ReadOutcome::default();
         read_input(text.as_bytes(), "in.json", InputFormat::Auto, &mut out).unwrap();
         out
+    }
+
+    #[test]
+    fn every_batch_size_reads_the_same_records_and_problems() {
+        let mut text = Vec::new();
+        for i in 0..200 {
+            match i % 7 {
+                0 => text.extend_from_slice(b"{\"id\": \"broken\", \"body\": \n"),
+                1 => text.extend_from_slice(b"\n"),
+                2 => {
+                    text.extend_from_slice(format!("{{\"id\": {i}, \"body\": \"bad ").as_bytes());
+                    text.extend_from_slice(b"\xff byte\"}\n");
+                }
+                3 => text.extend_from_slice(format!("{{\"id\": {i}}}\n").as_bytes()),
+                _ => {
+                    text.extend_from_slice(format!("{{\"id\": \"r{i}\", \"body\": \"word {i} \u{e9}\"}}\n").as_bytes())
+                }
+            }
+        }
+        let name: Arc<str> = Arc::from("mixed.jsonl");
+        let read_with = |batch: usize| {
+            let mut out = ReadOutcome::default();
+            let opts = ReadOptions::new(crate::reader::InputFormat::Jsonl);
+            let lines = read_in_batches(LineReader::new(&text[..]), &name, &opts, &mut out, batch).expect("read");
+            let records: Vec<String> =
+                out.articles.iter().map(|a| format!("{} {} {:?}", a.id, a.origin, a.body)).collect();
+            let problems: Vec<String> =
+                out.problems.iter().map(|p| format!("{}:{} {:?}", p.file, p.line, p.kind)).collect();
+            (lines, records, problems)
+        };
+        let one_batch = read_with(usize::MAX);
+        assert!(one_batch.2.len() >= 80, "the input has problems of several kinds: {:?}", one_batch.2);
+        for batch in [1, 10, 100, 1000] {
+            assert_eq!(read_with(batch), one_batch, "batch of {batch} bytes");
+        }
     }
 
     #[test]
