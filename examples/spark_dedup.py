@@ -24,7 +24,6 @@ executors, 75 MB and 40 MB at 1M articles); the output is written by the
 executors (`saveAsTextFile`) and the driver copies the part files to stdout.
 """
 
-import atexit
 import bisect
 import os
 import shutil
@@ -111,32 +110,18 @@ def _chain(head, it):
     yield from it
 
 
-# An executor process's copies of broadcast values, one file per value and
-# process, written on first use and reused; removed when the process exits
-# (and with the run's directory by the driver, if the process is killed).
-_local = {}
-
-
-def _remove_local():
-    for path in _local.values():
-        try:
-            os.remove(path)
-        except OSError:
-            pass
-
-
 def local_file(bc, name, directory):
-    """The broadcast `bc`'s text (called `name`) in a file of this executor
-    process, under the run's `directory`."""
-    path = _local.get(name)
-    if path is None:
-        if not _local:
-            atexit.register(_remove_local)
+    """The broadcast `bc`'s text (called `name`) in a file under the run's
+    `directory`, written by the first task that needs it on this machine and
+    read by the others (written under a temporary name, then renamed, so no
+    task reads a partial file); removed with the run's directory."""
+    path = os.path.join(directory, name + ".lines")
+    if not os.path.exists(path):
         os.makedirs(directory, exist_ok=True)
-        fd, path = tempfile.mkstemp(prefix=f"{name}.", suffix=".lines", dir=directory)
+        fd, part = tempfile.mkstemp(prefix=name + ".", suffix=".partial", dir=directory)
         with os.fdopen(fd, "w") as f:
             f.write(bc.value)
-        _local[name] = path
+        os.replace(part, path)
     return path
 
 
@@ -158,9 +143,6 @@ def ordinal_hash(n):
 
 def main(files):
     run_dir = tempfile.mkdtemp(prefix="spark_dedup.", dir=os.environ.get("SPARK_DEDUP_TMP"))
-    # SIGTERM and SIGHUP end the run through `finally`, which removes run_dir.
-    for sig in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, lambda *_: sys.exit(1))
     sc = None
     try:
         conf = SparkConf().setMaster(os.environ.get("SPARK_MASTER", "local[*]")).setAppName("newsdedup")
@@ -177,13 +159,19 @@ def main(files):
         conf.set("spark.cleaner.periodicGC.interval", "1min")
         sc = SparkContext(conf=conf)
         sc.setLogLevel("ERROR")
+        # SIGTERM and SIGHUP as SIGINT: PySpark's handler cancels the jobs,
+        # and the run ends through `finally`, which removes run_dir.
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(sig, signal.getsignal(signal.SIGINT))
         dedup(sc, files, run_dir)
         sc.stop()
         sc = None
     finally:
-        if sc is not None:
-            sc.stop()
-        shutil.rmtree(run_dir, ignore_errors=True)
+        try:
+            if sc is not None:
+                sc.stop()
+        finally:
+            shutil.rmtree(run_dir, ignore_errors=True)
 
 
 def dedup(sc, files, run_dir):
@@ -193,7 +181,21 @@ def dedup(sc, files, run_dir):
     parts = []
     for f in files:
         if f.endswith((".jsonl", ".ndjson")):
-            parts.append(sc.textFile(os.path.abspath(f), PARTITIONS))
+            # PARTITIONS splits: textFile's minPartitions is only a minimum
+            # (local files are cut every 32 MB: 100 partitions of 3.2 GB). Local files.
+            split = -(-os.path.getsize(f) // PARTITIONS)
+            parts.append(
+                sc.newAPIHadoopFile(
+                    "file://" + os.path.abspath(f),
+                    "org.apache.hadoop.mapreduce.lib.input.TextInputFormat",
+                    "org.apache.hadoop.io.LongWritable",
+                    "org.apache.hadoop.io.Text",
+                    conf={
+                        "mapreduce.input.fileinputformat.split.minsize": str(max(1, split)),
+                        "mapreduce.input.fileinputformat.split.maxsize": str(max(1, split)),
+                    },
+                ).map(lambda kv: kv[1])
+            )
         else:
             parts.append(sc.parallelize([WHOLE + os.path.abspath(f)], 1))
     shards = sc.union(parts)
