@@ -8,11 +8,17 @@
 # time (TIMES=1) and the peak memory of its largest process (every call of the binary is
 # wrapped in /usr/bin/time), and the size of each stage's output in bytes per record.
 # Environment: SHARDS=N, SPARK=PYTHON (also run examples/spark_dedup.py under that
-# Python, which must import pyspark; PARTITIONS = SHARDS).
+# Python, which must import pyspark; PARTITIONS = SHARDS), FLOWS (default "staged spark":
+# which flows run beside the one run, which always runs: every flow's output is compared
+# with it). For Spark it samples, every 2 s, the memory of the whole process tree (the
+# Python driver, the JVM, the Python workers, the binary) and the disk used on the
+# filesystem of its temp directory (SPARK_DEDUP_TMP, default TMPDIR or /tmp), and prints
+# their peaks.
 source "$(dirname "$0")/common.sh"
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(100000)
 shards=${SHARDS:-5}
+flows=" ${FLOWS:-staged spark} "
 [ -x /usr/bin/time ] || { echo "staged.sh: needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -37,56 +43,76 @@ for n in "${sizes[@]}"; do
     echo "### $n records ($(mb "$bytes"), $shards shards of $lines records)"
     /usr/bin/time -o "$tmp/single.time" -f "%e %M" "$nd" "$corpus" >"$tmp/single"
     read -r single_wall single_rss <"$tmp/single.time"
-    keep=$tmp/keep
-    rm -rf "$keep" "$tmp/calls"
-    /usr/bin/time -o "$tmp/staged.time" -f "%e" env NEWSDEDUP="$tmp/nd" TIMES=1 SHARD_LINES="$lines" KEEP="$keep" \
-        bash examples/staged.sh "$corpus" >"$tmp/staged" 2>"$tmp/laps"
-    read -r staged_wall <"$tmp/staged.time"
-    cmp -s "$tmp/single" "$tmp/staged" || { echo "staged.sh: the stages' output differs from one run's" >&2; exit 1; }
-    staged_rss=$(awk '{ sub(":", "", $2); if ($2 + 0 > m + 0) m = $2 + 0 } END { print m }' "$tmp/calls")
     echo
     echo "| flow | wall | peak memory (largest process) | output |"
     echo "| --- | ---: | ---: | --- |"
     echo "| one run | ${single_wall} s | $(mb $((single_rss * 1024))) | $(mb "$(stat -c %s "$tmp/single")") |"
-    echo "| examples/staged.sh | ${staged_wall} s | $(mb $((staged_rss * 1024))) | byte-identical |"
-    echo
-    echo "| stage | wall | peak memory (largest call) |"
-    echo "| --- | ---: | ---: |"
-    # staged.sh's laps name the step; the calls name the subcommand.
-    awk '{ printf "| %s | %s |", $2, $3; print "" }' "$tmp/laps" | while IFS= read -r row; do
-        step=$(echo "$row" | awk -F'|' '{ gsub(/ /, "", $2); print $2 }')
-        rss=$(awk -v s="$step" '{ sub(":", "", $2) } $3 == s && $2 + 0 > m + 0 { m = $2 + 0 } END { print m + 0 }' "$tmp/calls")
-        if [ "$rss" -gt 0 ]; then echo "$row $(mb $((rss * 1024))) |"; else echo "$row (sort, split) |"; fi
-    done
-    [ -n "$(awk '$3 == "components"' "$tmp/calls")" ] &&
-        echo "| (components, inside route) | | $(mb $(($(awk '{ sub(":", "", $2) } $3 == "components" { print $2 }' "$tmp/calls") * 1024))) |"
-    echo
-    echo "| output | total | bytes per record |"
-    echo "| --- | ---: | ---: |"
-    size() { cat "$@" 2>/dev/null | wc -c; }
-    for what in "count lines, per shard:count.*" "count lines, summed:counts" "sign lines:sign.*" "pair lines:pairs" \
-        "component lines:components" "routed lines:routed" "link lines:links" "member lines:members.*" \
-        "pieces:pieces.*"; do
-        name=${what%%:*}
-        b=$(cd "$keep" && size ${what#*:})
-        echo "| $name | $(mb "$b") | $((b / records)) |"
-    done
-    echo "| output | $(mb "$(stat -c %s "$tmp/single")") | $(($(stat -c %s "$tmp/single") / records)) |"
-    echo
-    echo "verified pairs: $(wc -l <"$keep/pairs"), records in a pair: $(wc -l <"$keep/components"), components: $(cut -f3 "$keep/components" | sort -u | wc -l)"
-    # Spark last, with the stage files gone: its own spill needs the disk.
-    rm -rf "$keep"
-    if [ -n "${SPARK:-}" ]; then
+    if [[ $flows == *" staged "* ]]; then
+        keep=$tmp/keep
+        rm -rf "$keep" "$tmp/calls"
+        /usr/bin/time -o "$tmp/staged.time" -f "%e" env NEWSDEDUP="$tmp/nd" TIMES=1 SHARD_LINES="$lines" KEEP="$keep" \
+            bash examples/staged.sh "$corpus" >"$tmp/staged" 2>"$tmp/laps"
+        read -r staged_wall <"$tmp/staged.time"
+        cmp -s "$tmp/single" "$tmp/staged" || { echo "staged.sh: the stages' output differs from one run's" >&2; exit 1; }
+        staged_rss=$(awk '{ sub(":", "", $2); if ($2 + 0 > m + 0) m = $2 + 0 } END { print m }' "$tmp/calls")
+        echo "| examples/staged.sh | ${staged_wall} s | $(mb $((staged_rss * 1024))) | byte-identical |"
+        echo
+        echo "| stage | wall | peak memory (largest call) |"
+        echo "| --- | ---: | ---: |"
+        # staged.sh's laps name the step; the calls name the subcommand.
+        awk '{ printf "| %s | %s |", $2, $3; print "" }' "$tmp/laps" | while IFS= read -r row; do
+            step=$(echo "$row" | awk -F'|' '{ gsub(/ /, "", $2); print $2 }')
+            rss=$(awk -v s="$step" '{ sub(":", "", $2) } $3 == s && $2 + 0 > m + 0 { m = $2 + 0 } END { print m + 0 }' "$tmp/calls")
+            if [ "$rss" -gt 0 ]; then echo "$row $(mb $((rss * 1024))) |"; else echo "$row (sort, split) |"; fi
+        done
+        [ -n "$(awk '$3 == "components"' "$tmp/calls")" ] &&
+            echo "| (components, inside route) | | $(mb $(($(awk '{ sub(":", "", $2) } $3 == "components" { print $2 }' "$tmp/calls") * 1024))) |"
+        echo
+        echo "| output | total | bytes per record |"
+        echo "| --- | ---: | ---: |"
+        size() { cat "$@" 2>/dev/null | wc -c; }
+        for what in "count lines, per shard:count.*" "count lines, summed:counts" "sign lines:sign.*" "pair lines:pairs" \
+            "component lines:components" "routed lines:routed" "link lines:links" "member lines:members.*" \
+            "pieces:pieces.*"; do
+            name=${what%%:*}
+            b=$(cd "$keep" && size ${what#*:})
+            echo "| $name | $(mb "$b") | $((b / records)) |"
+        done
+        echo "| output | $(mb "$(stat -c %s "$tmp/single")") | $(($(stat -c %s "$tmp/single") / records)) |"
+        echo
+        echo "verified pairs: $(wc -l <"$keep/pairs"), records in a pair: $(wc -l <"$keep/components"), components: $(cut -f3 "$keep/components" | sort -u | wc -l)"
+        # Spark last, with the stage files gone: its own spill needs the disk.
+        rm -rf "$keep"
+    fi
+    if [ -n "${SPARK:-}" ] && [[ $flows == *" spark "* ]]; then
+        spark_tmp=${SPARK_DEDUP_TMP:-${TMPDIR:-/tmp}}
+        disk0=$(df -B1 --output=used "$spark_tmp" | tail -1)
         /usr/bin/time -o "$tmp/spark.time" -f "%e %M" env NEWSDEDUP="$abs_nd" PARTITIONS="$shards" \
-            "$SPARK" examples/spark_dedup.py "$corpus" >"$tmp/spark" 2>"$tmp/spark.err" || {
-            tail -20 "$tmp/spark.err" >&2
-            exit 1
-        }
+            "$SPARK" examples/spark_dedup.py "$corpus" >"$tmp/spark" 2>"$tmp/spark.err" &
+        spark=$!
+        # Every 2 s: the disk used on its filesystem (grown since the start: the machine's other
+        # work included), the size of its run directory, and the memory of its process tree
+        # (sum, largest process).
+        while kill -0 "$spark" 2>/dev/null; do
+            used=$(df -B1 --output=used "$spark_tmp" | tail -1)
+            run_dir=$({ du -sbc "$spark_tmp"/spark_dedup.* 2>/dev/null || true; } | tail -1 | cut -f1)
+            tree=$(ps -eo pid=,ppid=,rss= | awk -v root="$spark" '{ up[$1] = $2; rss[$1] = $3 }
+                END { for (p in up) { q = p; while (q != root && q in up && q > 1) q = up[q]
+                      if (q == root) { sum += rss[p]; if (rss[p] > big) big = rss[p] } } print sum + 0, big + 0 }')
+            echo "$((used - disk0)) ${run_dir:-0} $tree"
+            sleep 2
+        done >"$tmp/spark.samples"
+        wait "$spark" || { tail -20 "$tmp/spark.err" >&2; exit 1; }
         read -r spark_wall spark_rss <"$tmp/spark.time"
         cmp -s "$tmp/single" "$tmp/spark" || { echo "staged.sh: spark_dedup.py's output differs from one run's" >&2; exit 1; }
+        read -r disk_peak dir_peak tree_peak big_peak < <(awk '{ for (i = 1; i <= 4; i++) if ($i + 0 > m[i] + 0) m[i] = $i + 0 }
+            END { print m[1] + 0, m[2] + 0, m[3] + 0, m[4] + 0 }' "$tmp/spark.samples")
+        left=$({ ls -d "$spark_tmp"/spark_dedup.* 2>/dev/null || true; } | wc -l)
         echo
-        echo "| flow | wall | peak memory | output |"
-        echo "| --- | ---: | ---: | --- |"
-        echo "| examples/spark_dedup.py, $shards partitions | ${spark_wall} s | $(mb $((spark_rss * 1024))) (the Python driver, as /usr/bin/time sees it) | byte-identical |"
+        echo "| flow | wall | peak memory (process tree, sampled every 2 s) | peak disk (run directory; the filesystem grew by) | output |"
+        echo "| --- | ---: | ---: | ---: | --- |"
+        echo "| examples/spark_dedup.py, $shards partitions | ${spark_wall} s | $(mb $((tree_peak * 1024))); largest process $(mb $((big_peak * 1024))) | $(mb "$dir_peak"); $(mb "$disk_peak") | byte-identical |"
+        echo
+        echo "run directories left in $spark_tmp: $left"
     fi
 done
