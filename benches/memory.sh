@@ -7,6 +7,8 @@
 #   as many exact copies of `{"body":"a"}` (indexed once): RSS / records is the fixed cost of a
 #   record, where text and shingles cost next to nothing;
 # - 50 MB of blank lines (listing text): what reading alone keeps.
+# Bodies wait in an anonymous temporary file in TMPDIR (src/spool.rs) between reading and
+# writing: its pages are the kernel's page cache, which peak RSS does not count.
 source "$(dirname "$0")/common.sh"
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(100000)

@@ -83,7 +83,7 @@ fn listing_text(articles: &[Article]) -> String {
     let mut s = String::new();
     for a in articles {
         let title = if a.title.is_empty() { "-" } else { a.title.as_str() };
-        s.push_str(&format!("{}\n1 day ago\n- {}\n{}\n{}\n\n", a.source, a.source, title, a.body));
+        s.push_str(&format!("{}\n1 day ago\n- {}\n{}\n{}\n\n", a.source, a.source, title, a.body.in_memory().unwrap()));
     }
     s
 }
@@ -99,7 +99,7 @@ fn short<M: criterion::measurement::Measurement>(g: &mut BenchmarkGroup<'_, M>) 
 fn stages(c: &mut Criterion) {
     let files = corpus_files();
     let articles = read_files(&files);
-    let bodies: Vec<&str> = articles.iter().map(|a| a.body.as_str()).collect();
+    let bodies: Vec<&str> = articles.iter().map(|a| a.body.in_memory().unwrap()).collect();
     let body_bytes: u64 = bodies.iter().map(|b| b.len() as u64).sum();
     let p = Params::default();
     let k = p.shingle_size;
@@ -184,12 +184,12 @@ fn stages(c: &mut Criterion) {
     g.sampling_mode(SamplingMode::Flat);
     g.throughput(Throughput::Bytes(body_bytes));
     g.bench_function("detect_and_sign/1_thread", |b| {
-        b.iter(|| pool.install(|| detect_and_sign(&articles, &p).1.len()))
+        b.iter(|| pool.install(|| detect_and_sign(&articles, &p).unwrap().1.len()))
     });
-    g.bench_function("detect_and_sign/all_cores", |b| b.iter(|| detect_and_sign(&articles, &p).1.len()));
+    g.bench_function("detect_and_sign/all_cores", |b| b.iter(|| detect_and_sign(&articles, &p).unwrap().1.len()));
     g.finish();
 
-    let run = newsdedup::dedup(&articles, &p, CanonicalRule::Longest);
+    let run = newsdedup::dedup(&articles, &p, CanonicalRule::Longest).unwrap();
     let pairs: Vec<(usize, usize)> = run.candidates.iter().map(|c| (c.a as usize, c.b as usize)).collect();
     eprintln!("stages: {} candidate pairs, {} edges", pairs.len(), run.edges.len());
     let mut g = c.benchmark_group("verify");
@@ -209,7 +209,7 @@ fn stages(c: &mut Criterion) {
             b.iter_custom(|iters| {
                 let mut total = Duration::ZERO;
                 for _ in 0..iters {
-                    let d = pool.install(|| newsdedup::dedup(&articles, &p, CanonicalRule::Longest));
+                    let d = pool.install(|| newsdedup::dedup(&articles, &p, CanonicalRule::Longest)).unwrap();
                     total += d.timings.iter().filter(|(name, _)| *name == stage).map(|(_, t)| *t).sum::<Duration>();
                 }
                 total
@@ -217,10 +217,10 @@ fn stages(c: &mut Criterion) {
         });
     }
     g.bench_function("dedup/1_thread", |b| {
-        b.iter(|| pool.install(|| newsdedup::dedup(&articles, &p, CanonicalRule::Longest).clusters.len()))
+        b.iter(|| pool.install(|| newsdedup::dedup(&articles, &p, CanonicalRule::Longest).unwrap().clusters.len()))
     });
     g.bench_function("dedup/all_cores", |b| {
-        b.iter(|| newsdedup::dedup(&articles, &p, CanonicalRule::Longest).clusters.len())
+        b.iter(|| newsdedup::dedup(&articles, &p, CanonicalRule::Longest).unwrap().clusters.len())
     });
     g.finish();
 }

@@ -185,7 +185,8 @@ fn unknown_source() -> u64 {
 impl Boilerplate {
     /// Find lines of at most [`LINE_MAX_WORDS`] words that occur in at least
     /// `min_records` records of the same outlet. `min_records` 0 finds none.
-    pub fn detect(articles: &[Article], min_records: usize) -> Boilerplate {
+    /// An error reading a spooled body back ends it.
+    pub fn detect(articles: &[Article], min_records: usize) -> std::io::Result<Boilerplate> {
         const KEEP_ALL: usize = 0;
         use rayon::prelude::*;
         let per_record: Vec<(u64, Vec<u64>)> = articles
@@ -194,12 +195,12 @@ impl Boilerplate {
                 || (String::new(), String::new()),
                 |(out, scratch), a| {
                     let mut short = Vec::new();
-                    normalize_lines(&a.body, KEEP_ALL, out, scratch, &mut short);
-                    (source_key(&a.source), short)
+                    normalize_lines(&a.body.text()?, KEEP_ALL, out, scratch, &mut short);
+                    Ok((source_key(&a.source), short))
                 },
             )
-            .collect();
-        Boilerplate::from_lines(per_record.iter().map(|(src, lines)| (*src, &lines[..])), min_records)
+            .collect::<std::io::Result<_>>()?;
+        Ok(Boilerplate::from_lines(per_record.iter().map(|(src, lines)| (*src, &lines[..])), min_records))
     }
 
     /// Count each record's distinct short lines, `(outlet key, line hashes)`
@@ -247,14 +248,33 @@ impl Boilerplate {
     /// body of at most [`MAX_WORDS`] words that is all boilerplate is a stub
     /// (a paywall or consent notice, a "read more" teaser): it says nothing
     /// about the story. Short lines are left out only when a longer line is
-    /// kept.
-    pub fn normalized_body(&self, article: &Article, min_line: usize, out: &mut String, scratch: &mut String) -> Body {
+    /// kept. An error reading a spooled body back is returned.
+    pub fn normalized_body(
+        &self,
+        article: &Article,
+        min_line: usize,
+        out: &mut String,
+        scratch: &mut String,
+    ) -> std::io::Result<Body> {
+        Ok(self.normalized_text(&article.source, &article.body.text()?, min_line, out, scratch))
+    }
+
+    /// [`normalized_body`](Boilerplate::normalized_body) of the body text
+    /// `body` of a record of outlet `source`.
+    pub fn normalized_text(
+        &self,
+        source: &str,
+        body: &str,
+        min_line: usize,
+        out: &mut String,
+        scratch: &mut String,
+    ) -> Body {
         out.clear();
         if self.lines.is_empty() {
-            let words = normalize_lines(&article.body, min_line, out, scratch, &mut Vec::new());
+            let words = normalize_lines(body, min_line, out, scratch, &mut Vec::new());
             return Body { words, stub: false };
         }
-        let (spans, stub) = self.spans(article, min_line, scratch);
+        let (spans, stub) = self.spans(source, body, min_line, scratch);
         let mut words = 0;
         for s in spans.iter().filter(|s| s.fate == Fate::Kept) {
             push_line(out, &scratch[s.norm.clone()]);
@@ -263,19 +283,20 @@ impl Boilerplate {
         Body { words, stub }
     }
 
-    /// What became of each line of `article`'s body that has words, with
-    /// the line as written: kept, or left out and why (for `explain`).
-    pub fn line_fates<'a>(&self, article: &'a Article, min_line: usize) -> Vec<(Fate, &'a str)> {
-        let body = strip_agency_slug(&article.body);
-        let (spans, _) = self.spans(article, min_line, &mut String::new());
+    /// What became of each line that has words of `body` (the body text of
+    /// a record of outlet `source`), with the line as written: kept, or
+    /// left out and why (for `explain`).
+    pub fn line_fates<'a>(&self, source: &str, body: &'a str, min_line: usize) -> Vec<(Fate, &'a str)> {
+        let (spans, _) = self.spans(source, body, min_line, &mut String::new());
+        let body = strip_agency_slug(body);
         spans.into_iter().map(|s| (s.fate, &body[s.line])).collect()
     }
 
     /// Every line with words normalized once into `scratch`, with its fate,
     /// and whether the body is a stub.
-    fn spans(&self, article: &Article, min_line: usize, scratch: &mut String) -> (Vec<Span>, bool) {
-        let body = strip_agency_slug(&article.body);
-        let src = source_key(&article.source);
+    fn spans(&self, source: &str, body: &str, min_line: usize, scratch: &mut String) -> (Vec<Span>, bool) {
+        let body = strip_agency_slug(body);
+        let src = source_key(source);
         scratch.clear();
         let mut spans: Vec<Span> = Vec::new();
         for line in body.lines() {
@@ -375,13 +396,13 @@ mod tests {
             art("site", "Story three.\nSIGN UP for our newsletter"),
             art("other", "Story four.\nSign up for our newsletter"),
         ];
-        let b = Boilerplate::detect(&arts, 3);
+        let b = Boilerplate::detect(&arts, 3).unwrap();
         assert_eq!(b.len(), 1);
         let (mut out, mut scratch) = (String::new(), String::new());
-        assert_eq!(b.normalized_body(&arts[0], 0, &mut out, &mut scratch), Body { words: 3, stub: false });
+        assert_eq!(b.normalized_body(&arts[0], 0, &mut out, &mut scratch).unwrap(), Body { words: 3, stub: false });
         assert_eq!(out, "story one text");
         // The other outlet has the line only once: it stays.
-        b.normalized_body(&arts[3], 0, &mut out, &mut scratch);
+        b.normalized_body(&arts[3], 0, &mut out, &mut scratch).unwrap();
         assert_eq!(out, "story four sign up for our newsletter");
     }
 
@@ -392,26 +413,26 @@ mod tests {
                      The army sent two helicopters with drinking water and food to villages cut off by the flood.\n\
                      Forecasters warned that further storms could push the river higher before the weekend.";
         let arts: Vec<Article> = (0..3).map(|i| art("X", &format!("{story}\nUpdated at {i} pm."))).collect();
-        let b = Boilerplate::detect(&arts, 3);
+        let b = Boilerplate::detect(&arts, 3).unwrap();
         assert_eq!(b.len(), 4, "the four story lines recur");
         let (mut out, mut scratch) = (String::new(), String::new());
-        let body = b.normalized_body(&arts[0], 0, &mut out, &mut scratch);
+        let body = b.normalized_body(&arts[0], 0, &mut out, &mut scratch).unwrap();
         assert_eq!(body, Body { words: 63, stub: false });
         assert!(out.starts_with("the vltava burst"), "{out}");
         // Without an outlet nothing is anyone's boilerplate.
         let nameless: Vec<Article> = (0..3).map(|i| art("", &format!("{story}\nUpdated at {i} pm."))).collect();
-        assert!(Boilerplate::detect(&nameless, 3).is_empty());
+        assert!(Boilerplate::detect(&nameless, 3).unwrap().is_empty());
     }
 
     #[test]
     fn below_threshold_or_all_boilerplate_keeps_text() {
         let arts = vec![art("s", "Same line"), art("s", "Same line")];
-        assert!(Boilerplate::detect(&arts, 3).is_empty());
-        let b = Boilerplate::detect(&arts, 2);
+        assert!(Boilerplate::detect(&arts, 3).unwrap().is_empty());
+        let b = Boilerplate::detect(&arts, 2).unwrap();
         let (mut out, mut scratch) = (String::new(), String::new());
-        assert_eq!(b.normalized_body(&arts[0], 0, &mut out, &mut scratch), Body { words: 2, stub: true });
+        assert_eq!(b.normalized_body(&arts[0], 0, &mut out, &mut scratch).unwrap(), Body { words: 2, stub: true });
         assert_eq!(out, "same line");
-        assert!(Boilerplate::detect(&arts, 0).is_empty());
+        assert!(Boilerplate::detect(&arts, 0).unwrap().is_empty());
     }
 
     #[test]
@@ -443,8 +464,9 @@ mod tests {
                 )
             })
             .collect();
-        let b = Boilerplate::detect(&arts, 3);
-        let fates = b.line_fates(&arts[1], 8);
+        let b = Boilerplate::detect(&arts, 3).unwrap();
+        let text = arts[1].body.text().unwrap();
+        let fates = b.line_fates(&arts[1].source, &text, 8);
         assert_eq!(
             fates,
             vec![
@@ -454,7 +476,7 @@ mod tests {
             ]
         );
         let (mut out, mut scratch) = (String::new(), String::new());
-        let body = b.normalized_body(&arts[1], 8, &mut out, &mut scratch);
+        let body = b.normalized_body(&arts[1], 8, &mut out, &mut scratch).unwrap();
         assert_eq!(out, "story 1 has its own long paragraph of text that is kept here");
         assert_eq!(body, Body { words: 13, stub: false });
     }

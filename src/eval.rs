@@ -240,7 +240,13 @@ fn errors<T>(
 
 /// Evaluate a run over `articles` against `truth` labels (id -> label),
 /// listing at most `max_errors` errors of each kind (0: see [`errors`]).
-pub fn evaluate(articles: &[Article], truth: &[(String, String)], p: &Params, max_errors: usize) -> Evaluation {
+/// The one error is a spooled body that cannot be read back.
+pub fn evaluate(
+    articles: &[Article],
+    truth: &[(String, String)],
+    p: &Params,
+    max_errors: usize,
+) -> Result<Evaluation, crate::error::Error> {
     evaluate_observed(articles, truth, p, max_errors, &mut |_| {})
 }
 
@@ -252,8 +258,8 @@ pub fn evaluate_observed(
     p: &Params,
     max_errors: usize,
     on_stage: &mut dyn FnMut(&'static str),
-) -> Evaluation {
-    let d = crate::dedup_observed(articles, p, CanonicalRule::Longest, on_stage);
+) -> Result<Evaluation, crate::error::Error> {
+    let d = crate::dedup_observed(articles, p, CanonicalRule::Longest, on_stage)?;
     on_stage("score");
     let of = cluster_of(&d, articles.len());
     let label: HashMap<&str, &str> = truth.iter().map(|(i, l)| (i.as_str(), l.as_str())).collect();
@@ -289,7 +295,7 @@ pub fn evaluate_observed(
     let missed = errors(by_truth.values().collect(), &pred, max_errors, &truth_label, &analyse_pair);
     debug_assert_eq!(false_merges.count, scores.predicted_pairs - scores.true_pairs);
     debug_assert_eq!(missed.count, scores.truth_pairs - scores.true_pairs);
-    Evaluation {
+    Ok(Evaluation {
         scores,
         predicted_clusters: by_pred.len(),
         truth_clusters: by_truth.len(),
@@ -297,7 +303,7 @@ pub fn evaluate_observed(
         missed,
         missing_from_input,
         missing_from_truth,
-    }
+    })
 }
 
 /// How a kind of error names its clusters, in text and JSON.

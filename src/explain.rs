@@ -203,7 +203,8 @@ pub fn find_id(articles: &[Article], id: &str) -> Result<u32, Error> {
 }
 
 /// The text report of `explain` for the pair `r` of records `a` and `b`.
-pub fn report_text(arts: &[Article], d: &Dedup, r: &PairReport, p: &Params) -> String {
+/// The one error is a spooled body that cannot be read back.
+pub fn report_text(arts: &[Article], d: &Dedup, r: &PairReport, p: &Params) -> Result<String, Error> {
     let (a, b) = (r.a, r.b);
     let mut text = String::new();
     let canon: HashMap<u32, u32> =
@@ -227,7 +228,8 @@ pub fn report_text(arts: &[Article], d: &Dedup, r: &PairReport, p: &Params) -> S
             if s.stub { ", stub" } else { "" },
             arts[canon[&i] as usize].id
         );
-        text += &left_out(&d.boilerplate.line_fates(art, p.min_line_words));
+        let body = art.body.text().map_err(|e| Error::io(crate::spool::NAME, e))?;
+        text += &left_out(&d.boilerplate.line_fates(&art.source, &body, p.min_line_words));
     }
     text += &format!(
         "shared shingles: {}\nJaccard:        {} (duplicates at >= {})\ncontainment:    {} (duplicates at >= {}, records of >= {} words)\nHamming:        {} (simhash tables propose <= {})\nproposed by:    {}\nverdict:        {}\n",
@@ -242,5 +244,5 @@ pub fn report_text(arts: &[Article], d: &Dedup, r: &PairReport, p: &Params) -> S
         if r.proposed == 0 { "nothing (never compared)".to_string() } else { via_names(r.proposed).join(", ") },
         r.verdict(p)
     );
-    text
+    Ok(text)
 }

@@ -220,8 +220,9 @@ fn decode_params(b: &mut Bytes<'_>) -> Result<Params, DecodeError> {
     Ok(p)
 }
 
-/// Append the fields block of `a` (id, source, title, url, body).
-fn encode_fields(a: &Article, out: &mut Vec<u8>) {
+/// Append the fields block of `a` (id, source, title, url, body); an error
+/// reading a spooled body back is returned.
+fn encode_fields(a: &Article, out: &mut Vec<u8>) -> io::Result<()> {
     put_str(out, &a.id);
     put_str(out, &a.source);
     put_str(out, &a.title);
@@ -229,7 +230,8 @@ fn encode_fields(a: &Article, out: &mut Vec<u8>) {
     if let Some(url) = &a.url {
         put_str(out, url);
     }
-    put_str(out, &a.body);
+    put_str(out, &a.body.text()?);
+    Ok(())
 }
 
 /// The archived record held in a fields block, as an [`Article`] at `origin`.
@@ -240,7 +242,7 @@ fn decode_fields(bytes: &[u8], origin: Origin) -> Result<Article, DecodeError> {
     a.source = b.str()?.to_owned();
     a.title = b.str()?.to_owned();
     a.url = if b.flag()? { Some(b.str()?.to_owned()) } else { None };
-    a.body = b.str()?.to_owned();
+    a.body = b.str()?.into();
     if !b.rest.is_empty() {
         return Err(DecodeError("fields block too long"));
     }
@@ -252,9 +254,12 @@ fn decode_id(bytes: &[u8]) -> Result<String, DecodeError> {
     Ok(Bytes { rest: bytes }.str()?.to_owned())
 }
 
-/// Two records hold the same text: every field they are signed from.
-fn same_text(a: &Article, b: &Article) -> bool {
-    (&a.source, &a.title, &a.url, &a.body) == (&b.source, &b.title, &b.url, &b.body)
+/// Two records hold the same text: every field they are signed from. An
+/// error reading a spooled body back is returned.
+fn same_text(a: &Article, b: &Article) -> io::Result<bool> {
+    Ok((&a.source, &a.title, &a.url) == (&b.source, &b.title, &b.url)
+        && a.body.len() == b.body.len()
+        && a.body.text()? == b.body.text()?)
 }
 
 /// A reader that hashes every byte it reads and counts them.
@@ -555,7 +560,7 @@ impl Index {
         let mut taken: Option<HashSet<String>> = None;
         for (i, j) in clashes {
             let archived = self.article(j as usize).map_err(|e| Error::io(&self.name, e))?;
-            if same_text(&archived, &read.articles[i]) {
+            if same_text(&archived, &read.articles[i]).map_err(|e| Error::io(crate::spool::NAME, e))? {
                 rescrapes.push(Rescrape { today: i, archived: j });
                 continue;
             }
@@ -589,18 +594,19 @@ impl Index {
     /// signed again.
     pub fn append(&mut self, articles: &[Article]) -> Result<usize, Error> {
         let p = self.params.clone();
-        let mut new = sign::first_pass(articles, &p);
+        let spool = |e| Error::io(crate::spool::NAME, e);
+        let mut new = sign::first_pass(articles, &p).map_err(spool)?;
         if p.boilerplate_min > 0 {
             for r in &new {
                 self.counts.add(r.outlet, &r.short_lines);
             }
         }
         let resigned = self.rebase(self.counts.boilerplate(p.boilerplate_min))?;
-        let in_memory = |i: usize| Ok::<_, std::convert::Infallible>(Cow::Borrowed(&articles[i]));
-        let Ok(_) = sign::resign(&mut new, &self.boiler, &self.boiler, &p, in_memory);
+        let today = |i: usize| Ok::<_, io::Error>(Cow::Borrowed(&articles[i]));
+        sign::resign(&mut new, &self.boiler, &self.boiler, &p, today).map_err(spool)?;
         for (a, r) in articles.iter().zip(new) {
             let mut fields = Vec::new();
-            encode_fields(a, &mut fields);
+            encode_fields(a, &mut fields).map_err(spool)?;
             self.places.push(Place::New(self.pending.len() as u32));
             self.pending.push(fields);
             self.ids.push(a.id.clone());
@@ -691,15 +697,16 @@ impl Index {
         let mut new: Vec<SignatureRecord> = fresh_articles
             .par_iter()
             .map_init(|| (String::new(), String::new()), |(n, s), a| sign::first_pass_one(a, &p, n, s))
-            .collect();
+            .collect::<io::Result<_>>()
+            .map_err(|e| Error::io(crate::spool::NAME, e))?;
         if p.boilerplate_min > 0 {
             for r in &new {
                 self.counts.add(r.outlet, &r.short_lines);
             }
         }
         let resigned = self.rebase(self.counts.boilerplate(p.boilerplate_min))?;
-        let fetch = |i: usize| Ok::<_, std::convert::Infallible>(Cow::Borrowed(fresh_articles[i]));
-        let Ok(_) = sign::resign(&mut new, &self.boiler, &self.boiler, &p, fetch);
+        let fetch = |i: usize| Ok::<_, io::Error>(Cow::Borrowed(fresh_articles[i]));
+        sign::resign(&mut new, &self.boiler, &self.boiler, &p, fetch).map_err(|e| Error::io(crate::spool::NAME, e))?;
         let archived = self.records.len();
         let mut sigs: Vec<Signature> = Vec::with_capacity(archived + new.len());
         sigs.extend(std::mem::take(&mut self.records).into_iter().map(|r| r.sig));
@@ -834,7 +841,7 @@ mod tests {
                 if i % 6 == 0 {
                     body.push_str(&format!("\nSubscribe to {outlet} for {} offers", i % 2));
                 }
-                a.body = body;
+                a.body = body.into();
                 a
             })
             .collect()
@@ -862,7 +869,7 @@ mod tests {
     #[test]
     fn signature_records_round_trip() {
         let arts = corpus("a", 0, 30);
-        for r in sign::first_pass(&arts, &Params::default()) {
+        for r in sign::first_pass(&arts, &Params::default()).unwrap() {
             let mut buf = Vec::new();
             r.encode(&mut buf);
             assert_eq!(buf.len(), r.encoded_len());
@@ -881,13 +888,13 @@ mod tests {
         let p = Params::default();
         let mut first = corpus("a", 0, 40);
         let shared = "\nA short line on two Courier pages only";
-        first[1].body.push_str(shared);
-        first[4].body.push_str(shared);
+        first[1].body = format!("{}{}", first[1].body.in_memory().unwrap(), shared).into();
+        first[4].body = format!("{}{}", first[4].body.in_memory().unwrap(), shared).into();
         let path = build(dir.path(), &first, &p);
         let idx = Index::open(&path).unwrap();
         assert_eq!(idx.ids(), first.iter().map(|a| a.id.clone()).collect::<Vec<_>>());
         let sigs = |idx: &Index| idx.records().iter().map(|r| r.sig.clone()).collect::<Vec<_>>();
-        assert_eq!(sigs(&idx), sign::detect_and_sign(&first, &p).1);
+        assert_eq!(sigs(&idx), sign::detect_and_sign(&first, &p).unwrap().1);
         assert!(!idx.boilerplate().is_empty());
         for i in [0, 7, 39] {
             let a = idx.article(i).unwrap();
@@ -898,14 +905,14 @@ mod tests {
         // becomes boilerplate, and the archived records holding it are
         // signed again.
         let mut more = corpus("b", 40, 80);
-        more[0].body.push_str(shared);
+        more[0].body = format!("{}{}", more[0].body.in_memory().unwrap(), shared).into();
         let mut idx = idx;
         let resigned = idx.append(&more).unwrap();
         assert_eq!(resigned, 2);
         idx.save(&path).unwrap();
         let idx = Index::open(&path).unwrap();
         let all: Vec<Article> = first.iter().chain(&more).cloned().collect();
-        assert_eq!(sigs(&idx), sign::detect_and_sign(&all, &p).1);
+        assert_eq!(sigs(&idx), sign::detect_and_sign(&all, &p).unwrap().1);
 
         // Takedowns: the counts go down, and lines below the threshold stop
         // being boilerplate.
@@ -918,7 +925,7 @@ mod tests {
         let idx = Index::open(&path).unwrap();
         let left: Vec<Article> = all.into_iter().filter(|a| !gone.contains(&a.id)).collect();
         assert_eq!(idx.len(), left.len());
-        assert_eq!(sigs(&idx), sign::detect_and_sign(&left, &p).1);
+        assert_eq!(sigs(&idx), sign::detect_and_sign(&left, &p).unwrap().1);
     }
 
     #[test]
@@ -930,14 +937,14 @@ mod tests {
                 let mut today = corpus("t", 50, 90);
                 // Today's own new stories, one with a copy.
                 for (k, seed) in [(0, 777), (1, 777), (2, 778)] {
-                    today[k].body = format!("{}\n{}", words(seed, 30), words(seed + 1, 30));
+                    today[k].body = format!("{}\n{}", words(seed, 30), words(seed + 1, 30)).into();
                 }
                 let path = build(dir.path(), &archive, &p);
                 let idx = Index::open(&path).unwrap();
                 let got = idx.against(&today, &[], rule).unwrap();
 
                 let all: Vec<Article> = archive.iter().chain(&today).cloned().collect();
-                let one = crate::dedup(&all, &p, rule);
+                let one = crate::dedup(&all, &p, rule).unwrap();
                 let n = archive.len() as u32;
                 let expected: Vec<Cluster> = one
                     .clusters
@@ -976,7 +983,12 @@ mod tests {
         again.origin = Origin { file: "t".into(), line: 1 };
         let mut changed = archive[4].clone();
         changed.origin = Origin { file: "t".into(), line: 2 };
-        changed.body.push_str("\nA correction was added to this story later on that day.");
+        changed.body = format!(
+            "{}{}",
+            changed.body.in_memory().unwrap(),
+            "\nA correction was added to this story later on that day."
+        )
+        .into();
         read.articles = vec![again, changed];
         let rescrapes = idx.check_ids(&mut read).unwrap();
         assert_eq!(rescrapes, [Rescrape { today: 0, archived: 3 }]);

@@ -15,6 +15,12 @@
 //! writer      jsonl / json / text                                  (writer/)
 //! ```
 //!
+//! Bodies need not stay in memory between the reader and the writer: with
+//! [`reader::ReadOptions::spool_above`] (the command line's default) the
+//! reader appends each to one anonymous temporary file ([`spool`]) and the
+//! record keeps where it lies ([`record::Body`]); `sign` and the writer read
+//! it back. A body that cannot be read back is an error of the run.
+//!
 //! [`dedup`] runs the stages from records to clusters. `eval`'s scoring and
 //! `explain`'s analysis live here too; the command line (clap) is a layer of
 //! its own in the binary (`src/cmd/`), and nothing here depends on it.
@@ -39,6 +45,7 @@ pub mod reader;
 pub mod record;
 pub mod shingle;
 pub mod sign;
+pub mod spool;
 pub mod stages;
 pub mod urlkey;
 pub mod verify;
@@ -81,8 +88,9 @@ impl Dedup {
 /// Names of the stages [`dedup`] runs, in order.
 pub const STAGES: [&str; 5] = ["sign", "pairs", "verify", "cluster", "apply"];
 
-/// Run every stage from records to clusters.
-pub fn dedup(articles: &[Article], p: &Params, rule: CanonicalRule) -> Dedup {
+/// Run every stage from records to clusters. The one error is a spooled
+/// body that cannot be read back (see [`spool`]).
+pub fn dedup(articles: &[Article], p: &Params, rule: CanonicalRule) -> Result<Dedup, error::Error> {
     dedup_observed(articles, p, rule, &mut |_| {})
 }
 
@@ -93,13 +101,13 @@ pub fn dedup_observed(
     p: &Params,
     rule: CanonicalRule,
     on_stage: &mut dyn FnMut(&'static str),
-) -> Dedup {
+) -> Result<Dedup, error::Error> {
     on_stage("sign");
     let clock = std::time::Instant::now();
-    let (boilerplate, sigs) = sign::detect_and_sign(articles, p);
+    let (boilerplate, sigs) = sign::detect_and_sign(articles, p).map_err(|e| error::Error::io(spool::NAME, e))?;
     let timings = vec![("sign", clock.elapsed())];
     on_stage("pairs");
-    dedup_signed(boilerplate, sigs, p, rule, timings, on_stage)
+    Ok(dedup_signed(boilerplate, sigs, p, rule, timings, on_stage))
 }
 
 /// Run the stages after `sign` on records already signed under

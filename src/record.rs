@@ -1,8 +1,12 @@
 //! Article records: the plain data every stage after the reader works on.
 
+use std::borrow::Cow;
+use std::io;
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
+
+use crate::spool::Spool;
 
 /// Where a record came from: the input's name (`-` for stdin; see
 /// [`crate::reader::stable_name`]) and the 1-based line of the record's first
@@ -43,7 +47,8 @@ pub struct Article {
     pub date: Option<String>,
     pub url: Option<String>,
     pub categories: Vec<String>,
-    pub body: String,
+    /// The text, in memory or in the run's spool ([`Body::text`] reads it).
+    pub body: Body,
     /// Unknown JSONL fields, passed through to the output in input order.
     pub extra: Map<String, Value>,
     /// Duplicates and sources from an earlier run (a record of newsdedup's
@@ -118,11 +123,128 @@ impl Article {
             date: None,
             url: None,
             categories: Vec::new(),
-            body: String::new(),
+            body: Body::default(),
             extra: Map::new(),
             prior: None,
             shape: None,
             origin,
+        }
+    }
+}
+
+/// An article's body: its text in memory, or where it lies in a [`Spool`]
+/// (see [`crate::reader::ReadOptions::spool_above`]), read back when needed.
+#[derive(Clone)]
+pub enum Body {
+    Text(String),
+    Spooled { spool: Arc<Spool>, at: u64, len: u64 },
+}
+
+impl Body {
+    /// The text: borrowed when in memory, read back from the spool otherwise
+    /// (an error there names the spool).
+    pub fn text(&self) -> io::Result<Cow<'_, str>> {
+        match self {
+            Body::Text(s) => Ok(Cow::Borrowed(s)),
+            Body::Spooled { spool, at, len } => spool.read(*at, *len).map(Cow::Owned),
+        }
+    }
+
+    /// The text when it is in memory.
+    pub fn in_memory(&self) -> Option<&str> {
+        match self {
+            Body::Text(s) => Some(s),
+            Body::Spooled { .. } => None,
+        }
+    }
+
+    /// Length of the text in bytes, without reading it back.
+    pub fn len(&self) -> u64 {
+        match self {
+            Body::Text(s) => s.len() as u64,
+            Body::Spooled { len, .. } => *len,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Move the text into `spool` (an empty text stays in memory, where it
+    /// takes no room).
+    pub fn spool(&mut self, spool: &Arc<Spool>) -> io::Result<()> {
+        if let Body::Text(s) = self {
+            if !s.is_empty() {
+                let at = spool.append(s)?;
+                *self = Body::Spooled { spool: Arc::clone(spool), at, len: s.len() as u64 };
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Default for Body {
+    fn default() -> Self {
+        Body::Text(String::new())
+    }
+}
+
+impl From<String> for Body {
+    fn from(s: String) -> Self {
+        Body::Text(s)
+    }
+}
+
+impl From<&str> for Body {
+    fn from(s: &str) -> Self {
+        Body::Text(s.to_owned())
+    }
+}
+
+impl std::fmt::Debug for Body {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Body::Text(s) => s.fmt(f),
+            Body::Spooled { at, len, .. } => write!(f, "Spooled {{ at: {at}, len: {len} }}"),
+        }
+    }
+}
+
+/// Bodies are equal when their texts are; a text that cannot be read back
+/// equals nothing.
+impl PartialEq for Body {
+    fn eq(&self, other: &Body) -> bool {
+        if let (Body::Text(a), Body::Text(b)) = (self, other) {
+            return a == b;
+        }
+        self.len() == other.len() && matches!((self.text(), other.text()), (Ok(a), Ok(b)) if a == b)
+    }
+}
+
+impl PartialEq<str> for Body {
+    fn eq(&self, other: &str) -> bool {
+        self.len() == other.len() as u64 && matches!(self.text(), Ok(t) if t == other)
+    }
+}
+
+impl PartialEq<&str> for Body {
+    fn eq(&self, other: &&str) -> bool {
+        self == *other
+    }
+}
+
+impl PartialEq<String> for Body {
+    fn eq(&self, other: &String) -> bool {
+        self == other.as_str()
+    }
+}
+
+/// The text as a JSON string; an error reading it back fails the serializer.
+impl serde::Serialize for Body {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.text() {
+            Ok(t) => serializer.serialize_str(&t),
+            Err(e) => Err(serde::ser::Error::custom(e)),
         }
     }
 }

@@ -6,6 +6,7 @@
 //! run apart from the other stages.
 
 use std::borrow::Cow;
+use std::io;
 
 use rayon::prelude::*;
 use xxhash_rust::xxh3::{xxh3_128, xxh3_64};
@@ -50,10 +51,17 @@ impl Signature {
     }
 }
 
-/// Sign one article. `norm` and `scratch` are reusable buffers.
-pub fn sign_one(a: &Article, boiler: &Boilerplate, p: &Params, norm: &mut String, scratch: &mut String) -> Signature {
-    let body = boiler.normalized_body(a, p.min_line_words, norm, scratch);
-    from_normalized(a, norm, body, p, scratch)
+/// Sign one article. `norm` and `scratch` are reusable buffers. An error
+/// reading a spooled body back is returned (so in every function here).
+pub fn sign_one(
+    a: &Article,
+    boiler: &Boilerplate,
+    p: &Params,
+    norm: &mut String,
+    scratch: &mut String,
+) -> io::Result<Signature> {
+    let body = boiler.normalized_body(a, p.min_line_words, norm, scratch)?;
+    Ok(from_normalized(a, norm, body, p, scratch))
 }
 
 /// The signature of `a` whose normalized body is `norm`.
@@ -115,7 +123,7 @@ fn xxh3_shingles_and_fingerprint(norm: &str, k: usize, out: &mut Vec<u64>) -> u6
 }
 
 /// Sign every article, in parallel, in input order.
-pub fn sign(articles: &[Article], boiler: &Boilerplate, p: &Params) -> Vec<Signature> {
+pub fn sign(articles: &[Article], boiler: &Boilerplate, p: &Params) -> io::Result<Vec<Signature>> {
     articles
         .par_iter()
         .map_init(|| (String::new(), String::new()), |(norm, scratch), a| sign_one(a, boiler, p, norm, scratch))
@@ -277,7 +285,7 @@ impl SignatureRecord {
 /// The first pass of signing: every article signed as if the collection had
 /// no boilerplate, with its outlet and short line hashes, in parallel, in
 /// input order. Each body is normalized once.
-pub fn first_pass(articles: &[Article], p: &Params) -> Vec<SignatureRecord> {
+pub fn first_pass(articles: &[Article], p: &Params) -> io::Result<Vec<SignatureRecord>> {
     articles
         .par_iter()
         .map_init(|| (String::new(), String::new()), |(norm, scratch), a| first_pass_one(a, p, norm, scratch))
@@ -285,11 +293,11 @@ pub fn first_pass(articles: &[Article], p: &Params) -> Vec<SignatureRecord> {
 }
 
 /// [`first_pass`] of one article. `norm` and `scratch` are reusable buffers.
-pub fn first_pass_one(a: &Article, p: &Params, norm: &mut String, scratch: &mut String) -> SignatureRecord {
+pub fn first_pass_one(a: &Article, p: &Params, norm: &mut String, scratch: &mut String) -> io::Result<SignatureRecord> {
     let mut short_lines = Vec::new();
-    let words = normalize_lines(&a.body, p.min_line_words, norm, scratch, &mut short_lines);
+    let words = normalize_lines(&a.body.text()?, p.min_line_words, norm, scratch, &mut short_lines);
     let sig = from_normalized(a, norm, Body { words, stub: false }, p, scratch);
-    SignatureRecord { sig, outlet: source_key(&a.source), short_lines }
+    Ok(SignatureRecord { sig, outlet: source_key(&a.source), short_lines })
 }
 
 /// Count the short lines of `records` (see [`LineCounts`]); empty when
@@ -310,7 +318,7 @@ pub fn count_lines(records: &[SignatureRecord], p: &Params) -> LineCounts {
 /// other record's signature is already its signature under `boiler`.
 /// `article(i)` gives record `i`'s article, and is asked only for those.
 /// Returns how many were signed again.
-pub fn resign<'a, E: Send>(
+pub fn resign<'a, E: From<io::Error> + Send>(
     records: &mut [SignatureRecord],
     changed: &Boilerplate,
     boiler: &Boilerplate,
@@ -330,7 +338,7 @@ pub fn resign<'a, E: Send>(
                     return Ok(0);
                 }
                 let a = article(i)?;
-                r.sig = sign_one(&a, boiler, p, norm, scratch);
+                r.sig = sign_one(&a, boiler, p, norm, scratch)?;
                 Ok(1)
             },
         )
@@ -342,26 +350,30 @@ pub fn resign<'a, E: Send>(
 /// boilerplate and keeps its short line hashes; after the count, only the
 /// records holding a boilerplate line are signed again ([`resign`]). Equal
 /// to `sign(articles, &Boilerplate::detect(articles, min), p)`.
-pub fn detect_and_sign(articles: &[Article], p: &Params) -> (Boilerplate, Vec<Signature>) {
-    let mut records = first_pass(articles, p);
+pub fn detect_and_sign(articles: &[Article], p: &Params) -> io::Result<(Boilerplate, Vec<Signature>)> {
+    let mut records = first_pass(articles, p)?;
     let boiler = count_lines(&records, p).boilerplate(p.boilerplate_min);
-    resign_all(&mut records, articles, &boiler, p);
-    (boiler, records.into_iter().map(|r| r.sig).collect())
+    resign_all(&mut records, articles, &boiler, p)?;
+    Ok((boiler, records.into_iter().map(|r| r.sig).collect()))
 }
 
 /// Sign `articles` under `boiler`, a boilerplate counted elsewhere (the
 /// line counts of every shard, summed: the `newsdedup sign` stage), with
 /// their outlets and short lines: the records an archive index stores.
-pub fn sign_under(articles: &[Article], boiler: &Boilerplate, p: &Params) -> Vec<SignatureRecord> {
-    let mut records = first_pass(articles, p);
-    resign_all(&mut records, articles, boiler, p);
-    records
+pub fn sign_under(articles: &[Article], boiler: &Boilerplate, p: &Params) -> io::Result<Vec<SignatureRecord>> {
+    let mut records = first_pass(articles, p)?;
+    resign_all(&mut records, articles, boiler, p)?;
+    Ok(records)
 }
 
 /// [`resign`] the [`first_pass`] `records` of `articles` under `boiler`.
-fn resign_all(records: &mut [SignatureRecord], articles: &[Article], boiler: &Boilerplate, p: &Params) {
-    let in_memory = |i: usize| Ok::<_, std::convert::Infallible>(Cow::Borrowed(&articles[i]));
-    let Ok(_) = resign(records, boiler, boiler, p, in_memory);
+fn resign_all(
+    records: &mut [SignatureRecord],
+    articles: &[Article],
+    boiler: &Boilerplate,
+    p: &Params,
+) -> io::Result<()> {
+    resign(records, boiler, boiler, p, |i| Ok::<_, io::Error>(Cow::Borrowed(&articles[i]))).map(|_| ())
 }
 
 #[cfg(test)]
@@ -391,10 +403,10 @@ mod tests {
         arts.push(art("Subscribe to read.", None));
         for min in [0, 2, 3, 30] {
             let p = Params { boilerplate_min: min, ..Params::default() };
-            let (boiler, sigs) = detect_and_sign(&arts, &p);
-            let apart = Boilerplate::detect(&arts, min);
+            let (boiler, sigs) = detect_and_sign(&arts, &p).unwrap();
+            let apart = Boilerplate::detect(&arts, min).unwrap();
             assert_eq!(boiler.len(), apart.len(), "min {min}");
-            assert_eq!(sigs, sign(&arts, &apart, &p), "min {min}");
+            assert_eq!(sigs, sign(&arts, &apart, &p).unwrap(), "min {min}");
         }
     }
 
@@ -404,8 +416,8 @@ mod tests {
             (0..200).map(|i| art(&format!("Story {i} says the minister {} times.", i * 7), None)).collect();
         let (p, b) = (Params::default(), Boilerplate::default());
         let (mut n, mut s) = (String::new(), String::new());
-        let one_by_one: Vec<Signature> = arts.iter().map(|a| sign_one(a, &b, &p, &mut n, &mut s)).collect();
-        assert_eq!(sign(&arts, &b, &p), one_by_one);
+        let one_by_one: Vec<Signature> = arts.iter().map(|a| sign_one(a, &b, &p, &mut n, &mut s).unwrap()).collect();
+        assert_eq!(sign(&arts, &b, &p).unwrap(), one_by_one);
     }
 
     #[test]
@@ -418,21 +430,23 @@ mod tests {
             &p,
             &mut n,
             &mut s,
-        );
+        )
+        .unwrap();
         let y = sign_one(
             &art("He said: “We rolled this out wrong.” bur-frj/jza/giv", Some("http://x.com/a")),
             &b,
             &p,
             &mut n,
             &mut s,
-        );
+        )
+        .unwrap();
         assert_eq!(
             (x.shingles.clone(), x.fingerprint, x.words, x.text_key, x.url_key),
             (y.shingles, y.fingerprint, y.words, y.text_key, y.url_key)
         );
         assert_eq!(x.words, 7);
         assert!(x.url_key.is_some());
-        let empty = sign_one(&art("  ", None), &b, &p, &mut n, &mut s);
+        let empty = sign_one(&art("  ", None), &b, &p, &mut n, &mut s).unwrap();
         assert_eq!((empty.text_key, empty.shingles.len(), empty.fingerprint), (0, 0, 0));
     }
 

@@ -535,21 +535,23 @@ impl Batch {
 // ---------------------------------------------------------------- apply
 
 /// An article as one JSON object (every field, its origin and prior
-/// findings), read back by [`article_from_json`].
-pub fn article_json(a: &Article) -> Value {
-    serde_json::json!({
+/// findings), read back by [`article_from_json`]. An error reading a
+/// spooled body back is returned.
+pub fn article_json(a: &Article) -> io::Result<Value> {
+    let body = a.body.text()?;
+    Ok(serde_json::json!({
         "id": a.id,
         "source": a.source,
         "title": a.title,
         "date": a.date,
         "url": a.url,
         "categories": a.categories,
-        "body": a.body,
+        "body": &*body,
         "extra": Value::Object(a.extra.clone()),
         "prior": a.prior.as_ref().map(|p| serde_json::json!({"duplicates": p.duplicates, "sources": p.sources})),
         "file": &*a.origin.file,
         "line": a.origin.line,
-    })
+    }))
 }
 
 /// The article [`article_json`] wrote.
@@ -597,7 +599,7 @@ pub fn article_from_json(v: Value) -> Option<Article> {
         date,
         url,
         categories,
-        body,
+        body: body.into(),
         extra: Map::from_iter(extra),
         prior,
         shape: None,
@@ -614,19 +616,19 @@ pub fn piece(
     sigs: &[Signature],
     canonical: u32,
     as_of: Option<AsOf>,
-) -> String {
+) -> io::Result<String> {
     let clusters = [Cluster { canonical, members: (0..articles.len() as u32).collect() }];
     let out = Output { articles, sigs, clusters: &clusters, as_of };
     match format {
         OutputFormat::Jsonl | OutputFormat::Json => {
-            serde_json::to_string(&out.record(&clusters[0])).expect("a JSON map always serializes")
+            Ok(serde_json::to_string(&out.record(&clusters[0])?).expect("a JSON map always serializes"))
         }
         // The commands refuse the formats the stages do not make (see
         // [`staged_format`]); these write what the writer writes.
         OutputFormat::Text | OutputFormat::Filter | OutputFormat::Ids | OutputFormat::Tsv => {
             let mut w = Vec::new();
-            crate::writer::write(format, &out, &mut w).expect("writing to memory");
-            String::from_utf8(w).expect("the writer writes UTF-8")
+            crate::writer::write(format, &out, &mut w)?;
+            Ok(String::from_utf8(w).expect("the writer writes UTF-8"))
         }
     }
 }
@@ -674,10 +676,10 @@ pub fn apply_shard(
     for (i, a) in articles.iter().enumerate() {
         let o = base + i as u64;
         match links.get(&o) {
-            Some(&c) => writeln!(w, "{}\t{MEMBER}\t{}\t{}", ordinal(c), ordinal(o), article_json(a))?,
+            Some(&c) => writeln!(w, "{}\t{MEMBER}\t{}\t{}", ordinal(c), ordinal(o), article_json(a)?)?,
             // A singleton has no duplicates: its signature is never read.
             None => {
-                write_piece(o, format, &piece(format, std::slice::from_ref(a), &[Signature::default()], 0, as_of), w)?
+                write_piece(o, format, &piece(format, std::slice::from_ref(a), &[Signature::default()], 0, as_of)?, w)?
             }
         }
     }
@@ -709,8 +711,10 @@ pub fn gather<R: BufRead>(
         ords.clear();
         ords.extend(group.iter().map(|(o, _)| *o));
         let articles: Vec<Article> = group.drain(..).map(|(_, a)| a).collect();
-        let sigs = crate::sign::sign(&articles, boiler, p);
-        let text = piece(format, &articles, &sigs, canonical as u32, as_of);
+        // The articles come from member lines: their bodies are in memory.
+        let in_memory = |e| Error::io(crate::spool::NAME, e);
+        let sigs = crate::sign::sign(&articles, boiler, p).map_err(in_memory)?;
+        let text = piece(format, &articles, &sigs, canonical as u32, as_of).map_err(in_memory)?;
         write_piece(ords[0], format, &text, w).map_err(|e| Error::io("stdout", e))
     };
     while let Some((_, f)) = input.next(MEMBER, 2)? {

@@ -212,7 +212,7 @@ fn stages_over_random_splits_equal_one_run() {
     let read = newsdedup::input::read_all(std::slice::from_ref(&corpus), newsdedup::reader::InputFormat::Auto).unwrap();
     assert!(read.articles.len() >= 10_000);
     let p = Params::default();
-    let (_, sigs) = newsdedup::sign::detect_and_sign(&read.articles, &p);
+    let (_, sigs) = newsdedup::sign::detect_and_sign(&read.articles, &p).unwrap();
     let largest = newsdedup::pairs::largest_bucket(&sigs, &p);
     assert!(largest > newsdedup::pairs::BUCKET_ALL_PAIRS, "largest bucket {largest}");
     let mut rng = Rng(0x5eed);

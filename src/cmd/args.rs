@@ -333,7 +333,10 @@ impl InputArgs {
         keep_shape: bool,
         check: impl FnOnce(&mut ReadOutcome) -> Result<T, Error>,
     ) -> Result<(Loaded, T), Error> {
-        let opts = ReadOptions { format: self.input.into(), fields: self.fields.fields()?, keep_shape };
+        // Every body waits in a temporary file until it is signed and written
+        // (a small input too: one path for all, and its cost is one file).
+        let opts =
+            ReadOptions { format: self.input.into(), fields: self.fields.fields()?, keep_shape, spool_above: Some(0) };
         if self.reads_terminal() {
             // Without this, a bare `newsdedup` looks hung.
             newsdedup::message!("reading stdin ({EOF_KEY} to end; --help for usage)");

@@ -21,7 +21,8 @@ pub fn run(args: &CountArgs) -> Result<ExitCode, Error> {
     let p = args.sim.params()?;
     let loaded = args.input.load(&Progress::new(false, 0))?;
     let arts = &loaded.read.articles;
-    let counts = loaded.pool.install(|| newsdedup::sign::count_lines(&newsdedup::sign::first_pass(arts, &p), &p));
+    let records = loaded.pool.install(|| newsdedup::sign::first_pass(arts, &p));
+    let counts = newsdedup::sign::count_lines(&records.map_err(|e| Error::io(newsdedup::spool::NAME, e))?, &p);
     stage_output(|w| newsdedup::stages::write_counts(&counts, arts.len(), w).map_err(|e| Error::io("stdout", e)))?;
     loaded.finish(ExitCode::Success)
 }

@@ -79,7 +79,7 @@ pub fn run(args: &DedupArgs) -> Result<ExitCode, Error> {
     let (read, problems) = (&loaded.read, loaded.problems);
     let result = loaded
         .pool
-        .install(|| newsdedup::dedup_observed(&read.articles, &params, args.canonical.into(), &mut progress.hook()));
+        .install(|| newsdedup::dedup_observed(&read.articles, &params, args.canonical.into(), &mut progress.hook()))?;
     if let Some(dest) = dest {
         // On a terminal the clusters would run into the bar: it goes first.
         if args.output.is_none() && std::io::stdout().is_terminal() {

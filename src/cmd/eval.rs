@@ -97,7 +97,7 @@ pub fn run(args: &EvalArgs) -> Result<ExitCode, Error> {
         }
         None => arts.iter().filter_map(|a| record_label(a, &args.label_field).map(|l| (a.id.clone(), l))).collect(),
     };
-    let ev = loaded.pool.install(|| evaluate_observed(arts, &truth, &p, args.max_errors, &mut progress.hook()));
+    let ev = loaded.pool.install(|| evaluate_observed(arts, &truth, &p, args.max_errors, &mut progress.hook()))?;
     progress.finish();
     if ev.scores.records == 0 {
         // Scores over no record would read as perfect: refuse instead.

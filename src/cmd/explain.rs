@@ -34,13 +34,14 @@ pub fn run(args: &ExplainArgs) -> Result<ExitCode, Error> {
     let loaded = args.input.load(&progress)?;
     let arts = &loaded.read.articles;
     let (a, b) = (find_id(arts, &args.id_a)?, find_id(arts, &args.id_b)?);
-    let d = loaded.pool.install(|| newsdedup::dedup_observed(arts, &p, CanonicalRule::Longest, &mut progress.hook()));
+    let d =
+        loaded.pool.install(|| newsdedup::dedup_observed(arts, &p, CanonicalRule::Longest, &mut progress.hook()))?;
     progress.finish();
     let r = analyse(a, b, &d, &cluster_of(&d, arts.len()), &p);
     let text = if args.json || args.format == ReportFormat::Json {
         serde_json::to_string_pretty(&r.to_json(arts, &p)).expect("JSON values serialize") + "\n"
     } else {
-        report_text(arts, &d, &r, &p)
+        report_text(arts, &d, &r, &p)?
     };
     // A closed pipe ends the output, not the run: input problems still exit 2.
     newsdedup::output::print(&text)?;

@@ -172,13 +172,13 @@ pub fn read<R: BufRead>(mut reader: R, name: &Arc<str>, opts: &ReadOptions, out:
                 }
             }
         }
-        article.body = body.unwrap_or_default();
+        article.body = body.unwrap_or_default().into();
         article.extra = extra;
         if opts.keep_shape {
             let cells = row.cells.into_boxed_slice();
             article.shape = Some(Box::new(Shape::Csv { header: shape_header.clone(), cells }));
         }
-        out.articles.push(article);
+        out.push(article)?;
     }
     out.problems[first_problem..].sort_by_key(|p| p.line);
     Ok(lines)
@@ -304,11 +304,11 @@ mod tests {
     fn field_names_can_be_mapped() {
         let fields =
             Fields { id: "uuid".into(), body: "content".into(), title: "headline".into(), ..Fields::default() };
-        let opts = ReadOptions { format: InputFormat::Csv, fields, keep_shape: false };
+        let opts = ReadOptions { format: InputFormat::Csv, fields, ..Default::default() };
         let out = read_with(b"uuid,headline,content,text,id\nu1,H,C,T,9\n", &opts);
         assert!(out.problems.is_empty(), "{:?}", problems(&out));
         let a = &out.articles[0];
-        assert_eq!((a.id.as_str(), a.title.as_str(), a.body.as_str()), ("u1", "H", "C"));
+        assert_eq!((a.id.as_str(), a.title.as_str(), a.body.in_memory().unwrap()), ("u1", "H", "C"));
         // `text` is the body's alias only while the body field is `body`.
         assert_eq!(serde_json::to_string(&a.extra).unwrap(), r#"{"text":"T","id":"9"}"#);
     }

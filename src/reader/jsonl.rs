@@ -71,7 +71,7 @@ fn read_in_batches<R: BufRead>(
                 .collect();
             for ((_, _, read), (article, found)) in batch.drain(..).zip(parsed) {
                 out.problems.extend(read);
-                add(article, found, out);
+                add(article, found, out)?;
             }
             bytes = 0;
         }
@@ -95,9 +95,9 @@ fn push(
     fields: &Fields,
     keep: Option<bool>,
     out: &mut ReadOutcome,
-) {
+) -> io::Result<()> {
     let (article, problems) = parse(parsed, raw, origin, id, fields, keep);
-    add(article, problems, out);
+    add(article, problems, out)
 }
 
 /// The record of one parsed JSON value and its problems (see [`push`]).
@@ -118,11 +118,12 @@ fn parse(
     (article, problems)
 }
 
-/// Add a record and its problems to `out`.
-fn add(article: Article, problems: Vec<ProblemKind>, out: &mut ReadOutcome) {
+/// Add a record and its problems to `out` (its body to the spool, when
+/// bodies are spooled).
+fn add(article: Article, problems: Vec<ProblemKind>, out: &mut ReadOutcome) -> io::Result<()> {
     let line = article.origin.line;
     out.problems.extend(problems.into_iter().map(|kind| Problem { file: article.origin.file.to_string(), line, kind }));
-    out.articles.push(article);
+    out.push(article)
 }
 
 /// JSON whitespace.
@@ -230,7 +231,7 @@ pub fn read_array<R: BufRead>(
                     let origin = Origin { file: name.clone(), line: counter.line_at(pos) };
                     let keep = opts.keep_shape.then_some(true);
                     let id = Some(format!("{name}#{n}"));
-                    push(Ok(value), &text[pos..end], origin, id, &opts.fields, keep, out);
+                    push(Ok(value), &text[pos..end], origin, id, &opts.fields, keep, out)?;
                     pos = skip_ws(text, end);
                     first = false;
                 }
@@ -257,8 +258,8 @@ pub fn read_array<R: BufRead>(
             n += 1;
             let mut article = Article::at(Origin { file: name.clone(), line });
             article.id = format!("{name}#{n}");
-            article.body = rest.to_owned();
-            out.articles.push(article);
+            article.body = rest.into();
+            out.push(article)?;
         }
         let kind = ProblemKind::InvalidJsonArray { error, rest_kept };
         out.problems.push(Problem { file: name.to_string(), line, kind });
@@ -339,7 +340,7 @@ fn fill(
         Ok(Value::Object(m)) => m,
         Ok(_) => {
             problems.push(ProblemKind::NotAnObject);
-            article.body = text.to_owned();
+            article.body = text.into();
             return;
         }
         // serde_json refuses half a surrogate pair; read it as U+FFFD instead
@@ -353,7 +354,7 @@ fn fill(
                 }
                 _ => {
                     problems.push(ProblemKind::InvalidJson(e.to_string()));
-                    article.body = text.to_owned();
+                    article.body = text.into();
                     return;
                 }
             }
@@ -406,7 +407,7 @@ fn fill(
         }
     }
     match body {
-        Some(b) => article.body = b,
+        Some(b) => article.body = b.into(),
         None if fields.body == "body" => problems.push(ProblemKind::MissingField("body")),
         None => problems.push(ProblemKind::MissingNamedField(fields.body.clone())),
     }
@@ -531,7 +532,7 @@ mod tests {
     fn json_arrays_are_read_element_by_element() {
         let out = read_json("\u{feff}[\n  {\"id\": \"a\", \"body\": \"x\"},\n  {\"body\": \"y\"}, {\"body\": \"z\"},\n  5\n]\n[{\"body\":\"w\"}]\n");
         let got: Vec<(&str, u64, &str)> =
-            out.articles.iter().map(|a| (a.id.as_str(), a.origin.line, a.body.as_str())).collect();
+            out.articles.iter().map(|a| (a.id.as_str(), a.origin.line, a.body.in_memory().unwrap())).collect();
         assert_eq!(
             got,
             [("a", 2, "x"), ("in.json#2", 3, "y"), ("in.json#3", 3, "z"), ("in.json#4", 4, "5"), ("in.json#5", 6, "w")]
@@ -554,7 +555,7 @@ mod tests {
     #[test]
     fn json_named_array_of_other_values_keeps_each_element() {
         let out = read_json("[1, \"two\", {\"body\": \"x\"}]");
-        let bodies: Vec<&str> = out.articles.iter().map(|a| a.body.as_str()).collect();
+        let bodies: Vec<&str> = out.articles.iter().map(|a| a.body.in_memory().unwrap()).collect();
         assert_eq!(bodies, ["1", "\"two\"", "x"]);
         assert_eq!(out.problems.len(), 2);
     }
@@ -618,7 +619,10 @@ mod tests {
         );
         assert!(out.problems.is_empty());
         let a = &out.articles[0];
-        assert_eq!((a.id.as_str(), a.source.as_str(), a.title.as_str(), a.body.as_str()), ("7", "AP", "T", "B"));
+        assert_eq!(
+            (a.id.as_str(), a.source.as_str(), a.title.as_str(), a.body.in_memory().unwrap()),
+            ("7", "AP", "T", "B")
+        );
         assert_eq!(a.date.as_deref(), Some("2024-01-01"));
         assert_eq!(a.url.as_deref(), Some("https://x/y"));
         assert_eq!(a.categories, ["a", "b"]);

@@ -82,7 +82,7 @@ fn read_batched<R: BufRead>(
                 _ => rows.push(Line { number, text: String::new(), blanks: 1 }),
             }
         }
-        let done = parse(&Rows { lines: &rows, eof }, from, name, out);
+        let done = parse(&Rows { lines: &rows, eof }, from, name, out)?;
         let keep = done.saturating_sub(1);
         rows.drain(..keep);
         from = done - keep;
@@ -270,18 +270,18 @@ type Parsed = (Article, Vec<ProblemKind>);
 /// Parse the records of `rows` from row `from` on into `out`; returns the
 /// first row not parsed: the start of an entry that needs rows not read yet
 /// (or the end of the input).
-fn parse(rows: &Rows, from: usize, name: &Arc<str>, out: &mut ReadOutcome) -> usize {
+fn parse(rows: &Rows, from: usize, name: &Arc<str>, out: &mut ReadOutcome) -> io::Result<usize> {
     let mut i = from;
     while let Some((next, record)) = next_record(rows, i, name) {
         if let Some((article, problems)) = record {
             for kind in problems {
                 out.problems.push(Problem { file: name.to_string(), line: article.origin.line, kind });
             }
-            out.articles.push(article);
+            out.push(article)?;
         }
         i = next;
     }
-    i
+    Ok(i)
 }
 
 /// The record at row `i`, if one starts there (with its problems), and the
@@ -304,7 +304,7 @@ fn next_record(rows: &Rows, mut i: usize, name: &Arc<str>) -> Option<(usize, Opt
         while rows.has(i)? && !is_boundary(lines, i) {
             i += 1;
         }
-        article.body = join_body(&lines[start..i]);
+        article.body = join_body(&lines[start..i]).into();
         problems.push(ProblemKind::TextOutsideEntry);
         return Some((i, Some((article, problems))));
     }
@@ -334,7 +334,7 @@ fn next_record(rows: &Rows, mut i: usize, name: &Arc<str>) -> Option<(usize, Opt
     while rows.has(i)? && !is_boundary(lines, i) {
         i += 1;
     }
-    article.body = join_body(&lines[start..i]);
+    article.body = join_body(&lines[start..i]).into();
     if article.body.is_empty() && !article.title.is_empty() {
         problems.push(ProblemKind::EntryWithoutBody);
     }
@@ -386,13 +386,13 @@ mod tests {
         assert_eq!(out.articles.len(), 2);
         let a = &out.articles[0];
         assert_eq!(
-            (a.id.as_str(), a.source.as_str(), a.title.as_str(), a.body.as_str()),
+            (a.id.as_str(), a.source.as_str(), a.title.as_str(), a.body.in_memory().unwrap()),
             ("l.txt:4", "A", "Title A", "Body a.")
         );
         assert_eq!(a.categories, ["Politics"]);
         assert_eq!(a.date.as_deref(), Some("1 day ago"));
         let b = &out.articles[1];
-        assert_eq!((b.id.as_str(), b.body.as_str()), ("l.txt:10", "Body b1.\n\nBody b2."));
+        assert_eq!((b.id.as_str(), b.body.in_memory().unwrap()), ("l.txt:10", "Body b1.\n\nBody b2."));
         assert!(b.categories.is_empty());
     }
 
@@ -424,7 +424,7 @@ mod tests {
         // NBSP in the time, "about", no space after the dash, no tag line at all.
         let out = read("The Sun\n3 days ago\n- Politics\nTitle one\nBody one.\n\nBBC\n2\u{a0}days ago\n-World\nTitle two\nBody two.\n\nCNN\nabout 5 hours ago\nTitle three\nBody three.\n");
         let got: Vec<(&str, &str, &str)> =
-            out.articles.iter().map(|a| (a.source.as_str(), a.title.as_str(), a.body.as_str())).collect();
+            out.articles.iter().map(|a| (a.source.as_str(), a.title.as_str(), a.body.in_memory().unwrap())).collect();
         assert_eq!(
             got,
             [

@@ -22,6 +22,7 @@ use std::sync::Arc;
 
 use crate::error::{Problem, ProblemKind};
 use crate::record::Article;
+use crate::spool::Spool;
 
 /// Which parser reads an input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -121,6 +122,12 @@ pub struct ReadOptions {
     /// ([`Article::shape`]) for `--format filter`; off, records hold only
     /// their fields.
     pub keep_shape: bool,
+    /// Keep bodies out of memory: once the bodies read hold more than this
+    /// many bytes, each later body goes to a [`Spool`] (an anonymous
+    /// temporary file) and is read back when needed. `None` (the default)
+    /// keeps every body in memory; `Some(0)` spools every body. When no
+    /// temporary file can be made, bodies stay in memory.
+    pub spool_above: Option<u64>,
 }
 
 impl ReadOptions {
@@ -136,6 +143,60 @@ pub struct ReadOutcome {
     pub problems: Vec<Problem>,
     /// Names of the inputs ([`stable_name`]), in the order read.
     pub inputs: Vec<String>,
+    /// Where bodies go (see [`ReadOptions::spool_above`]).
+    spooling: Spooling,
+}
+
+/// The state of [`ReadOptions::spool_above`] over the inputs read.
+#[derive(Debug, Default)]
+enum Spooling {
+    /// Every body in memory.
+    #[default]
+    Off,
+    /// Bodies in memory until they hold more than `above` bytes.
+    Below {
+        above: u64,
+        held: u64,
+    },
+    On(Arc<Spool>),
+    /// No spool could be made: bodies stay in memory.
+    Failed,
+}
+
+impl ReadOutcome {
+    /// Add a record read, its body spooled as [`ReadOptions::spool_above`]
+    /// says; an error writing the spool is an I/O error of the input.
+    pub fn push(&mut self, mut article: Article) -> io::Result<()> {
+        if let Spooling::Below { above, held } = &mut self.spooling {
+            *held += article.body.len();
+            if *held > *above {
+                self.spooling = match Spool::new() {
+                    Ok(s) => Spooling::On(Arc::new(s)),
+                    Err(_) => Spooling::Failed,
+                };
+            }
+        }
+        if let Spooling::On(spool) = &self.spooling {
+            article.body.spool(spool)?;
+        }
+        self.articles.push(article);
+        Ok(())
+    }
+
+    /// Spool the bodies read from now on as `spool_above` says (see
+    /// [`ReadOptions::spool_above`]); a spool already made is kept.
+    fn spool_above(&mut self, spool_above: Option<u64>) {
+        match (&self.spooling, spool_above) {
+            (Spooling::Off, Some(above)) => self.spooling = Spooling::Below { above, held: 0 },
+            (Spooling::Below { .. }, None) => self.spooling = Spooling::Off,
+            _ => {}
+        }
+    }
+
+    /// True when some bodies were spooled.
+    pub fn spooled(&self) -> bool {
+        matches!(self.spooling, Spooling::On(_))
+    }
 }
 
 /// A line of input: its 1-based number and its text without the line ending.
@@ -420,6 +481,7 @@ fn read_decoded<R: BufRead>(mut reader: R, name: &str, opts: &ReadOptions, out: 
     let format = opts.format;
     let name = stable_name(name);
     out.inputs.push(name.clone());
+    out.spool_above(opts.spool_above);
     let mut prefix = Vec::new();
     (&mut reader).take(SNIFF_BYTES as u64).read_to_end(&mut prefix)?;
     let sniffed = sniff(&prefix);
@@ -689,12 +751,12 @@ mod tests {
     #[test]
     fn json_field_names_can_be_mapped() {
         let fields = Fields { id: "uuid".into(), body: "content".into(), source: "outlet".into(), ..Fields::default() };
-        let opts = ReadOptions { format: InputFormat::Jsonl, fields, keep_shape: false };
+        let opts = ReadOptions { format: InputFormat::Jsonl, fields, ..Default::default() };
         let mut out = ReadOutcome::default();
         let input = "{\"uuid\":5,\"outlet\":\"AP\",\"content\":\"c\",\"text\":\"t\",\"id\":\"i\"}\n{\"uuid\":\"u\",\"body\":\"b\"}\n";
         read_input_with(input.as_bytes(), "m.jsonl", &opts, &mut out).unwrap();
         let a = &out.articles[0];
-        assert_eq!((a.id.as_str(), a.source.as_str(), a.body.as_str()), ("5", "AP", "c"));
+        assert_eq!((a.id.as_str(), a.source.as_str(), a.body.in_memory().unwrap()), ("5", "AP", "c"));
         assert_eq!(serde_json::to_string(&a.extra).unwrap(), r#"{"text":"t","id":"i"}"#);
         let msgs: Vec<String> = out.problems.iter().map(|p| p.to_string()).collect();
         assert_eq!(msgs, ["m.jsonl:2: missing required field `content`"]);

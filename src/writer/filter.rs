@@ -69,13 +69,13 @@ pub fn write(out: &Output, w: &mut dyn Write) -> io::Result<()> {
             w.write_all(b"[")?;
             for (i, c) in kept.iter().enumerate() {
                 w.write_all(if i == 0 { b"\n" } else { b",\n" })?;
-                w.write_all(json_text(out, c).as_bytes())?;
+                w.write_all(json_text(out, c)?.as_bytes())?;
             }
             w.write_all(if kept.is_empty() { b"]\n" } else { b"\n]\n" })
         }
         Kind::JsonLines => {
             for c in kept {
-                w.write_all(json_text(out, c).as_bytes())?;
+                w.write_all(json_text(out, c)?.as_bytes())?;
                 w.write_all(b"\n")?;
             }
             Ok(())
@@ -124,8 +124,10 @@ fn csv_error(e: ::csv::Error) -> io::Error {
     }
 }
 
-/// One kept record as a JSON object's text, on one line.
-fn json_text(out: &Output, c: &Cluster) -> String {
+/// One kept record as a JSON object's text, on one line. A record without
+/// a shape is written as its cluster record, whose body may have to be read
+/// back from the spool: an error there is returned.
+fn json_text(out: &Output, c: &Cluster) -> io::Result<String> {
     let a = &out.articles[c.canonical as usize];
     let dups = provenance(out, c);
     match a.shape.as_deref() {
@@ -135,11 +137,11 @@ fn json_text(out: &Output, c: &Cluster) -> String {
                 Some(d) => with_field(raw, provenance, *present, d).map(Cow::Owned),
             };
             match text {
-                Some(t) if *array => minify(&t),
-                Some(t) => t.into_owned(),
+                Some(t) if *array => Ok(minify(&t)),
+                Some(t) => Ok(t.into_owned()),
                 // An object whose text cannot be edited (not expected: the
                 // text parsed when it was read): its cluster record instead.
-                None => serde_json::to_string(&out.json(c)).expect("a cluster record always serializes"),
+                None => cluster_record(out, c),
             }
         }
         Some(Shape::Csv { header, cells }) => {
@@ -156,10 +158,15 @@ fn json_text(out: &Output, c: &Cluster) -> String {
             if dups.is_some() {
                 m.insert(header.provenance.clone(), Value::from(out.duplicate_values(c)));
             }
-            Value::Object(m).to_string()
+            Ok(Value::Object(m).to_string())
         }
-        None => serde_json::to_string(&out.json(c)).expect("a cluster record always serializes"),
+        None => cluster_record(out, c),
     }
+}
+
+/// The cluster record of `c` as JSON text (see [`Output::json`]).
+fn cluster_record(out: &Output, c: &Cluster) -> io::Result<String> {
+    serde_json::to_string(&out.json(c)).map_err(io::Error::from)
 }
 
 /// `raw` (a JSON object's text) with field `name` set to `value` (JSON
@@ -237,7 +244,7 @@ mod tests {
         let mut read = ReadOutcome::default();
         read_input_with(input.as_bytes(), name, &opts, &mut read).unwrap();
         check_unique_ids(&mut read);
-        let result = crate::dedup(&read.articles, &Params::default(), CanonicalRule::First);
+        let result = crate::dedup(&read.articles, &Params::default(), CanonicalRule::First).unwrap();
         let out = Output { articles: &read.articles, sigs: &result.sigs, clusters: &result.clusters, as_of: None };
         let mut bytes = Vec::new();
         write(&out, &mut bytes).unwrap();

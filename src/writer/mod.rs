@@ -146,10 +146,12 @@ impl<'a> Output<'a> {
 
     /// The JSON object of one cluster, built as a [`Value`] map (see
     /// [`Output::json`], which writes the same object without building it).
-    pub fn record(&self, c: &Cluster) -> Map<String, Value> {
+    /// An error reading a spooled body back is returned.
+    pub fn record(&self, c: &Cluster) -> io::Result<Map<String, Value>> {
         match serde_json::to_value(self.json(c)) {
-            Ok(Value::Object(m)) => m,
-            _ => unreachable!("a cluster record is a JSON object of JSON values"),
+            Ok(Value::Object(m)) => Ok(m),
+            Ok(_) => unreachable!("a cluster record is a JSON object"),
+            Err(e) => Err(io::Error::new(io::ErrorKind::InvalidData, e.to_string())),
         }
     }
 
@@ -348,7 +350,7 @@ mod tests {
         let sigs = vec![sig(); 3];
         let clusters = [Cluster { canonical: 1, members: vec![0, 1, 2] }];
         let out = Output { articles: &articles, sigs: &sigs, clusters: &clusters, as_of: None };
-        let record = out.record(&clusters[0]);
+        let record = out.record(&clusters[0]).unwrap();
         let ids: Vec<&str> =
             record["duplicates"].as_array().unwrap().iter().map(|d| d["id"].as_str().unwrap()).collect();
         assert_eq!(ids, ["a", "old1", "c", "old2"]);
@@ -376,7 +378,7 @@ mod tests {
             clusters: &clusters,
             as_of: None,
         };
-        let text = serde_json::to_string(&out.record(&clusters[0])).unwrap();
+        let text = serde_json::to_string(&out.record(&clusters[0]).unwrap()).unwrap();
         assert_eq!(
             text,
             r#"{"id":"in:1","source":"","title":"","date":null,"categories":[],"body":"x y z","_sources":["wire"],"_duplicates":7,"__sources":1,"lang":"en","sources":[],"duplicates":[]}"#

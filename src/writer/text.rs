@@ -110,7 +110,7 @@ pub fn write(out: &Output, w: &mut dyn Write) -> io::Result<()> {
             )?;
         }
         writeln!(w)?;
-        writeln!(w, "{}", body(&a.body))?;
+        writeln!(w, "{}", body(&a.body.text()?))?;
     }
     Ok(())
 }

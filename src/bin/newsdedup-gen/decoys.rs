@@ -39,7 +39,7 @@ mod tests {
     #[test]
     fn decoys_quote_the_story_but_are_mostly_new() {
         let arts = inputs();
-        let m = Markov::train(arts.iter().map(|a| a.body.as_str()));
+        let m = Markov::train(arts.iter().map(|a| a.body.in_memory().unwrap()));
         let story = doc(FLOOD);
         let quotes = quoted_sentences(&story);
         assert!(quotes.len() >= 2, "{quotes:?}");

@@ -1,0 +1,198 @@
+//! The spool (`ReadOptions::spool_above`): bodies kept in an anonymous
+//! temporary file between reading and writing give the same records and
+//! the same output, byte for byte, as bodies kept in memory.
+
+mod common;
+
+use std::sync::Arc;
+
+use newsdedup::config::{CanonicalRule, Params};
+use newsdedup::error::Error;
+use newsdedup::reader::{read_input_with, ReadOptions, ReadOutcome};
+use newsdedup::record::{Article, Body, Origin};
+use newsdedup::spool::Spool;
+use newsdedup::writer::{Output, OutputFormat};
+
+fn read(bytes: &[u8], name: &str, spool_above: Option<u64>) -> ReadOutcome {
+    let opts = ReadOptions { spool_above, keep_shape: true, ..Default::default() };
+    let mut out = ReadOutcome::default();
+    read_input_with(bytes, name, &opts, &mut out).unwrap();
+    newsdedup::reader::check_unique_ids(&mut out);
+    out
+}
+
+/// Every output format of one run over `articles`, one after the other.
+fn outputs(articles: &[Article]) -> Vec<u8> {
+    let mut all = Vec::new();
+    for rule in [CanonicalRule::Longest, CanonicalRule::First] {
+        let d = newsdedup::dedup(articles, &Params::default(), rule).unwrap();
+        let out = Output { articles, sigs: &d.sigs, clusters: &d.clusters, as_of: None };
+        for format in [
+            OutputFormat::Jsonl,
+            OutputFormat::Json,
+            OutputFormat::Text,
+            OutputFormat::Filter,
+            OutputFormat::Ids,
+            OutputFormat::Tsv,
+        ] {
+            newsdedup::writer::write(format, &out, &mut all).unwrap();
+        }
+    }
+    all
+}
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut e, data).unwrap();
+    e.finish().unwrap()
+}
+
+/// The inputs: every reader (listing text, JSON Lines, a JSON array, CSV,
+/// gzip), each as (bytes, name).
+fn inputs() -> Vec<(Vec<u8>, String)> {
+    let root = common::root().join("fixtures");
+    let listing = std::fs::read(common::sample()).unwrap();
+    let mut v = vec![
+        (listing.clone(), "listing-janlipavsky.txt".to_owned()),
+        (gzip(&listing), "listing.txt.gz".to_owned()),
+        (std::fs::read(root.join("wire.csv")).unwrap(), "wire.csv".to_owned()),
+        (std::fs::read(root.join("wire.jsonl.gz")).unwrap(), "wire.jsonl.gz".to_owned()),
+    ];
+    if let Some(web) = common::web_corpus() {
+        let text = std::fs::read_to_string(web).unwrap();
+        let objects: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+        v.push((format!("[\n{}\n]\n", objects.join(",\n")).into_bytes(), "web.json".to_owned()));
+        v.push((text.into_bytes(), "web.jsonl".to_owned()));
+    }
+    v
+}
+
+#[test]
+fn spooled_bodies_give_the_same_records_and_output_as_bodies_in_memory() {
+    for (bytes, name) in inputs() {
+        let memory = read(&bytes, &name, None);
+        assert!(!memory.spooled(), "{name}");
+        assert!(memory.articles.iter().all(|a| a.body.in_memory().is_some()), "{name}");
+        let expected = outputs(&memory.articles);
+        // Every body spooled, or only those after the first few KB.
+        for above in [0, 4096] {
+            let spooled = read(&bytes, &name, Some(above));
+            let total: u64 = memory.articles.iter().map(|a| a.body.len()).sum();
+            assert_eq!(spooled.spooled(), total > above, "{name}");
+            assert_eq!(spooled.articles.iter().any(|a| a.body.in_memory().is_none()), total > above, "{name}");
+            // Records compare equal (bodies by their text).
+            assert_eq!(memory.articles, spooled.articles, "{name}");
+            assert_eq!(memory.problems, spooled.problems, "{name}");
+            assert!(outputs(&spooled.articles) == expected, "{name}: the output differs with spool_above {above}");
+        }
+    }
+}
+
+#[test]
+fn odd_bodies_read_back_as_they_were() {
+    let long = "Ein langer Satz über \u{1F30D} und ß, wieder und wieder.\n".repeat(60_000);
+    let bodies = [
+        "",
+        " ",
+        "a",
+        "caf\u{e9} na\u{ef}ve \u{4e2d}\u{6587} \u{1F600}\u{200D}\u{1F469}",
+        "tabs\tand\r\nCRLF\n\nand a lone \u{202E} override",
+        "\u{FFFD}\u{FEFF}",
+        &long,
+    ];
+    // Straight into a spool and back.
+    let spool = Arc::new(Spool::new().unwrap());
+    for b in bodies {
+        let mut body = Body::from(b);
+        body.spool(&spool).unwrap();
+        assert_eq!(body.len(), b.len() as u64);
+        assert_eq!(body.in_memory().is_none(), !b.is_empty(), "an empty body stays in memory");
+        assert_eq!(body.text().unwrap(), b);
+    }
+    // Through a reader: JSON Lines with every body.
+    let mut input = String::new();
+    for (i, b) in bodies.iter().enumerate() {
+        input += &serde_json::json!({"id": i.to_string(), "body": b}).to_string();
+        input.push('\n');
+    }
+    let out = read(input.as_bytes(), "odd.jsonl", Some(0));
+    assert_eq!(out.articles.len(), bodies.len());
+    for (a, b) in out.articles.iter().zip(bodies) {
+        assert_eq!(a.body.text().unwrap(), b, "record {}", a.id);
+    }
+    // Read back from several threads at once, in any order.
+    std::thread::scope(|s| {
+        for t in 0..4 {
+            let arts = &out.articles;
+            s.spawn(move || {
+                for (a, b) in arts.iter().zip(bodies).rev().skip(t) {
+                    assert_eq!(a.body.text().unwrap(), b);
+                }
+            });
+        }
+    });
+    // The output carries every body as read.
+    let d = newsdedup::dedup(&out.articles, &Params::default(), CanonicalRule::First).unwrap();
+    let mut w = Vec::new();
+    let o = Output { articles: &out.articles, sigs: &d.sigs, clusters: &d.clusters, as_of: None };
+    newsdedup::writer::write(OutputFormat::Jsonl, &o, &mut w).unwrap();
+    let written: Vec<String> = String::from_utf8(w)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["body"].as_str().unwrap().to_owned())
+        .collect();
+    let mut expected: Vec<String> = bodies.iter().map(|b| b.to_string()).collect();
+    let mut got = written.clone();
+    expected.sort();
+    got.sort();
+    // Identical bodies (none here) would be one cluster; every body is written once.
+    assert_eq!(got, expected);
+}
+
+#[test]
+fn a_body_that_cannot_be_read_back_is_a_clean_error() {
+    let spool = Arc::new(Spool::new().unwrap());
+    spool.append("short").unwrap();
+    let mut a = Article::at(Origin { file: "t.jsonl".into(), line: 1 });
+    // A place past what was written: as a lost or damaged spool would be.
+    a.body = Body::Spooled { spool, at: 2, len: 100 };
+    let e = a.body.text().unwrap_err();
+    assert!(e.to_string().contains(newsdedup::spool::NAME), "{e}");
+    match newsdedup::dedup(std::slice::from_ref(&a), &Params::default(), CanonicalRule::Longest) {
+        Err(Error::Io { path, source }) => {
+            assert_eq!(path, newsdedup::spool::NAME);
+            assert!(source.to_string().contains("never written"), "{source}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // The writer fails as cleanly: an I/O error naming the spool.
+    let sig = newsdedup::sign::Signature::default();
+    let clusters = [newsdedup::apply::Cluster { canonical: 0, members: vec![0] }];
+    let o = Output {
+        articles: std::slice::from_ref(&a),
+        sigs: std::slice::from_ref(&sig),
+        clusters: &clusters,
+        as_of: None,
+    };
+    for format in [OutputFormat::Jsonl, OutputFormat::Json, OutputFormat::Text] {
+        let e = newsdedup::writer::write(format, &o, &mut Vec::new()).unwrap_err();
+        assert!(e.to_string().contains(newsdedup::spool::NAME), "{format:?}: {e}");
+    }
+    // And so does an article that is not equal to itself when unreadable.
+    assert_ne!(a.body, Body::from("short"));
+}
+
+#[test]
+fn the_command_line_spools_and_leaves_no_file_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(common::BIN).env("TMPDIR", dir.path()).arg(common::sample()).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!out.stdout.is_empty());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "a temporary file was left behind");
+    // With no usable temporary directory the bodies stay in memory: same output.
+    let missing = dir.path().join("no-such-dir");
+    let fallback =
+        std::process::Command::new(common::BIN).env("TMPDIR", &missing).arg(common::sample()).output().unwrap();
+    assert_eq!(fallback.status.code(), Some(0), "{}", String::from_utf8_lossy(&fallback.stderr));
+    assert!(fallback.stdout == out.stdout, "the output depends on where the bodies were");
+}
