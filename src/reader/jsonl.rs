@@ -43,7 +43,7 @@ fn read_in_batches<R: BufRead>(
     out: &mut ReadOutcome,
     batch_bytes: usize,
 ) -> io::Result<u64> {
-    // Lines are parsed in batches, in parallel; each line's problems (bad
+    // Lines are parsed in batches (4 MB or 8,192 lines), in parallel; each line's problems (bad
     // UTF-8 first, then what parsing found) and its record join `out` in
     // input order, as if read one by one.
     let keep = opts.keep_shape.then_some(false);
@@ -61,7 +61,7 @@ fn read_in_batches<R: BufRead>(
                 batch.push((number, text, problems));
             }
         }
-        if done || bytes >= batch_bytes {
+        if done || bytes >= batch_bytes || batch.len() >= BATCH_LINES {
             let parsed: Vec<(Article, Vec<ProblemKind>)> = batch
                 .par_iter()
                 .map(|(number, text, _)| {
@@ -84,6 +84,9 @@ fn read_in_batches<R: BufRead>(
 
 /// Bytes of JSON Lines parsed at a time (see [`read`]).
 const BATCH_BYTES: usize = 4 << 20;
+/// Lines parsed at a time at most: a batch of tiny records holds a parsed
+/// record (some hundred bytes) for every few bytes of input.
+const BATCH_LINES: usize = 8192;
 
 /// Parse one JSON value (`raw` its text) into a record and its problems;
 /// with `keep` (`Some(from an array)`), an object's text is kept as its shape.
