@@ -163,6 +163,15 @@ fn strength(e: &Edge) -> (u8, f64, f64) {
     (rank, e.sim.jaccard, e.sim.containment)
 }
 
+/// Union-find root of `x` in `parent`, halving the path on the way.
+pub(crate) fn root(parent: &mut [u32], mut x: u32) -> u32 {
+    while parent[x as usize] != x {
+        parent[x as usize] = parent[parent[x as usize] as usize];
+        x = parent[x as usize];
+    }
+    x
+}
+
 /// Union-find whose roots keep their members in merge order: the larger
 /// cluster absorbs the smaller, and of two of one size the one whose root
 /// comes first in [`content_ranks`] order.
@@ -177,13 +186,8 @@ impl<'r> UnionFind<'r> {
         UnionFind { parent: (0..n as u32).collect(), members: (0..n as u32).map(|i| vec![i]).collect(), rank }
     }
 
-    fn find(&mut self, mut x: u32) -> u32 {
-        while self.parent[x as usize] != x {
-            let up = self.parent[self.parent[x as usize] as usize];
-            self.parent[x as usize] = up;
-            x = up;
-        }
-        x
+    fn find(&mut self, x: u32) -> u32 {
+        root(&mut self.parent, x)
     }
 
     fn union(&mut self, a: u32, b: u32) {
@@ -222,23 +226,15 @@ pub(crate) fn cluster_with_roles(
     // inside the edge's component, so each component clusters as it would
     // among all the others.
     let mut parent: Vec<u32> = (0..sigs.len() as u32).collect();
-    let find = |parent: &mut Vec<u32>, mut x: u32| {
-        while parent[x as usize] != x {
-            let up = parent[parent[x as usize] as usize];
-            parent[x as usize] = up;
-            x = up;
-        }
-        x
-    };
     for e in &usable {
-        let (ra, rb) = (find(&mut parent, e.a), find(&mut parent, e.b));
+        let (ra, rb) = (root(&mut parent, e.a), root(&mut parent, e.b));
         parent[ra.max(rb) as usize] = ra.min(rb);
     }
     let by_rank = |e: &Edge| {
         let (x, y) = (rank[e.a as usize], rank[e.b as usize]);
         (x.min(y), x.max(y))
     };
-    let mut order: Vec<(u32, &Edge)> = usable.iter().map(|&e| (find(&mut parent, e.a), e)).collect();
+    let mut order: Vec<(u32, &Edge)> = usable.iter().map(|&e| (root(&mut parent, e.a), e)).collect();
     order.par_sort_unstable_by(|(cx, x), (cy, y)| {
         cx.cmp(cy)
             .then_with(|| strength(y).partial_cmp(&strength(x)).unwrap_or(Ordering::Equal))

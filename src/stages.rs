@@ -321,19 +321,11 @@ pub fn read_links<R: BufRead>(input: &mut LineInput<R>, links: &mut HashMap<u64,
 
 // ---------------------------------------------------------------- components
 
-/// Union-find root of `x`, halving the path on the way.
-fn root(parent: &mut [u32], mut x: u32) -> u32 {
-    while parent[x as usize] != x {
-        parent[x as usize] = parent[parent[x as usize] as usize];
-        x = parent[x as usize];
-    }
-    x
-}
-
 /// The connected components of the graph of verified pairs `(a, b)`: every
 /// record in a pair with its component, named by the component's smallest
 /// ordinal, in ordinal order. Records in no pair are in no component.
 pub fn components(pairs: &[(u64, u64)]) -> Vec<(u64, u64)> {
+    use crate::cluster::root;
     let mut nodes: Vec<u64> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
     nodes.sort_unstable();
     nodes.dedup();
