@@ -104,7 +104,8 @@ pub fn pipeline(data: &[u8]) {
         }
         _ => {}
     }
-    let result = newsdedup::dedup(&read.articles, &p, rule);
+    // The reader kept the bodies in memory (no spool): dedup reads no file.
+    let result = newsdedup::dedup(&read.articles, &p, rule).expect("bodies in memory cannot fail to read");
     let out = Output { articles: &read.articles, sigs: &result.sigs, clusters: &result.clusters, as_of: None };
     let mut jsonl = Vec::new();
     writer::write(OutputFormat::Jsonl, &out, &mut jsonl).expect("writing to memory cannot fail");
