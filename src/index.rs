@@ -64,6 +64,7 @@ use crate::output::Destination;
 use crate::reader::ReadOutcome;
 use crate::record::{Article, Origin};
 use crate::sign::{self, Bytes, DecodeError, Signature, SignatureRecord};
+use crate::spool::read_at;
 use crate::verify::similarity;
 
 /// First bytes of every index file.
@@ -311,26 +312,6 @@ impl Write for HashingWriter<'_> {
     fn flush(&mut self) -> io::Result<()> {
         self.inner.flush()
     }
-}
-
-/// Read `at..at + buf.len()` of `file` without moving a shared cursor.
-#[cfg(unix)]
-fn read_at(file: &File, buf: &mut [u8], at: u64) -> io::Result<()> {
-    std::os::unix::fs::FileExt::read_exact_at(file, buf, at)
-}
-
-#[cfg(windows)]
-fn read_at(file: &File, mut buf: &mut [u8], mut at: u64) -> io::Result<()> {
-    while !buf.is_empty() {
-        match std::os::windows::fs::FileExt::seek_read(file, buf, at)? {
-            0 => return Err(io::ErrorKind::UnexpectedEof.into()),
-            n => {
-                buf = &mut buf[n..];
-                at += n as u64;
-            }
-        }
-    }
-    Ok(())
 }
 
 impl Index {

@@ -132,14 +132,15 @@ impl Spool {
     }
 }
 
-/// Read `at..at + buf.len()` of `file` without moving a shared cursor.
+/// Read `at..at + buf.len()` of `file` without moving a shared cursor
+/// (the spool's bodies, the index's entries).
 #[cfg(unix)]
-fn read_at(file: &File, buf: &mut [u8], at: u64) -> io::Result<()> {
+pub(crate) fn read_at(file: &File, buf: &mut [u8], at: u64) -> io::Result<()> {
     std::os::unix::fs::FileExt::read_exact_at(file, buf, at)
 }
 
 #[cfg(windows)]
-fn read_at(file: &File, mut buf: &mut [u8], mut at: u64) -> io::Result<()> {
+pub(crate) fn read_at(file: &File, mut buf: &mut [u8], mut at: u64) -> io::Result<()> {
     while !buf.is_empty() {
         match std::os::windows::fs::FileExt::seek_read(file, buf, at)? {
             0 => return Err(io::ErrorKind::UnexpectedEof.into()),
