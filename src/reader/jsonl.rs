@@ -88,22 +88,8 @@ const BATCH_BYTES: usize = 4 << 20;
 /// record (some hundred bytes) for every few bytes of input.
 const BATCH_LINES: usize = 8192;
 
-/// Parse one JSON value (`raw` its text) into a record and its problems;
+/// The record of one parsed JSON value (`raw` its text) and its problems;
 /// with `keep` (`Some(from an array)`), an object's text is kept as its shape.
-fn push(
-    parsed: Result<Value, serde_json::Error>,
-    raw: &str,
-    origin: Origin,
-    id: Option<String>,
-    fields: &Fields,
-    keep: Option<bool>,
-    out: &mut ReadOutcome,
-) -> io::Result<()> {
-    let (article, problems) = parse(parsed, raw, origin, id, fields, keep);
-    add(article, problems, out)
-}
-
-/// The record of one parsed JSON value and its problems (see [`push`]).
 fn parse(
     parsed: Result<Value, serde_json::Error>,
     raw: &str,
@@ -234,7 +220,8 @@ pub fn read_array<R: BufRead>(
                     let origin = Origin { file: name.clone(), line: counter.line_at(pos) };
                     let keep = opts.keep_shape.then_some(true);
                     let id = Some(format!("{name}#{n}"));
-                    push(Ok(value), &text[pos..end], origin, id, &opts.fields, keep, out)?;
+                    let (article, found) = parse(Ok(value), &text[pos..end], origin, id, &opts.fields, keep);
+                    add(article, found, out)?;
                     pos = skip_ws(text, end);
                     first = false;
                 }
