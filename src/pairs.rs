@@ -35,6 +35,7 @@ use rayon::prelude::*;
 
 use crate::config::Params;
 use crate::fingerprint::hamming;
+use crate::shingle::Member;
 use crate::sign::Signature;
 
 /// Anchors are shingles whose hash has this many low bits zero (1 in 8).
@@ -184,9 +185,9 @@ fn pairs_by_key(
 
 /// `MINHASHES` min-hashes of a shingle set (the plain minimum, then minima
 /// under fixed permutations of the hash space); `u64::MAX` when empty.
-fn minhashes(shingles: &[u64]) -> [u64; MINHASHES] {
+fn minhashes(shingles: &[Member]) -> [u64; MINHASHES] {
     let mut m = [u64::MAX; MINHASHES];
-    for &h in shingles {
+    for h in shingles.iter().map(|&h| u64::from(h)) {
         for (i, slot) in m.iter_mut().enumerate() {
             let v = if i == 0 { h } else { mix(h ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)) };
             *slot = (*slot).min(v);
@@ -300,7 +301,7 @@ fn table_entries(sigs: &[Signature], first: &[u32], p: &Params) -> [Vec<(u64, u3
         .flat_map(|i| (0..blocks).map(move |t| (block_key(sigs[i as usize].fingerprint, t, blocks), i)))
         .collect();
     // shingle anchors
-    let mask = (1u64 << ANCHOR_BITS) - 1;
+    let mask = (1 << ANCHOR_BITS) - 1;
     let anchor: Vec<(u64, u32)> = sigs
         .par_iter()
         .enumerate()
@@ -312,7 +313,7 @@ fn table_entries(sigs: &[Signature], first: &[u32], p: &Params) -> [Vec<(u64, u3
                 .copied()
                 .filter(move |h| h & mask == 0 && Some(*h) != min)
                 .chain(min)
-                .map(move |h| (h, i as u32))
+                .map(move |h| (u64::from(h), i as u32))
         })
         .collect();
     // canonical URL
@@ -340,7 +341,7 @@ pub fn largest_bucket(sigs: &[Signature], p: &Params) -> usize {
 mod tests {
     use super::*;
 
-    fn sig(fp: u64, shingles: Vec<u64>) -> Signature {
+    fn sig(fp: u64, shingles: Vec<u32>) -> Signature {
         Signature {
             fingerprint: fp,
             words: shingles.len() as u32,
@@ -382,9 +383,9 @@ mod tests {
     #[test]
     fn shared_anchor_proposes_and_large_buckets_stay_linear() {
         let p = Params::default();
-        let anchor = 7u64 << ANCHOR_BITS;
+        let anchor = 7u32 << ANCHOR_BITS;
         let n = 1000u32;
-        let sigs: Vec<Signature> = (0..n).map(|i| sig(mix(i as u64), vec![1 + (i as u64) * 16 + 1, anchor])).collect();
+        let sigs: Vec<Signature> = (0..n).map(|i| sig(mix(i as u64), vec![1 + i * 16 + 1, anchor])).collect();
         let c = candidates(&sigs, &content_ranks(&sigs), &p);
         let anchored = c.iter().filter(|c| c.via & via::ANCHOR != 0).count();
         assert!(anchored <= 2 * n as usize * WINDOW, "{anchored}");

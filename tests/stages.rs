@@ -289,20 +289,20 @@ fn every_stage_refuses_a_line_of_another_version() {
         path
     };
     let bad_counts = bad("bad-counts", bump(&counts, "c1"));
-    let bad_signs = bad("bad-signs", bump(&signs, "s2"));
+    let bad_signs = bad("bad-signs", bump(&signs, "s3"));
     let bad_pairs = bad("bad-pairs", bump(&pairs, "e1"));
     let bad_links = bad("bad-links", bump(&links, "l1"));
     let bad_components = bad("bad-components", bump(&components, "g1"));
-    let bad_routed = bad("bad-routed", bump(&routed, "v1"));
+    let bad_routed = bad("bad-routed", bump(&routed, "v2"));
     let bad_members = bad("bad-members", bump(&members, "m1"));
     let bad_pieces = bad("bad-pieces", bump(&shuffle(&[pieces]), "f1"));
     let cases: Vec<(Vec<&str>, &PathBuf, &str)> = vec![
         (vec!["sign", "--counts", s(&bad_counts), input], &bad_counts, "c1"),
         (vec!["gather", "--counts", s(&bad_counts), s(&bad_members)], &bad_counts, "c1"),
-        (vec!["pairs", s(&bad_signs)], &bad_signs, "s2"),
+        (vec!["pairs", s(&bad_signs)], &bad_signs, "s3"),
         (vec!["components", s(&bad_pairs)], &bad_pairs, "e1"),
         (vec!["route", s(&bad_components)], &bad_components, "g1"),
-        (vec!["cluster", s(&bad_routed)], &bad_routed, "v1"),
+        (vec!["cluster", s(&bad_routed)], &bad_routed, "v2"),
         (vec!["apply", "--clusters", s(&bad_links), input], &bad_links, "l1"),
         (vec!["gather", "--counts", s(&counts_file), s(&bad_members)], &bad_members, "m1"),
         (vec!["merge", s(&bad_pieces)], &bad_pieces, "f1"),
