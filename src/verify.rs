@@ -116,9 +116,82 @@ pub fn gallop_intersection_at_least(small: &[Member], large: &[Member], need: us
     (n >= need).then_some(n)
 }
 
+/// Values of a large set between two fences (see [`fences`]).
+pub const FENCE_EVERY: usize = 64;
+
+/// Every [`FENCE_EVERY`]th value of sorted `large`, from the first: a
+/// summary of a large set small enough to stay in the cache, so that a
+/// lookup in the set is a search of its fences and one run of
+/// `FENCE_EVERY` values (four cache lines), where a gallop through a set of
+/// a million values misses the cache at almost every probe.
+pub fn fences(large: &[Member]) -> Vec<Member> {
+    large.iter().step_by(FENCE_EVERY).copied().collect()
+}
+
+/// Size of the intersection of `small` with `large` (both sorted and
+/// repeat-free) whose [`fences`] are `fences`, or `None` as soon as it can
+/// no longer reach `need`: each value of `small` is looked up among the
+/// fences at or after the previous one's, then in the one run of `large`
+/// it falls in.
+pub fn fenced_intersection_at_least(
+    small: &[Member],
+    large: &[Member],
+    fences: &[Member],
+    need: usize,
+) -> Option<usize> {
+    debug_assert_eq!(fences.len(), large.len().div_ceil(FENCE_EVERY));
+    let mut n = 0;
+    // The number of fences <= the previous value of `small`: the next
+    // value's search starts at the first fence above it.
+    let mut f = 0;
+    for (k, &x) in small.iter().enumerate() {
+        if n + small.len() - k < need {
+            return None;
+        }
+        // The last fence <= x opens the run that may hold x.
+        f += fences[f..].partition_point(|&y| y <= x);
+        if f == 0 {
+            continue; // below the whole set
+        }
+        let run = (f - 1) * FENCE_EVERY;
+        let values = &large[run..(run + FENCE_EVERY).min(large.len())];
+        n += values.binary_search(&x).is_ok() as usize;
+    }
+    (n >= need).then_some(n)
+}
+
+/// The [`fences`] of every record of at least [`FENCED_MIN`] shingles.
+pub struct Fences {
+    by_record: std::collections::HashMap<u32, Vec<Member>>,
+}
+
+/// Sets this large get [`fences`]: a gallop through a smaller one stays
+/// within a few cache lines anyway.
+pub const FENCED_MIN: usize = 4096;
+
+impl Fences {
+    pub fn new(sigs: &[Signature]) -> Fences {
+        let by_record = sigs
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.shingles.len() >= FENCED_MIN)
+            .map(|(i, s)| (i as u32, fences(&s.shingles)))
+            .collect();
+        Fences { by_record }
+    }
+
+    fn of(&self, i: u32) -> Option<&[Member]> {
+        self.by_record.get(&i).map(Vec::as_slice)
+    }
+}
+
 /// Similarity figures of `a` and `b`.
 pub fn similarity(a: &Signature, b: &Signature) -> Similarity {
-    let shared = intersection(&a.shingles, &b.shingles);
+    similarity_of(a, b, intersection(&a.shingles, &b.shingles))
+}
+
+/// Similarity figures of `a` and `b`, which share `shared` shingles.
+fn similarity_of(a: &Signature, b: &Signature, shared: usize) -> Similarity {
     let union = a.shingles.len() + b.shingles.len() - shared;
     let smaller = a.shingles.len().min(b.shingles.len());
     Similarity {
@@ -351,6 +424,7 @@ pub(crate) fn verify<T: Sync>(
 ) -> Vec<Edge> {
     use rayon::prelude::*;
     let sketches = Sketches::new(sigs);
+    let fences = Fences::new(sigs);
     pairs
         .par_chunks(WARM_CHUNK)
         .flat_map_iter(|chunk| {
@@ -368,7 +442,7 @@ pub(crate) fn verify<T: Sync>(
             std::hint::black_box(touched);
             chunk.iter().filter_map(|item| {
                 let (a, b) = pair(item);
-                verify_one(sigs, &sketches, a, b, p)
+                verify_one(sigs, &sketches, &fences, a, b, p)
             })
         })
         .collect()
@@ -379,8 +453,12 @@ pub(crate) fn verify<T: Sync>(
 const WARM_CHUNK: usize = 32;
 
 /// The [`Edge`] of `a` and `b`, when they are duplicates.
-fn verify_one(sigs: &[Signature], sketches: &Sketches, a: u32, b: u32, p: &Params) -> Option<Edge> {
+fn verify_one(sigs: &[Signature], sketches: &Sketches, fences: &Fences, a: u32, b: u32, p: &Params) -> Option<Edge> {
     let (sa, sb) = (&sigs[a as usize], &sigs[b as usize]);
+    // The shared shingles, once counted: a pair that passes is not merged
+    // a second time for its figures (for a roundup, each of the thousands
+    // of stories it holds galloped through it twice).
+    let mut shared = None;
     if !sa.same_url(sb) && !sa.same_text(sb) {
         if !shingle_rules_apply(sa, sb, p) {
             return None;
@@ -390,18 +468,24 @@ fn verify_one(sigs: &[Signature], sketches: &Sketches, a: u32, b: u32, p: &Param
         // far apart (a roundup and each story it holds) that costs
         // more than galloping the smaller set through the larger, and
         // a record holding thousands of others made verify quadratic.
-        let (small, large) = if sa.shingles.len() <= sb.shingles.len() {
-            (&sa.shingles, &sb.shingles)
+        let (small, (large, l)) = if sa.shingles.len() <= sb.shingles.len() {
+            (&sa.shingles, (&sb.shingles, b))
         } else {
-            (&sb.shingles, &sa.shingles)
+            (&sb.shingles, (&sa.shingles, a))
         };
-        if (!unbalanced(small, large) && sketches.bound(sigs, a, b) < need)
-            || intersection_at_least(small, large, need).is_none()
-        {
+        let balanced = !unbalanced(small, large);
+        if balanced && sketches.bound(sigs, a, b) < need {
             return None;
         }
+        shared = Some(match fences.of(l) {
+            Some(f) if !balanced => fenced_intersection_at_least(small, large, f, need)?,
+            _ => intersection_at_least(small, large, need)?,
+        });
     }
-    let sim = similarity(sa, sb);
+    let sim = match shared {
+        Some(n) => similarity_of(sa, sb, n),
+        None => similarity(sa, sb),
+    };
     decide(sa, sb, &sim, p).map(|reason| Edge { a, b, reason, sim })
 }
 

@@ -4,8 +4,8 @@
 //! the block merge counts exactly what the plain merge counts.
 
 use newsdedup::verify::{
-    block_intersection_at_least, gallop_intersection_at_least, intersection, intersection_at_least, merge_intersection,
-    GALLOP_RATIO,
+    block_intersection_at_least, fenced_intersection_at_least, fences, gallop_intersection_at_least, intersection,
+    intersection_at_least, merge_intersection, FENCE_EVERY, GALLOP_RATIO,
 };
 use proptest::prelude::*;
 
@@ -58,6 +58,11 @@ fn check(a: &[u32], b: &[u32], need: usize) -> Result<(), TestCaseError> {
     }
     let g = gallop_intersection_at_least(small, large, need);
     prop_assert_eq!(g, (exact >= need).then_some(exact));
+    // The fenced lookup, either way round: exact whenever it answers.
+    for (x, y) in [(small, large), (large, small)] {
+        let f = fenced_intersection_at_least(x, y, &fences(y), need);
+        prop_assert_eq!(f, (exact >= need).then_some(exact), "fenced, need {}", need);
+    }
     Ok(())
 }
 
@@ -84,6 +89,19 @@ fn gallop_is_taken_and_exact_on_a_roundup() {
     assert_eq!(intersection(&large, &small), exact);
     assert_eq!(intersection_at_least(&small, &large, 25), Some(25));
     assert_eq!(intersection_at_least(&small, &large, 26), None);
+    let f = fences(&large);
+    assert_eq!(f.len(), large.len().div_ceil(FENCE_EVERY));
+    assert_eq!(fenced_intersection_at_least(&small, &large, &f, 25), Some(25));
+    assert_eq!(fenced_intersection_at_least(&small, &large, &f, 26), None);
+    // Values at each run's first and last place, below and above the set.
+    let edges: Vec<u32> = (0..large.len())
+        .filter(|i| i % FENCE_EVERY == 0 || i % FENCE_EVERY == FENCE_EVERY - 1)
+        .map(|i| large[i])
+        .chain([large[large.len() - 1] + 1])
+        .collect();
+    assert_eq!(fenced_intersection_at_least(&edges, &large, &f, 0), Some(edges.len() - 1));
+    let below = [0u32, 1, 2];
+    assert_eq!(fenced_intersection_at_least(&below, &large[1..], &fences(&large[1..]), 0), Some(0));
 }
 
 fn sig_of(shingles: Vec<u32>) -> newsdedup::sign::Signature {
