@@ -2,8 +2,8 @@
 """examples/spark_dedup.py FILE...: newsdedup as stages on PySpark (local
 mode by default), the binary called on each partition. Writes to stdout what
 `newsdedup FILE...` writes. JSON Lines files are cut into partitions anywhere
-(records need explicit ids); other files (listings) stay whole, one
-partition each.
+(records need explicit ids); other files (listings, CSV, JSON arrays) stay
+whole, one partition each.
 
     pip install pyspark        # Java 17
     NEWSDEDUP=target/release/newsdedup PARTITIONS=8 \\

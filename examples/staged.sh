@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # examples/staged.sh FILE...: newsdedup as stages, with GNU sort as the
 # shuffle, out of core on one machine. Writes exactly what `newsdedup FILE...`
-# writes (JSON Lines records need explicit ids; listing files stay whole).
+# writes (JSON Lines records need explicit ids; listing, CSV and JSON array
+# files stay whole).
 #
 # Environment: NEWSDEDUP (the binary, default: newsdedup on PATH), FORMAT
 # (jsonl, json, text, filter, ids, tsv), CANONICAL (longest, first), SHARD_LINES (lines of a

@@ -325,18 +325,21 @@ fn staged_sh_equals_one_run() {
     let dir = tempfile::tempdir().unwrap();
     let corpus = corpus(dir.path(), 3_000, 9);
     let inputs = [s(&corpus), "fixtures/listing-janlipavsky.txt"];
-    let single = run(&inputs, None);
     let path = format!("{}:{}", Path::new(BIN).parent().unwrap().display(), std::env::var("PATH").unwrap());
-    let out = Command::new("bash")
-        .arg("examples/staged.sh")
-        .args(inputs)
-        .env("PATH", path)
-        .env("SHARD_LINES", "700")
-        .current_dir(root())
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(out.stdout == single, "staged.sh differs from one run");
+    for format in FORMATS {
+        let single = run(&[&["--format", format][..], &inputs].concat(), None);
+        let out = Command::new("bash")
+            .arg("examples/staged.sh")
+            .args(inputs)
+            .env("PATH", &path)
+            .env("SHARD_LINES", "700")
+            .env("FORMAT", format)
+            .current_dir(root())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{format}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(out.stdout == single, "staged.sh differs from one run ({format})");
+    }
 }
 
 #[test]
