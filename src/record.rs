@@ -79,18 +79,6 @@ pub enum Shape {
     Csv { header: Arc<CsvHeader>, cells: Box<[Box<str>]> },
 }
 
-impl Shape {
-    /// Drop the record's text (a JSON object's `raw`, a CSV row's cells),
-    /// keeping what decides the kind of `--format filter` output (see
-    /// [`crate::reader::ReadOptions::shape_kind_only`]).
-    pub fn drop_text(&mut self) {
-        match self {
-            Shape::Json { raw, .. } => *raw = Box::default(),
-            Shape::Csv { cells, .. } => *cells = Box::default(),
-        }
-    }
-}
-
 /// The header row of one CSV input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CsvHeader {

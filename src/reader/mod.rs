@@ -123,10 +123,11 @@ pub struct ReadOptions {
     /// their fields.
     pub keep_shape: bool,
     /// With `keep_shape`, keep only what decides the kind of `--format
-    /// filter` output (a JSON object's `array` flag, a CSV row's header), not
-    /// the record's text (an empty `raw`, no cells): for `newsdedup count`,
-    /// which tallies the shapes ([`crate::writer::filter::Shapes`]) without
-    /// holding its shard's text. Such shapes cannot be written.
+    /// filter` output, not the record's text: an element of a JSON array
+    /// keeps a shape with an empty `raw`, a CSV row one with no cells, a JSON
+    /// line none. For `newsdedup count`, which tallies the shapes
+    /// ([`crate::writer::filter::Shapes`]) without holding its shard's text;
+    /// such shapes cannot be written.
     pub shape_kind_only: bool,
     /// Keep bodies out of memory: once the bodies read hold more than this
     /// many bytes, each later body goes to a [`Spool`] (an anonymous
@@ -151,8 +152,6 @@ pub struct ReadOutcome {
     pub inputs: Vec<String>,
     /// Where bodies go (see [`ReadOptions::spool_above`]).
     spooling: Spooling,
-    /// [`ReadOptions::shape_kind_only`] of the input being read.
-    shape_kind_only: bool,
 }
 
 /// The state of [`ReadOptions::spool_above`] over the inputs read.
@@ -186,11 +185,6 @@ impl ReadOutcome {
         }
         if let Spooling::On(spool) = &self.spooling {
             article.body.spool(spool)?;
-        }
-        if self.shape_kind_only {
-            if let Some(shape) = article.shape.as_deref_mut() {
-                shape.drop_text();
-            }
         }
         self.articles.push(article);
         Ok(())
@@ -495,7 +489,6 @@ fn read_decoded<R: BufRead>(mut reader: R, name: &str, opts: &ReadOptions, out: 
     let name = stable_name(name);
     out.inputs.push(name.clone());
     out.spool_above(opts.spool_above);
-    out.shape_kind_only = opts.shape_kind_only;
     let mut prefix = Vec::new();
     (&mut reader).take(SNIFF_BYTES as u64).read_to_end(&mut prefix)?;
     let sniffed = sniff(&prefix);
