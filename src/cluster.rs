@@ -315,8 +315,8 @@ mod tests {
         verify(sigs, pairs, |&ab| ab, p)
     }
 
-    fn sig(shingles: impl IntoIterator<Item = u64>) -> Signature {
-        let shingles: Vec<u64> = shingles.into_iter().collect();
+    fn sig(shingles: impl IntoIterator<Item = u32>) -> Signature {
+        let shingles: Vec<u32> = shingles.into_iter().collect();
         Signature {
             fingerprint: 0,
             words: shingles.len() as u32 + 2,
@@ -391,13 +391,13 @@ mod tests {
             let sigs: Vec<Signature> = (0..n)
                 .map(|_| {
                     let parts = 1 + next(3);
-                    let mut shingles: Vec<u64> = Vec::new();
+                    let mut shingles: Vec<u32> = Vec::new();
                     for _ in 0..parts {
                         let story = next(6) * 1000;
                         let (from, len) = (next(40), 30 + next(100));
-                        shingles.extend(story + from..story + from + len);
+                        shingles.extend((story + from..story + from + len).map(|h| h as u32));
                     }
-                    shingles.extend((0..next(20)).map(|_| 100_000 + next(1_000_000)));
+                    shingles.extend((0..next(20)).map(|_| (100_000 + next(1_000_000)) as u32));
                     shingles.sort_unstable();
                     shingles.dedup();
                     let mut s = sig(shingles);
@@ -489,7 +489,7 @@ mod tests {
         let p = Params::default();
         // Two different stories that both carry one photo caption, and three
         // "share" pages holding only that caption.
-        let caption = 0..60u64;
+        let caption = 0..60u32;
         let story_a = sig(caption.clone().chain(1000..1500));
         let story_b = sig(caption.clone().chain(2000..2400));
         let shares: Vec<Signature> = (0..3).map(|_| Signature { text_key: 77, ..sig(caption.clone()) }).collect();

@@ -20,12 +20,12 @@
 //! today's new stories. [`Index::append`] and [`Index::remove`] keep the
 //! stored signatures equal to those one run over the whole archive gives.
 //!
-//! # File layout (version 1)
+//! # File layout (version 2)
 //!
 //! All integers little-endian; `str` is a `u32` byte length and UTF-8.
 //!
 //! ```text
-//! header   magic "NDDUPIDX" (8 bytes), version u32 = 1,
+//! header   magic "NDDUPIDX" (8 bytes), version u32 = 2,
 //!          params: shingle_size u32, min_words u32, max_hamming u32,
 //!          boilerplate_min u32, min_line_words u32, flags u32 (bit 0:
 //!          canonical URLs used; bit 1: `--fingerprint simhash`),
@@ -63,7 +63,7 @@ use crate::error::{Error, Problem, ProblemKind};
 use crate::output::Destination;
 use crate::reader::ReadOutcome;
 use crate::record::{Article, Origin};
-use crate::sign::{self, Bytes, DecodeError, Signature, SignatureRecord};
+use crate::sign::{self, Bytes, DecodeError, Layout, Signature, SignatureRecord};
 use crate::spool::read_at;
 use crate::verify::similarity;
 
@@ -72,8 +72,13 @@ pub const MAGIC: [u8; 8] = *b"NDDUPIDX";
 /// Marker before the checksum: a file without it was cut short.
 pub const END: [u8; 8] = *b"NDDUPEND";
 /// Layout version; a new one whenever the layout or the meaning of a stored
-/// field (normalization, hashing, shingling) changes.
-pub const VERSION: u32 = 1;
+/// field (normalization, hashing, shingling) changes. Version 2 stores each
+/// shingle as its 32-bit [`crate::shingle::Member`]; version 1, which
+/// stored whole 64-bit hashes and is otherwise the same, is still read
+/// (see [`Layout`]) and written again as version 2.
+pub const VERSION: u32 = 2;
+/// The oldest version [`Index::open`] reads.
+pub const OLDEST_VERSION: u32 = 1;
 const PARAMS_LEN: usize = 6 * 4 + 3 * 8;
 /// Bytes before the first record.
 pub const HEADER_LEN: usize = 8 + 4 + PARAMS_LEN;
@@ -93,6 +98,9 @@ enum Place {
 #[derive(Debug)]
 pub struct Index {
     name: String,
+    /// The format version of the file read ([`VERSION`] for a new index);
+    /// a write is always [`VERSION`].
+    version: u32,
     file: Option<File>,
     params: Params,
     ids: Vec<String>,
@@ -319,6 +327,7 @@ impl Index {
     pub fn new(name: &str, params: &Params) -> Index {
         Index {
             name: name.to_owned(),
+            version: VERSION,
             file: None,
             params: params.clone(),
             ids: Vec::new(),
@@ -395,17 +404,22 @@ impl Index {
         let mut head = [0u8; HEADER_LEN];
         r.read_exact(&mut head).map_err(|e| e.to_string())?;
         let version = u32::from_le_bytes(head[8..12].try_into().expect("4 bytes"));
-        if version != VERSION {
-            return Err(format!(
-                "index format version {version}; this newsdedup reads version {VERSION} (build the index again with `newsdedup index build`)"
-            ));
-        }
+        let layout = match version {
+            1 => Layout::V1,
+            VERSION => Layout::V2,
+            _ => {
+                return Err(format!(
+                    "index format version {version}; this newsdedup reads versions {OLDEST_VERSION} to {VERSION} (build the index again with `newsdedup index build`)"
+                ))
+            }
+        };
         let params =
             decode_params(&mut Bytes { rest: &head[12..] }).map_err(|e| format!("damaged index: header: {e}"))?;
         if count > (body_end - HEADER_LEN as u64) / MIN_RECORD_LEN {
             return Err(format!("damaged index: {count} records cannot fit in it"));
         }
         let mut index = Index::new(name, &params);
+        index.version = version;
         let n = count as usize;
         // The count is not checked yet: reserve for a bounded number.
         let room = n.min(1 << 20);
@@ -423,7 +437,7 @@ impl Index {
             let sig_len = r.u32().map_err(|e| damaged(&e))?;
             r.block(sig_len, body_end, &mut buf).map_err(|e| damaged(&e))?;
             let mut b = Bytes { rest: &buf };
-            let rec = SignatureRecord::decode(&mut b).map_err(|e| damaged(&e))?;
+            let rec = SignatureRecord::decode_layout(&mut b, layout).map_err(|e| damaged(&e))?;
             if !b.rest.is_empty() {
                 return Err(damaged(&"signature too long"));
             }
@@ -433,6 +447,12 @@ impl Index {
             return Err(format!("damaged index: {} bytes after the last record", body_end - r.pos));
         }
         Ok(index)
+    }
+
+    /// The format version of the file opened ([`VERSION`] for a new index).
+    /// An index of an older version is written as [`VERSION`].
+    pub fn version(&self) -> u32 {
+        self.version
     }
 
     /// The name the index was opened or is to be written as.
@@ -1005,7 +1025,7 @@ mod tests {
             assert!(e.starts_with(&name) && e.contains("damaged"), "{at}: {e}");
         }
         let mut other = good.clone();
-        other[8] = 2;
+        other[8] = 3;
         assert!(refused(&other).contains("damaged"), "a changed version byte fails the checksum");
         assert!(refused(b"{\"id\":1,\"body\":\"x\"}\n").contains("not a newsdedup index"));
         std::fs::write(&path, &good).unwrap();

@@ -35,6 +35,7 @@ use rayon::prelude::*;
 
 use crate::config::Params;
 use crate::fingerprint::hamming;
+use crate::shingle::Member;
 use crate::sign::Signature;
 
 /// Anchors are shingles whose hash has this many low bits zero (1 in 8).
@@ -130,9 +131,44 @@ fn bucket_pairs(
     }
 }
 
-/// Group `(key, record)` entries by key and append each bucket's pairs to `out`.
-fn pairs_by_key(
-    mut entries: Vec<(u64, u32)>,
+/// Which of `entries` (sorted by key then record; `starts` the first entry
+/// of each bucket, then the end) join their bucket's pairs: all of a small
+/// bucket, and of a record's large buckets the [`LARGE_BUCKETS_PER_RECORD`]
+/// smallest, ties broken by key. Entries sort by key, so an entry's position
+/// breaks the tie, and each record keeps its best few in a fixed array: no
+/// list of the large entries (three in four anchor entries) is made or
+/// sorted.
+fn rarest_large_buckets<K>(entries: &[(K, u32)], starts: &[usize], records: usize) -> Vec<bool> {
+    const NONE: (usize, usize) = (usize::MAX, usize::MAX);
+    let mut joins = vec![true; entries.len()];
+    // Per record, its best (bucket size, entry) so far, in order.
+    let mut best = vec![[NONE; LARGE_BUCKETS_PER_RECORD]; records];
+    for w in starts.windows(2).filter(|w| w[1] - w[0] > BUCKET_ALL_PAIRS) {
+        let size = w[1] - w[0];
+        for i in w[0]..w[1] {
+            joins[i] = false;
+            let slots = &mut best[entries[i].1 as usize];
+            let mut at = LARGE_BUCKETS_PER_RECORD;
+            while at > 0 && (size, i) < slots[at - 1] {
+                at -= 1;
+            }
+            if at < LARGE_BUCKETS_PER_RECORD {
+                slots.copy_within(at..LARGE_BUCKETS_PER_RECORD - 1, at + 1);
+                slots[at] = (size, i);
+            }
+        }
+    }
+    for &(_, i) in best.iter().flatten().filter(|&&slot| slot != NONE) {
+        joins[i] = true;
+    }
+    joins
+}
+
+/// Group `(key, record)` entries by key and append each bucket's pairs to
+/// `out`. Keys are as narrow as their table allows (an anchor is a 32-bit
+/// [`Member`]): the entries are the largest thing this stage holds.
+fn pairs_by_key<K: Copy + Ord + Into<u64> + Send + Sync>(
+    mut entries: Vec<(K, u32)>,
     flag: u8,
     minhash: &[[u64; MINHASHES]],
     rank: &[u32],
@@ -152,16 +188,7 @@ fn pairs_by_key(
     // rarest ones (ties broken by key). Copies meet in small buckets or, side
     // by side in min-hash order, in any large bucket they share; the budget
     // keeps records made of common phrases from costing 8 pairs per phrase.
-    let mut large: Vec<(u32, usize, u64, usize)> = Vec::new();
-    for w in starts.windows(2).filter(|w| w[1] - w[0] > BUCKET_ALL_PAIRS) {
-        large.extend((w[0]..w[1]).map(|i| (entries[i].1, w[1] - w[0], entries[i].0, i)));
-    }
-    large.par_sort_unstable();
-    let mut joins = vec![true; entries.len()];
-    for (k, &(doc, _, _, i)) in large.iter().enumerate() {
-        let rank = large[..k].iter().rev().take_while(|e| e.0 == doc).take(LARGE_BUCKETS_PER_RECORD).count();
-        joins[i] = rank < LARGE_BUCKETS_PER_RECORD;
-    }
+    let joins = rarest_large_buckets(&entries, &starts, minhash.len());
     // Each worker's pairs in a vector of its own, copied once into `out`
     // (reserved at its final size): merging them two by two held each pair
     // in up to three growing vectors at the peak.
@@ -169,7 +196,7 @@ fn pairs_by_key(
         .par_windows(2)
         .filter(|w| w[1] - w[0] > 1)
         .fold(Vec::new, |mut out, w| {
-            let key = entries[w[0]].0;
+            let key = entries[w[0]].0.into();
             let mut members: Vec<u32> = (w[0]..w[1]).filter(|&i| joins[i]).map(|i| entries[i].1).collect();
             bucket_pairs(key, &mut members, flag, minhash, rank, &keep, &mut out);
             out
@@ -184,9 +211,9 @@ fn pairs_by_key(
 
 /// `MINHASHES` min-hashes of a shingle set (the plain minimum, then minima
 /// under fixed permutations of the hash space); `u64::MAX` when empty.
-fn minhashes(shingles: &[u64]) -> [u64; MINHASHES] {
+fn minhashes(shingles: &[Member]) -> [u64; MINHASHES] {
     let mut m = [u64::MAX; MINHASHES];
-    for &h in shingles {
+    for h in shingles.iter().map(|&h| u64::from(h)) {
         for (i, slot) in m.iter_mut().enumerate() {
             let v = if i == 0 { h } else { mix(h ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)) };
             *slot = (*slot).min(v);
@@ -267,7 +294,7 @@ pub(crate) fn candidates(sigs: &[Signature], rank: &[u32], p: &Params) -> Vec<Ca
         let f = first[i as usize];
         Candidate { a: f.min(i), b: f.max(i), via: via::TEXT }
     }));
-    let [simhash, anchor, url] = table_entries(sigs, &first, p);
+    let Tables { simhash, anchor, url } = table_entries(sigs, &first, p);
     let close = |x: u32, y: u32| hamming(sigs[x as usize].fingerprint, sigs[y as usize].fingerprint) <= p.max_hamming;
     pairs_by_key(simhash, via::SIMHASH, minhash, rank, close, &mut all);
     pairs_by_key(anchor, via::ANCHOR, minhash, rank, |_, _| true, &mut all);
@@ -287,10 +314,16 @@ pub(crate) fn candidates(sigs: &[Signature], rank: &[u32], p: &Params) -> Vec<Ca
     all
 }
 
-/// The `(key, record)` entries of the simhash, anchor and URL tables;
-/// `first` is [`first_copies`]: only first copies join the simhash and
-/// anchor tables, every record the URL table.
-fn table_entries(sigs: &[Signature], first: &[u32], p: &Params) -> [Vec<(u64, u32)>; 3] {
+/// The `(key, record)` entries of the candidate index's tables.
+struct Tables {
+    simhash: Vec<(u64, u32)>,
+    anchor: Vec<(Member, u32)>,
+    url: Vec<(u64, u32)>,
+}
+
+/// The [`Tables`] of `sigs`; `first` is [`first_copies`]: only first copies
+/// join the simhash and anchor tables, every record the URL table.
+fn table_entries(sigs: &[Signature], first: &[u32], p: &Params) -> Tables {
     let n = sigs.len() as u32;
     let blocks = p.max_hamming + 1;
     let stands_for_itself = |i: u32| first[i as usize] == i;
@@ -300,8 +333,8 @@ fn table_entries(sigs: &[Signature], first: &[u32], p: &Params) -> [Vec<(u64, u3
         .flat_map(|i| (0..blocks).map(move |t| (block_key(sigs[i as usize].fingerprint, t, blocks), i)))
         .collect();
     // shingle anchors
-    let mask = (1u64 << ANCHOR_BITS) - 1;
-    let anchor: Vec<(u64, u32)> = sigs
+    let mask = (1 << ANCHOR_BITS) - 1;
+    let anchor: Vec<(Member, u32)> = sigs
         .par_iter()
         .enumerate()
         .filter(|&(i, _)| stands_for_itself(i as u32))
@@ -317,30 +350,27 @@ fn table_entries(sigs: &[Signature], first: &[u32], p: &Params) -> [Vec<(u64, u3
         .collect();
     // canonical URL
     let url = (0..n).filter_map(|i| sigs[i as usize].url_key.map(|k| (k, i))).collect();
-    [simhash, anchor, url]
+    Tables { simhash, anchor, url }
 }
 
 /// The size of the largest bucket of the candidate index of `sigs` (in any
 /// table, before the cap on large buckets per record): tests check that a
 /// corpus is large enough for the caps ([`BUCKET_ALL_PAIRS`]) to come into play.
 pub fn largest_bucket(sigs: &[Signature], p: &Params) -> usize {
-    let first = first_copies(sigs, &content_ranks(sigs));
-    table_entries(sigs, &first, p)
-        .into_iter()
-        .map(|mut entries| {
-            entries.sort_unstable();
-            entries.dedup();
-            entries.chunk_by(|x, y| x.0 == y.0).map(<[_]>::len).max().unwrap_or(0)
-        })
-        .max()
-        .unwrap_or(0)
+    fn largest<K: Ord>(mut entries: Vec<(K, u32)>) -> usize {
+        entries.sort_unstable();
+        entries.dedup();
+        entries.chunk_by(|x, y| x.0 == y.0).map(<[_]>::len).max().unwrap_or(0)
+    }
+    let t = table_entries(sigs, &first_copies(sigs, &content_ranks(sigs)), p);
+    largest(t.simhash).max(largest(t.anchor)).max(largest(t.url))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn sig(fp: u64, shingles: Vec<u64>) -> Signature {
+    fn sig(fp: u64, shingles: Vec<u32>) -> Signature {
         Signature {
             fingerprint: fp,
             words: shingles.len() as u32,
@@ -382,9 +412,9 @@ mod tests {
     #[test]
     fn shared_anchor_proposes_and_large_buckets_stay_linear() {
         let p = Params::default();
-        let anchor = 7u64 << ANCHOR_BITS;
+        let anchor = 7u32 << ANCHOR_BITS;
         let n = 1000u32;
-        let sigs: Vec<Signature> = (0..n).map(|i| sig(mix(i as u64), vec![1 + (i as u64) * 16 + 1, anchor])).collect();
+        let sigs: Vec<Signature> = (0..n).map(|i| sig(mix(i as u64), vec![1 + i * 16 + 1, anchor])).collect();
         let c = candidates(&sigs, &content_ranks(&sigs), &p);
         let anchored = c.iter().filter(|c| c.via & via::ANCHOR != 0).count();
         assert!(anchored <= 2 * n as usize * WINDOW, "{anchored}");
@@ -425,5 +455,38 @@ mod tests {
         assert!(c.iter().filter(|c| c.via & via::TEXT != 0).count() == 1000, "{}", c.len());
         assert!(c.iter().all(|c| [0, 1000, 1001].contains(&c.a)), "every pair starts at a first copy");
         assert!(c.len() <= 1000 + 3, "{}", c.len());
+    }
+
+    #[test]
+    fn each_record_joins_its_rarest_large_buckets() {
+        // The definition: sort a record's large-bucket entries by (bucket
+        // size, key) and keep the first LARGE_BUCKETS_PER_RECORD.
+        let mut state = 5u64;
+        let mut next = move |n: u64| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        };
+        for round in 0..30 {
+            let records = 1 + next(60) as u32;
+            let keys = 1 + next(40);
+            let mut entries: Vec<(u64, u32)> =
+                (0..next(3000)).map(|_| (next(keys), next(records as u64) as u32)).collect();
+            entries.sort_unstable();
+            entries.dedup();
+            let mut starts: Vec<usize> =
+                (0..entries.len()).filter(|&i| i == 0 || entries[i].0 != entries[i - 1].0).collect();
+            starts.push(entries.len());
+            let size = |i: usize| starts.windows(2).find(|w| w[0] <= i && i < w[1]).map(|w| w[1] - w[0]).unwrap();
+            let mut large: Vec<(u32, usize, u64, usize)> = (0..entries.len())
+                .filter(|&i| size(i) > BUCKET_ALL_PAIRS)
+                .map(|i| (entries[i].1, size(i), entries[i].0, i))
+                .collect();
+            large.sort_unstable();
+            let mut want = vec![true; entries.len()];
+            for (k, &(doc, _, _, i)) in large.iter().enumerate() {
+                want[i] = large[..k].iter().filter(|e| e.0 == doc).count() < LARGE_BUCKETS_PER_RECORD;
+            }
+            assert_eq!(rarest_large_buckets(&entries, &starts, records as usize), want, "round {round}");
+        }
     }
 }

@@ -64,10 +64,28 @@ impl<'a> Iterator for Shingles<'a> {
 }
 
 /// The 64-bit hash of one shingle (XXH3, seed 0): stable across platforms
-/// and releases, so shingle sets can be stored and compared later.
+/// and releases, so shingle sets can be stored and compared later. The
+/// fingerprint is built from all 64 bits; a shingle set holds [`member`]s.
 #[inline]
 pub fn shingle_hash(shingle: &str) -> u64 {
     xxh3_64(shingle.as_bytes())
+}
+
+/// An element of a shingle set: the low 32 bits of a [`shingle_hash`].
+///
+/// Half the size of the whole hash, so the sets (the largest thing a run
+/// keeps of each record) take half the memory and the intersections read
+/// half the bytes. Two distinct shingles of one pair of records share a
+/// member with probability `|A| |B| / 2^32` (about 1 in 17,000 for two
+/// 500-shingle records, which then count one shared shingle more); the
+/// anchors (members with their low [`crate::pairs::ANCHOR_BITS`] bits
+/// zero) and the sketches' bits are the bits the whole hash had there.
+pub type Member = u32;
+
+/// The [`Member`] of a shingle hash.
+#[inline]
+pub fn member(hash: u64) -> Member {
+    hash as Member
 }
 
 /// Word starts kept by [`for_each_shingle`]: a ring of the last `RING`
@@ -131,13 +149,13 @@ pub fn for_each_shingle_hash(text: &str, k: usize, mut f: impl FnMut(u64)) {
 /// Reusable buffers of [`sort_dedup`].
 #[derive(Debug, Default)]
 pub struct SortScratch {
-    dealt: Vec<u64>,
+    dealt: Vec<Member>,
     starts: Vec<usize>,
 }
 
 /// Sort `v` and drop its repeats.
 ///
-/// Shingle hashes are uniform 64-bit values, so one pass that deals them
+/// Set members are uniform 32-bit values, so one pass that deals them
 /// into about as many buckets as there are hashes by their top bits leaves
 /// them nearly sorted: every hash is at most a few places from where it
 /// belongs, and one insertion sort finishes the job in about one compare a
@@ -146,7 +164,7 @@ pub struct SortScratch {
 /// Either way the result is `v` sorted and deduplicated, whatever the
 /// values (input that fills a bucket with more than 64 goes to
 /// `sort_unstable`, so no input makes it quadratic).
-pub fn sort_dedup(v: &mut Vec<u64>, scratch: &mut SortScratch) {
+pub fn sort_dedup(v: &mut Vec<Member>, scratch: &mut SortScratch) {
     if v.len() < 256 {
         v.sort_unstable();
         v.dedup();
@@ -154,7 +172,7 @@ pub fn sort_dedup(v: &mut Vec<u64>, scratch: &mut SortScratch) {
     }
     // Between n and 2n buckets (at most 2^16): 9 to 16 top bits.
     let bits = (usize::BITS - v.len().leading_zeros()).min(16);
-    let shift = 64 - bits;
+    let shift = Member::BITS - bits;
     let starts = &mut scratch.starts;
     starts.clear();
     starts.resize((1 << bits) + 1, 0);
@@ -196,11 +214,11 @@ pub fn sort_dedup(v: &mut Vec<u64>, scratch: &mut SortScratch) {
     v.extend(dealt.windows(2).filter(|w| w[0] != w[1]).map(|w| w[1]));
 }
 
-/// The set of shingle hashes of `text`, sorted and without repeats, written
-/// into `out` (cleared first).
-pub fn shingle_set_into(text: &str, k: usize, out: &mut Vec<u64>) {
+/// The set of shingle [`member`]s of `text`, sorted and without repeats,
+/// written into `out` (cleared first).
+pub fn shingle_set_into(text: &str, k: usize, out: &mut Vec<Member>) {
     out.clear();
-    for_each_shingle_hash(text, k, |h| out.push(h));
+    for_each_shingle_hash(text, k, |h| out.push(member(h)));
     sort_dedup(out, &mut SortScratch::default());
 }
 
@@ -246,13 +264,13 @@ mod tests {
         let mut x = 0x9e3779b97f4a7c15u64;
         let mut next = move || {
             x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            x ^ (x >> 29)
+            member((x ^ (x >> 29)) >> 16)
         };
         for n in [0, 1, 2, 255, 256, 257, 3000, 70_000] {
             // Uniform with some repeats (the bucket path), one value a third
             // of the time, and a skewed top byte (the fallback).
             for kind in 0..3 {
-                let mut v: Vec<u64> = Vec::with_capacity(n);
+                let mut v: Vec<Member> = Vec::with_capacity(n);
                 for i in 0..n {
                     let h = next();
                     v.push(match kind {

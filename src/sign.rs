@@ -16,7 +16,7 @@ use crate::config::{Fingerprint, Params};
 use crate::fingerprint::{fingerprint_fast, LaneCounts};
 use crate::normalize::normalize_into;
 use crate::record::Article;
-use crate::shingle::{for_each_shingle_hash, shingle_set_into, sort_dedup, SortScratch};
+use crate::shingle::{for_each_shingle_hash, member, shingle_set_into, sort_dedup, Member, SortScratch};
 use crate::urlkey::canonical_url;
 
 /// What the candidate index, verification and canonical choice know of a record.
@@ -24,8 +24,9 @@ use crate::urlkey::canonical_url;
 pub struct Signature {
     /// 64-bit simhash of the body's shingles.
     pub fingerprint: u64,
-    /// Hashes of the body's shingles, sorted, without repeats.
-    pub shingles: Vec<u64>,
+    /// The body's shingle set: [`Member`]s (32-bit shingle hashes), sorted,
+    /// without repeats.
+    pub shingles: Vec<Member>,
     /// Normalized body words (boilerplate removed).
     pub words: u32,
     /// Hash of the whole normalized body; 0 for an empty body.
@@ -104,16 +105,16 @@ fn from_normalized(a: &Article, norm: &str, body: Body, p: &Params, scratch: &mu
 /// The hashes are gathered and sorted in per-thread buffers that keep their
 /// size from record to record, and `out` gets the set in one allocation of
 /// its exact size, instead of growing by doubling.
-fn xxh3_shingles_and_fingerprint(norm: &str, k: usize, out: &mut Vec<u64>) -> u64 {
+fn xxh3_shingles_and_fingerprint(norm: &str, k: usize, out: &mut Vec<Member>) -> u64 {
     thread_local! {
-        static BUFFERS: std::cell::RefCell<(Vec<u64>, SortScratch)> = std::cell::RefCell::new((Vec::new(), SortScratch::default()));
+        static BUFFERS: std::cell::RefCell<(Vec<Member>, SortScratch)> = std::cell::RefCell::new((Vec::new(), SortScratch::default()));
     }
     BUFFERS.with_borrow_mut(|(hashes, scratch)| {
         hashes.clear();
         let mut lanes = LaneCounts::default();
         for_each_shingle_hash(norm, k, |h| {
             lanes.add(h);
-            hashes.push(h);
+            hashes.push(member(h));
         });
         sort_dedup(hashes, scratch);
         out.clear();
@@ -151,13 +152,16 @@ pub fn sign(articles: &[Article], boiler: &Boilerplate, p: &Params) -> io::Resul
 /// outlet        u64
 /// words         u32
 /// stub          u8 (0 or 1)
-/// shingles      u32 count + count x u64, sorted, distinct
+/// shingles      u32 count + count x u32 (Member), sorted, distinct
 /// short_lines   u32 count + count x u64, sorted, distinct
 /// ```
 ///
-/// 62 bytes plus 8 a shingle and 8 a short line. Any change to this
+/// 62 bytes plus 4 a shingle and 8 a short line. Any change to this
 /// layout, or to what a field means (normalization, hashing, shingling),
-/// is a new [`crate::index::VERSION`].
+/// is a new [`crate::index::VERSION`] and a new version of the sign line.
+/// The layout of index version 1 ([`Layout::V1`]) held each shingle's
+/// whole 64-bit hash: it is still read, each hash cut to its [`Member`],
+/// which gives the record version 2 stores.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SignatureRecord {
     pub sig: Signature,
@@ -228,6 +232,19 @@ impl<'a> Bytes<'a> {
         Ok(v)
     }
 
+    /// A `u32` count followed by that many `u32` [`Member`]s, checked sorted
+    /// and distinct.
+    pub fn members(&mut self) -> Result<Vec<Member>, DecodeError> {
+        let n = self.u32()? as usize;
+        let bytes = self.take(n.checked_mul(4).ok_or(DecodeError("count too large"))?)?;
+        let v: Vec<Member> =
+            bytes.chunks_exact(4).map(|c| Member::from_le_bytes(c.try_into().expect("4 bytes"))).collect();
+        if v.windows(2).any(|w| w[0] >= w[1]) {
+            return Err(DecodeError("hashes not sorted"));
+        }
+        Ok(v)
+    }
+
     /// A `u32` length followed by that many bytes of UTF-8.
     pub fn str(&mut self) -> Result<&'a str, DecodeError> {
         let n = self.u32()? as usize;
@@ -235,18 +252,29 @@ impl<'a> Bytes<'a> {
     }
 }
 
-/// Append `v` as a `u32` count and its `u64` values.
-fn put_hashes(out: &mut Vec<u8>, v: &[u64]) {
+/// Append `v` as a `u32` count and its values.
+fn put_hashes<const N: usize, T: Copy>(out: &mut Vec<u8>, v: &[T], le: impl Fn(T) -> [u8; N]) {
     out.extend_from_slice(&(v.len() as u32).to_le_bytes());
-    for h in v {
-        out.extend_from_slice(&h.to_le_bytes());
+    for &h in v {
+        out.extend_from_slice(&le(h));
     }
+}
+
+/// The layouts of a [`SignatureRecord`] that [`SignatureRecord::decode_layout`]
+/// reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Index version 1: each shingle as its whole 64-bit hash.
+    V1,
+    /// Index version 2 and sign lines `s3`: each shingle as its [`Member`];
+    /// what [`SignatureRecord::encode`] writes.
+    V2,
 }
 
 impl SignatureRecord {
     /// Bytes [`encode`](SignatureRecord::encode) appends.
     pub fn encoded_len(&self) -> usize {
-        62 + 8 * (self.sig.shingles.len() + self.short_lines.len())
+        62 + 4 * self.sig.shingles.len() + 8 * self.short_lines.len()
     }
 
     /// Append the record's bytes (layout in the type's documentation).
@@ -260,12 +288,18 @@ impl SignatureRecord {
         out.extend_from_slice(&self.outlet.to_le_bytes());
         out.extend_from_slice(&s.words.to_le_bytes());
         out.push(s.stub as u8);
-        put_hashes(out, &s.shingles);
-        put_hashes(out, &self.short_lines);
+        put_hashes(out, &s.shingles, Member::to_le_bytes);
+        put_hashes(out, &self.short_lines, u64::to_le_bytes);
     }
 
-    /// Read one record from the front of `b`.
+    /// Read one record, as [`encode`](SignatureRecord::encode) writes it,
+    /// from the front of `b`.
     pub fn decode(b: &mut Bytes<'_>) -> Result<SignatureRecord, DecodeError> {
+        SignatureRecord::decode_layout(b, Layout::V2)
+    }
+
+    /// Read one record of layout `layout` from the front of `b`.
+    pub fn decode_layout(b: &mut Bytes<'_>, layout: Layout) -> Result<SignatureRecord, DecodeError> {
         let fingerprint = b.u64()?;
         let text_key = b.u128()?;
         let title_key = b.u64()?;
@@ -274,7 +308,16 @@ impl SignatureRecord {
         let outlet = b.u64()?;
         let words = b.u32()?;
         let stub = b.flag()?;
-        let shingles = b.hashes()?;
+        let shingles = match layout {
+            Layout::V2 => b.members()?,
+            Layout::V1 => {
+                // Cut to members, the set is no longer sorted and may hold
+                // a repeat.
+                let mut v: Vec<Member> = b.hashes()?.into_iter().map(member).collect();
+                sort_dedup(&mut v, &mut SortScratch::default());
+                v
+            }
+        };
         let short_lines = b.hashes()?;
         let sig =
             Signature { fingerprint, shingles, words, text_key, url_key: has_url.then_some(url), title_key, stub };

@@ -6,16 +6,16 @@
 //!
 //! Every line is TSV: its first field is the shuffle key (fixed width, so a
 //! byte-wise sort groups and orders it), its second the line's kind and
-//! version (`c2`, `s2`, `e1`, `g1`, `v1`, `w1`, `l1`, `m2`, `f2`); a line of another kind or
+//! version (`c2`, `s3`, `e1`, `g1`, `v2`, `w1`, `l1`, `m2`, `f2`); a line of another kind or
 //! version is refused with its file and line. Ordinals (a record's position
 //! in the single run's input order) are 20 zero-padded decimal digits.
 //!
 //! ```text
 //! c2 count   KEY=outlet hex16 + line hex16 (or `#records`, `#array`, `#csv` HEADER)  c2  COUNT
-//! s2 sign    ORDINAL  s2  ID (JSON string)  SIGNATURE (base64 of SignatureRecord::encode, no padding)
+//! s3 sign    ORDINAL  s3  ID (JSON string)  SIGNATURE (base64 of SignatureRecord::encode, no padding)
 //! e1 pair    ORDINAL_A  e1  ORDINAL_B  REASON  SHARED  JACCARD  CONTAINMENT  HAMMING
 //! g1 comp.   ORDINAL  g1  COMPONENT (its smallest ordinal)
-//! v1 routed  COMPONENT  v1  ORDINAL  ID  SIGNATURE         (an s2 line keyed by component)
+//! v2 routed  COMPONENT  v2  ORDINAL  ID  SIGNATURE         (an s3 line keyed by component)
 //! w1 routed  COMPONENT  w1  ORDINAL_A  ORDINAL_B  REASON ... (an e1 line keyed by component)
 //! l1 link    ORDINAL  l1  CANONICAL_ORDINAL
 //! m2 member  CANONICAL_ORDINAL  m2  ORDINAL  ARTICLE (JSON object; with -f filter, the canonical's input shape)
@@ -56,13 +56,13 @@ use crate::writer::{Framed, Output, OutputFormat};
 
 /// Kind and version of each line format.
 pub const COUNT: &str = "c2";
-pub const SIGN: &str = "s2";
+pub const SIGN: &str = "s3";
 pub const PAIR: &str = "e1";
 pub const LINK: &str = "l1";
 pub const MEMBER: &str = "m2";
 pub const PIECE: &str = "f2";
 pub const COMPONENT: &str = "g1";
-pub const ROUTED_SIGN: &str = "v1";
+pub const ROUTED_SIGN: &str = "v2";
 pub const ROUTED_PAIR: &str = "w1";
 
 /// The key of the count line that holds a shard's number of records.

@@ -312,3 +312,52 @@ fn a_rescrape_is_not_a_problem_and_other_text_under_an_archived_id_is() {
         .collect();
     assert_eq!([written, matched].concat(), [renamed]);
 }
+
+/// An index of format version 1, which held each shingle's whole 64-bit
+/// hash (`tests/data/archive-v1.idx`: built by newsdedup 10b4535 from the
+/// sample, as `sample.txt`, and `fixtures/wire.jsonl.gz`), is read as the
+/// version 2 index of the same records: `--against` writes the same output
+/// and matches, and its next `add` writes it again as version 2, byte for
+/// byte what a version 2 index given the same records holds. A version
+/// this newsdedup does not know is refused, naming it.
+#[test]
+fn a_version_1_index_is_read_and_written_again_as_version_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    fs::copy(sample(), d.join("sample.txt")).unwrap();
+    fs::copy(root.join("fixtures/wire.jsonl.gz"), d.join("wire.jsonl.gz")).unwrap();
+    fs::copy(root.join("tests/data/archive-v1.idx"), d.join("v1.idx")).unwrap();
+    ok(d, &["index", "build", "-o", "v2.idx", "sample.txt", "wire.jsonl.gz"], 0);
+    let version = |name: &str| u32::from_le_bytes(fs::read(d.join(name)).unwrap()[8..12].try_into().unwrap());
+    assert_eq!((version("v1.idx"), version("v2.idx")), (1, 2));
+    let stats = ok(d, &["index", "stats", "v1.idx"], 0).stdout_str();
+    assert!(stats.contains("format version:   1 (written as version 2 by the next add or remove)"), "{stats}");
+    assert!(stats.contains("records:          11\n"), "{stats}");
+
+    // Today: generated rewrites of the sample's stories, and the sample again.
+    write_lines(&d.join("today.jsonl"), &generated(d, 5, 60));
+    let mut seen = Vec::new();
+    for idx in ["v1.idx", "v2.idx"] {
+        let matches = format!("{idx}.seen");
+        let out = ok(d, &["--against", idx, "--matches", &matches, "today.jsonl", "sample.txt"], 0);
+        seen.push((out.stdout_str(), fs::read_to_string(d.join(&matches)).unwrap()));
+    }
+    assert!(!seen[0].1.is_empty(), "nothing of today matched the archive");
+    assert_eq!(seen[0], seen[1], "version 1 and version 2 indexes of the same records differ");
+
+    ok(d, &["index", "add", "v1.idx", "today.jsonl"], 0);
+    ok(d, &["index", "add", "v2.idx", "today.jsonl"], 0);
+    assert_eq!(version("v1.idx"), 2);
+    assert!(fs::read(d.join("v1.idx")).unwrap() == fs::read(d.join("v2.idx")).unwrap(), "the upgraded index differs");
+
+    // A version 3 file with a valid checksum: refused for its version.
+    let mut v3 = fs::read(d.join("v2.idx")).unwrap();
+    v3[8..12].copy_from_slice(&3u32.to_le_bytes());
+    let end = v3.len() - 8;
+    let sum = xxhash_rust::xxh3::xxh3_64(&v3[..end]);
+    v3[end..].copy_from_slice(&sum.to_le_bytes());
+    fs::write(d.join("v3.idx"), v3).unwrap();
+    let err = ok(d, &["index", "stats", "v3.idx"], 2).stderr_str();
+    assert!(err.contains("v3.idx: index format version 3; this newsdedup reads versions 1 to 2"), "{err}");
+}

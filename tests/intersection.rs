@@ -9,7 +9,7 @@ use newsdedup::verify::{
 };
 use proptest::prelude::*;
 
-fn sorted_set(mut v: Vec<u64>) -> Vec<u64> {
+fn sorted_set(mut v: Vec<u32>) -> Vec<u32> {
     v.sort_unstable();
     v.dedup();
     v
@@ -18,16 +18,16 @@ fn sorted_set(mut v: Vec<u64>) -> Vec<u64> {
 /// A large set and a small one, the small one partly drawn from the large
 /// (so that they share elements, including the first and last) and partly
 /// random, in a narrow or a wide value range.
-fn unbalanced_pair() -> impl Strategy<Value = (Vec<u64>, Vec<u64>)> {
+fn unbalanced_pair() -> impl Strategy<Value = (Vec<u32>, Vec<u32>)> {
     (
-        prop::collection::vec(any::<u64>(), 0..3000),
+        prop::collection::vec(any::<u32>(), 0..3000),
         prop::collection::vec(any::<prop::sample::Index>(), 0..60),
-        prop::collection::vec(any::<u64>(), 0..60),
-        prop_oneof![Just(u64::MAX), Just(20_000u64), Just(100u64)],
+        prop::collection::vec(any::<u32>(), 0..60),
+        prop_oneof![Just(u32::MAX), Just(20_000u32), Just(100u32)],
     )
         .prop_map(|(large, picks, extra, range)| {
             let large = sorted_set(large.into_iter().map(|x| x % range).collect());
-            let mut small: Vec<u64> = extra.into_iter().map(|x| x % range).collect();
+            let mut small: Vec<u32> = extra.into_iter().map(|x| x % range).collect();
             if !large.is_empty() {
                 small.extend(picks.iter().map(|i| large[i.index(large.len())]));
             }
@@ -36,12 +36,12 @@ fn unbalanced_pair() -> impl Strategy<Value = (Vec<u64>, Vec<u64>)> {
 }
 
 /// Two sets of any sizes, mostly close ones (the merge path).
-fn any_pair() -> impl Strategy<Value = (Vec<u64>, Vec<u64>)> {
-    (prop::collection::vec(0u64..500, 0..400), prop::collection::vec(0u64..500, 0..400))
+fn any_pair() -> impl Strategy<Value = (Vec<u32>, Vec<u32>)> {
+    (prop::collection::vec(0u32..500, 0..400), prop::collection::vec(0u32..500, 0..400))
         .prop_map(|(a, b)| (sorted_set(a), sorted_set(b)))
 }
 
-fn check(a: &[u64], b: &[u64], need: usize) -> Result<(), TestCaseError> {
+fn check(a: &[u32], b: &[u32], need: usize) -> Result<(), TestCaseError> {
     let exact = merge_intersection(a, b);
     prop_assert_eq!(intersection(a, b), exact);
     prop_assert_eq!(intersection(b, a), exact);
@@ -76,8 +76,8 @@ proptest! {
 #[test]
 fn gallop_is_taken_and_exact_on_a_roundup() {
     // A roundup of 200,000 shingles holding a 50-shingle record, spread out.
-    let large: Vec<u64> = (0..200_000u64).map(|i| i * 3).collect();
-    let small: Vec<u64> = (0..50u64).map(|i| i * 12_000 + (i % 2)).collect();
+    let large: Vec<u32> = (0..200_000u32).map(|i| i * 3).collect();
+    let small: Vec<u32> = (0..50u32).map(|i| i * 12_000 + (i % 2)).collect();
     assert!(small.len() * GALLOP_RATIO < large.len());
     let exact = merge_intersection(&small, &large);
     assert_eq!(exact, 25);
@@ -86,7 +86,7 @@ fn gallop_is_taken_and_exact_on_a_roundup() {
     assert_eq!(intersection_at_least(&small, &large, 26), None);
 }
 
-fn sig_of(shingles: Vec<u64>) -> newsdedup::sign::Signature {
+fn sig_of(shingles: Vec<u32>) -> newsdedup::sign::Signature {
     newsdedup::sign::Signature { shingles, ..Default::default() }
 }
 
@@ -96,11 +96,11 @@ proptest! {
     #[test]
     fn sketch_bound_never_undercounts(
         (a, b) in prop_oneof![any_pair(), unbalanced_pair()],
-        wide in prop::collection::vec(any::<u64>(), 0..1500),
+        wide in prop::collection::vec(any::<u32>(), 0..1500),
         shift in 0u32..64,
     ) {
         let wide = sorted_set(wide);
-        let spread = |v: &[u64]| sorted_set(v.iter().map(|x| x.rotate_left(shift)).collect());
+        let spread = |v: &[u32]| sorted_set(v.iter().map(|x| x.rotate_left(shift)).collect());
         let sets = [a.clone(), b.clone(), wide.clone(), spread(&a), spread(&wide)];
         let sigs: Vec<_> = sets.iter().cloned().map(sig_of).collect();
         let sketches = newsdedup::verify::Sketches::new(&sigs);
@@ -121,7 +121,7 @@ fn sketch_bound_refuses_unrelated_sets() {
     let mut state = 99u64;
     let mut next = move || {
         state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        state
+        (state >> 32) as u32
     };
     let mut refused = 0;
     for _ in 0..100 {

@@ -381,11 +381,11 @@ fn every_stage_refuses_a_line_of_another_version() {
         path
     };
     let bad_counts = bad("bad-counts", bump(&counts, "c2"));
-    let bad_signs = bad("bad-signs", bump(&signs, "s2"));
+    let bad_signs = bad("bad-signs", bump(&signs, "s3"));
     let bad_pairs = bad("bad-pairs", bump(&pairs, "e1"));
     let bad_links = bad("bad-links", bump(&links, "l1"));
     let bad_components = bad("bad-components", bump(&components, "g1"));
-    let bad_routed = bad("bad-routed", bump(&routed, "v1"));
+    let bad_routed = bad("bad-routed", bump(&routed, "v2"));
     let bad_members = bad("bad-members", bump(&members, "m2"));
     let bad_pieces = bad("bad-pieces", bump(&shuffle(&[pieces]), "f2"));
     let cases: Vec<(Vec<&str>, &PathBuf, &str)> = vec![
@@ -397,10 +397,10 @@ fn every_stage_refuses_a_line_of_another_version() {
             "c2",
         ),
         (vec!["merge", "-f", "filter", "--counts", s(&bad_counts), s(&bad_pieces)], &bad_counts, "c2"),
-        (vec!["pairs", s(&bad_signs)], &bad_signs, "s2"),
+        (vec!["pairs", s(&bad_signs)], &bad_signs, "s3"),
         (vec!["components", s(&bad_pairs)], &bad_pairs, "e1"),
         (vec!["route", s(&bad_components)], &bad_components, "g1"),
-        (vec!["cluster", s(&bad_routed)], &bad_routed, "v1"),
+        (vec!["cluster", s(&bad_routed)], &bad_routed, "v2"),
         (vec!["apply", "--clusters", s(&bad_links), input], &bad_links, "l1"),
         (vec!["gather", "--counts", s(&counts_file), s(&bad_members)], &bad_members, "m2"),
         (vec!["merge", s(&bad_pieces)], &bad_pieces, "f2"),

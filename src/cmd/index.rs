@@ -199,7 +199,10 @@ fn stats(args: &StatsArgs) -> Result<ExitCode, Error> {
          boilerplate:      {} lines ({} outlet lines counted)\n\
          parameters:       --shingle-size {} --jaccard {} --containment {} --link {} --min-words {} --max-hamming {} --boilerplate-min {} --min-line-words {}{}\n",
         idx.name(),
-        index::VERSION,
+        match idx.version() {
+            index::VERSION => index::VERSION.to_string(),
+            old => format!("{old} (written as version {} by the next add or remove)", index::VERSION),
+        },
         per(bytes as usize),
         per(shingles),
         per(lines),

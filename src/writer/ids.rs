@@ -109,7 +109,7 @@ mod tests {
                 a
             })
             .collect();
-        let sig = |shingles: Vec<u64>| Signature { shingles, words: 3, ..Default::default() };
+        let sig = |shingles: Vec<u32>| Signature { shingles, words: 3, ..Default::default() };
         let sigs = [sig(vec![1, 2, 3, 4]), sig(vec![5]), sig(vec![1, 2, 3])];
         let clusters = [Cluster { canonical: 2, members: vec![0, 2] }, Cluster { canonical: 1, members: vec![1] }];
         let out = Output { articles: &articles, sigs: &sigs, clusters: &clusters, as_of: None };
