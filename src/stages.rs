@@ -432,7 +432,7 @@ pub fn write_components(members: &[(u64, u64)], w: &mut dyn Write) -> io::Result
 /// by their key, the ordinal (`sort -m` of the sorted files: the lines of
 /// one ordinal together, ordinals in order) -> the sign line of every record
 /// in a component and every pair, keyed by the component instead
-/// (`v1`, `w1`), so that a sort by key brings each component together for
+/// (`v2`, `w1`), so that a sort by key brings each component together for
 /// [`cluster_components`]. Records in no component (in no verified pair)
 /// are singletons: their sign lines are dropped. Memory holds one ordinal's
 /// lines.
