@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # examples/spark_check.sh [PYTHON]: examples/spark_dedup.py on a generated
 # corpus (3,000 records, 6 partitions) plus the bundled listing, in every
-# output format, compared byte for byte with one run. Needs pyspark (PYTHON,
+# output format, and on the bundled CSV in -f filter (CSV out), compared byte
+# for byte with one run. Needs pyspark (PYTHON,
 # default python3, must import it) and Java 17; about a minute, most of it
 # Spark's start-up, so it runs apart from `cargo test`.
 set -euo pipefail
@@ -13,10 +14,16 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 newsdedup-gen --seed 4 --articles 3000 --base-truth fixtures/listing-janlipavsky.truth.jsonl \
     --out "$work/gen.jsonl" --truth "$work/gen.truth.jsonl" fixtures/listing-janlipavsky.txt 2>/dev/null
-for format in jsonl json text; do
-    newsdedup --format "$format" "$work/gen.jsonl" fixtures/listing-janlipavsky.txt >"$work/single"
-    FORMAT=$format PARTITIONS=6 "$py" examples/spark_dedup.py "$work/gen.jsonl" fixtures/listing-janlipavsky.txt \
+check() { # FORMAT FILE...
+    local format=$1
+    shift
+    newsdedup --format "$format" "$@" >"$work/single"
+    FORMAT=$format PARTITIONS=6 "$py" examples/spark_dedup.py "$@" \
         >"$work/spark" 2>"$work/spark.err" || { tail -20 "$work/spark.err"; exit 1; }
     cmp "$work/single" "$work/spark"
-    echo "spark_dedup.py = one run ($format, $(wc -c <"$work/single") bytes)"
+    echo "spark_dedup.py = one run ($format, $(wc -c <"$work/single") bytes: $*)"
+}
+for format in jsonl json text filter ids tsv; do
+    check "$format" "$work/gen.jsonl" fixtures/listing-janlipavsky.txt
 done
+check filter fixtures/wire.csv

@@ -2,15 +2,15 @@
 """examples/spark_dedup.py FILE...: newsdedup as stages on PySpark (local
 mode by default), the binary called on each partition. Writes to stdout what
 `newsdedup FILE...` writes. JSON Lines files are cut into partitions anywhere
-(records need explicit ids); other files (listings) stay whole, one
-partition each.
+(records need explicit ids); other files (listings, CSV, JSON arrays) stay
+whole, one partition each.
 
     pip install pyspark        # Java 17
     NEWSDEDUP=target/release/newsdedup PARTITIONS=8 \\
         python3 examples/spark_dedup.py corpus.jsonl > out.jsonl
 
 Environment: NEWSDEDUP (the binary, default `newsdedup`), FORMAT (jsonl,
-json, text), CANONICAL (longest, first), PARTITIONS (per JSON Lines file,
+json, text, filter, ids, tsv), CANONICAL (longest, first), PARTITIONS (per JSON Lines file,
 default 4), SPARK_MASTER (default local[*]), SPARK_DRIVER_MEMORY (default
 6g), SPARK_DEDUP_TMP (where the run's directory goes, default the system
 temp directory: Spark's shuffle and spill files, the executors' copies of
@@ -201,7 +201,8 @@ def dedup(sc, files, run_dir):
     shards = sc.union(parts)
     n = max(1, shards.getNumPartitions())
 
-    # 1. count per shard, summed by key; records per shard give the ordinals.
+    # 1. count per shard (line counts and input shapes), summed by key;
+    # records per shard give the ordinals.
     counted = shards.mapPartitionsWithIndex(
         lambda k, it: ((k, line) for line in on_shard(lambda _: ["count"])(k, it))
     ).persist(StorageLevel.DISK_ONLY)
@@ -250,17 +251,22 @@ def dedup(sc, files, run_dir):
     del links
 
     # 7. apply per shard; 8. gather members by canonical; 9. pieces in
-    # ordinal order, merged in one partition, written by the executor.
+    # ordinal order, merged in one partition, written by the executor. With
+    # FORMAT=filter, apply and merge read the summed counts: the output's
+    # shape depends on every record's.
+    def counts_file():
+        return local_file(counts_b, "counts", files_dir)
+
     def apply_args(k):
-        return ["apply", "--format", FORMAT, "--clusters", local_file(links_b, "links", files_dir), "--ordinal-base", str(bases[k])]
+        return ["apply", "--format", FORMAT, "--counts", counts_file(), "--clusters", local_file(links_b, "links", files_dir), "--ordinal-base", str(bases[k])]
 
     applied = shards.mapPartitionsWithIndex(on_shard(apply_args)).persist(StorageLevel.DISK_ONLY)
-    members = applied.filter(lambda line: line.split("\t", 2)[1] == "m1")
+    members = applied.filter(lambda line: line.split("\t", 2)[1] == "m2")
     gathered = by_line(members, n, ordinal_hash(n)).mapPartitions(
-        lambda it: run(["gather", "--format", FORMAT, "--counts", local_file(counts_b, "counts", files_dir)], it)
+        lambda it: run(["gather", "--format", FORMAT, "--counts", counts_file()], it)
     )
-    pieces = applied.filter(lambda line: line.split("\t", 2)[1] == "f1").union(gathered)
-    merged = by_line(pieces, n, by_shard).coalesce(1).mapPartitions(lambda it: run(["merge", "--format", FORMAT], it))
+    pieces = applied.filter(lambda line: line.split("\t", 2)[1] == "f2").union(gathered)
+    merged = by_line(pieces, n, by_shard).coalesce(1).mapPartitions(lambda it: run(["merge", "--format", FORMAT, "--counts", counts_file()], it))
     out_dir = os.path.join(run_dir, "out")
     merged.saveAsTextFile("file://" + out_dir)
     applied.unpersist()

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # examples/staged.sh FILE...: newsdedup as stages, with GNU sort as the
 # shuffle, out of core on one machine. Writes exactly what `newsdedup FILE...`
-# writes (JSON Lines records need explicit ids; listing files stay whole).
+# writes (JSON Lines records need explicit ids; listing, CSV and JSON array
+# files stay whole).
 #
 # Environment: NEWSDEDUP (the binary, default: newsdedup on PATH), FORMAT
-# (jsonl, json, text), CANONICAL (longest, first), SHARD_LINES (lines of a
+# (jsonl, json, text, filter, ids, tsv), CANONICAL (longest, first), SHARD_LINES (lines of a
 # JSON Lines shard, default 100000), SORT_MEMORY (sort -S, default 25%),
 # KEEP (a directory to keep the stage files in, for measuring them).
 set -euo pipefail
@@ -48,7 +49,8 @@ for f in "$@"; do
 done
 
 lap split
-# 1. count: per-outlet short line counts of each shard, summed by key.
+# 1. count: per-outlet short line counts and input shapes of each shard,
+# summed by key.
 for k in "${!shards[@]}"; do
     "$nd" count "${shards[$k]}" >"$work/count.$k"
 done
@@ -79,10 +81,13 @@ lap route
 sort_ "$work/routed" | "$nd" cluster --canonical "$canonical" >"$work/links"
 
 lap cluster
-# 7. apply per shard: singletons' pieces, and members keyed by canonical.
+# 7. apply per shard: singletons' pieces, and members keyed by canonical
+# (-f filter reads the summed counts: the output's shape depends on every
+# record's).
 for k in "${!shards[@]}"; do
-    "$nd" apply --format "$format" --clusters "$work/links" --ordinal-base "${bases[k]}" "${shards[$k]}" |
-        awk -F'\t' -v m="$work/members.$k" -v p="$work/pieces.$k" '$2 == "m1" { print > m; next } { print > p }'
+    "$nd" apply --format "$format" --counts "$work/counts" --clusters "$work/links" --ordinal-base "${bases[k]}" \
+        "${shards[$k]}" |
+        awk -F'\t' -v m="$work/members.$k" -v p="$work/pieces.$k" '$2 == "m2" { print > m; next } { print > p }'
 done
 
 lap apply
@@ -90,5 +95,5 @@ lap apply
 touch "$work/members.none" "$work/pieces.none"
 sort_ "$work"/members.* | "$nd" gather --format "$format" --counts "$work/counts" >"$work/pieces.gathered"
 lap gather
-sort_ "$work"/pieces.* | "$nd" merge --format "$format"
+sort_ "$work"/pieces.* | "$nd" merge --format "$format" --counts "$work/counts"
 lap merge

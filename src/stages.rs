@@ -6,24 +6,40 @@
 //!
 //! Every line is TSV: its first field is the shuffle key (fixed width, so a
 //! byte-wise sort groups and orders it), its second the line's kind and
-//! version (`c1`, `s3`, `e1`, `g1`, `v2`, `w1`, `l1`, `m1`, `f1`); a line of another kind or
+//! version (`c2`, `s3`, `e1`, `g1`, `v2`, `w1`, `l1`, `m2`, `f2`); a line of another kind or
 //! version is refused with its file and line. Ordinals (a record's position
 //! in the single run's input order) are 20 zero-padded decimal digits.
 //!
 //! ```text
-//! c1 count   KEY=outlet hex16 + line hex16 (or `#records`)  c1  COUNT
+//! c2 count   KEY=outlet hex16 + line hex16 (or `#records`, `#array`, `#csv` HEADER)  c2  COUNT
 //! s3 sign    ORDINAL  s3  ID (JSON string)  SIGNATURE (base64 of SignatureRecord::encode, no padding)
 //! e1 pair    ORDINAL_A  e1  ORDINAL_B  REASON  SHARED  JACCARD  CONTAINMENT  HAMMING
 //! g1 comp.   ORDINAL  g1  COMPONENT (its smallest ordinal)
 //! v2 routed  COMPONENT  v2  ORDINAL  ID  SIGNATURE         (an s3 line keyed by component)
 //! w1 routed  COMPONENT  w1  ORDINAL_A  ORDINAL_B  REASON ... (an e1 line keyed by component)
 //! l1 link    ORDINAL  l1  CANONICAL_ORDINAL
-//! m1 member  CANONICAL_ORDINAL  m1  ORDINAL  ARTICLE (JSON object)
-//! f1 piece   FIRST_ORDINAL  f1  FORMAT  TEXT (JSON string: one cluster's output)
+//! m2 member  CANONICAL_ORDINAL  m2  ORDINAL  ARTICLE (JSON object; with -f filter, the canonical's input shape)
+//! f2 piece   KEY  f2  FORMAT  TEXT (JSON string: one item of the output, see [`pieces`])
 //! ```
+//!
+//! A piece is one item of the output as the writer lays items out
+//! ([`crate::writer::Framing`]), keyed by the ordinal of where it goes:
+//! `jsonl`, `json`, `text`: a cluster, keyed by its first member; `filter`,
+//! `ids`: a kept record, keyed by its cluster's canonical (kept records come
+//! in input order); `tsv`: one line per record, keyed by the record, so a
+//! cluster's lines go where its members are. `merge` writes the format's head
+//! (`tsv`'s header line, filter CSV's header row) and the framing around them.
+//!
+//! `-f filter` writes CSV, a JSON array or JSON Lines as every record's input
+//! shape decides ([`Shapes`]): `count` tallies its shard's shapes in count
+//! lines beside its number of records (`#array`: elements of a JSON array;
+//! `#csv` with the header as JSON: CSV rows under that header), summed with
+//! the line counts, and `apply`, `gather` and `merge` read the kind from the
+//! summed counts.
 
 use std::collections::HashMap;
 use std::io::{self, BufRead, Write};
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
@@ -32,24 +48,30 @@ use crate::boilerplate::{Boilerplate, LineCounts};
 use crate::config::Params;
 use crate::dates::AsOf;
 use crate::error::Error;
-use crate::record::{Article, Origin, Prior};
+use crate::record::{Article, CsvHeader, Origin, Prior, Shape};
 use crate::sign::{Bytes, Signature, SignatureRecord};
 use crate::verify::{Edge, Reason, Similarity};
-use crate::writer::{Output, OutputFormat};
+use crate::writer::filter::{Kind, Shapes};
+use crate::writer::{Framed, Output, OutputFormat};
 
 /// Kind and version of each line format.
-pub const COUNT: &str = "c1";
+pub const COUNT: &str = "c2";
 pub const SIGN: &str = "s3";
 pub const PAIR: &str = "e1";
 pub const LINK: &str = "l1";
-pub const MEMBER: &str = "m1";
-pub const PIECE: &str = "f1";
+pub const MEMBER: &str = "m2";
+pub const PIECE: &str = "f2";
 pub const COMPONENT: &str = "g1";
 pub const ROUTED_SIGN: &str = "v2";
 pub const ROUTED_PAIR: &str = "w1";
 
 /// The key of the count line that holds a shard's number of records.
 pub const RECORDS_KEY: &str = "#records";
+/// The key of the count line that holds a shard's number of JSON array elements.
+pub const ARRAY_KEY: &str = "#array";
+/// The start of the key of a count line that holds a shard's number of CSV
+/// rows under one header: the header as JSON follows ([`header_json`]).
+pub const CSV_KEY: &str = "#csv";
 
 /// A 20-digit ordinal, the fixed-width key of most lines.
 pub fn ordinal(o: u64) -> String {
@@ -146,10 +168,18 @@ fn parse<T: std::str::FromStr, R>(input: &LineInput<R>, s: &str, what: &str) -> 
 
 // ---------------------------------------------------------------- count
 
-/// Write a shard's line counts: its number of records, then one line per
-/// (outlet, line) with the number of its records that hold it, sorted.
-pub fn write_counts(counts: &LineCounts, records: usize, w: &mut dyn Write) -> io::Result<()> {
-    writeln!(w, "{RECORDS_KEY}\t{COUNT}\t{records}")?;
+/// Write a shard's line counts: its number of records and of the shapes
+/// that decide filter output ([`Shapes`]: JSON array elements, CSV rows per
+/// header; none written when there are none), then one line per (outlet,
+/// line) with the number of its records that hold it, sorted.
+pub fn write_counts(counts: &LineCounts, shapes: &Shapes, w: &mut dyn Write) -> io::Result<()> {
+    writeln!(w, "{RECORDS_KEY}\t{COUNT}\t{}", shapes.records)?;
+    if shapes.array > 0 {
+        writeln!(w, "{ARRAY_KEY}\t{COUNT}\t{}", shapes.array)?;
+    }
+    for (header, n) in &shapes.csv {
+        writeln!(w, "{CSV_KEY}{}\t{COUNT}\t{n}", header_json(header))?;
+    }
     let mut all: Vec<((u64, u64), u32)> = counts.iter().collect();
     all.sort_unstable();
     for ((outlet, line), n) in all {
@@ -158,25 +188,64 @@ pub fn write_counts(counts: &LineCounts, records: usize, w: &mut dyn Write) -> i
     Ok(())
 }
 
-/// Sum count lines (of any number of shards, in any order) into `counts`;
-/// returns the records they count.
-pub fn read_counts<R: BufRead>(input: &mut LineInput<R>, counts: &mut LineCounts) -> Result<u64, Error> {
-    let mut records = 0;
+/// Sum count lines (of any number of shards, in any order) into `shapes`
+/// and, when given, `counts` (without, the line counts are checked only).
+pub fn read_counts<R: BufRead>(
+    input: &mut LineInput<R>,
+    shapes: &mut Shapes,
+    mut counts: Option<&mut LineCounts>,
+) -> Result<(), Error> {
     while let Some((_, f)) = input.next(COUNT, 1)? {
         let n: u64 = parse(input, &f[1], "count")?;
-        if f[0] == RECORDS_KEY {
-            records += n;
+        let key = &f[0];
+        if key == RECORDS_KEY {
+            shapes.records += n;
             continue;
         }
-        let key = &f[0];
+        if key == ARRAY_KEY {
+            shapes.array += n;
+            continue;
+        }
+        if let Some(header) = key.strip_prefix(CSV_KEY) {
+            let header = serde_json::from_str(header)
+                .ok()
+                .and_then(header_from_json)
+                .ok_or_else(|| input.error(format!("'{header}' is not a CSV header")))?;
+            shapes.add_csv(&Arc::new(header), n);
+            continue;
+        }
         if key.len() != 32 || !key.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(input.error(format!("'{key}' is not an outlet and line key")));
         }
         let outlet = u64::from_str_radix(&key[..16], 16).map_err(|_| input.error("bad outlet"))?;
         let line = u64::from_str_radix(&key[16..], 16).map_err(|_| input.error("bad line"))?;
-        counts.add_count(outlet, line, n.try_into().map_err(|_| input.error("count too large"))?);
+        let n = n.try_into().map_err(|_| input.error("count too large"))?;
+        if let Some(counts) = counts.as_deref_mut() {
+            counts.add_count(outlet, line, n);
+        }
     }
-    Ok(records)
+    Ok(())
+}
+
+/// A CSV header as JSON: its column names, its provenance column's name and
+/// that column's place when the header has it.
+pub fn header_json(h: &CsvHeader) -> Value {
+    serde_json::json!({"names": h.names, "provenance": h.provenance, "present": h.present})
+}
+
+/// The header [`header_json`] wrote.
+fn header_from_json(v: Value) -> Option<CsvHeader> {
+    let Value::Object(mut m) = v else { return None };
+    let names = match m.remove("names")? {
+        Value::Array(a) => a.into_iter().map(|n| n.as_str().map(str::to_owned)).collect::<Option<Vec<_>>>()?,
+        _ => return None,
+    };
+    let provenance = m.remove("provenance")?.as_str()?.to_owned();
+    let present = match m.remove("present")? {
+        Value::Null => None,
+        n => Some(usize::try_from(n.as_u64()?).ok()?),
+    };
+    Some(CsvHeader { names, provenance, present })
 }
 
 // ---------------------------------------------------------------- sign
@@ -363,7 +432,7 @@ pub fn write_components(members: &[(u64, u64)], w: &mut dyn Write) -> io::Result
 /// by their key, the ordinal (`sort -m` of the sorted files: the lines of
 /// one ordinal together, ordinals in order) -> the sign line of every record
 /// in a component and every pair, keyed by the component instead
-/// (`v1`, `w1`), so that a sort by key brings each component together for
+/// (`v2`, `w1`), so that a sort by key brings each component together for
 /// [`cluster_components`]. Records in no component (in no verified pair)
 /// are singletons: their sign lines are dropped. Memory holds one ordinal's
 /// lines.
@@ -527,9 +596,9 @@ impl Batch {
 // ---------------------------------------------------------------- apply
 
 /// An article as one JSON object (every field, its origin and prior
-/// findings), read back by [`article_from_json`]. An error reading a
-/// spooled body back is returned.
-pub fn article_json(a: &Article) -> io::Result<Value> {
+/// findings, and its input shape when `with_shape`), read back by
+/// [`article_from_json`]. An error reading a spooled body back is returned.
+pub fn article_json(a: &Article, with_shape: bool) -> io::Result<Value> {
     let body = a.body.text()?;
     Ok(serde_json::json!({
         "id": a.id,
@@ -543,7 +612,39 @@ pub fn article_json(a: &Article) -> io::Result<Value> {
         "prior": a.prior.as_ref().map(|p| serde_json::json!({"duplicates": p.duplicates, "sources": p.sources})),
         "file": &*a.origin.file,
         "line": a.origin.line,
+        "shape": a.shape.as_deref().filter(|_| with_shape).map(shape_json),
     }))
+}
+
+/// A record's input shape as JSON: `{"json": RAW, "array", "provenance",
+/// "present"}` or `{"csv": CELLS, "header": HEADER}` ([`header_json`]).
+fn shape_json(shape: &Shape) -> Value {
+    match shape {
+        Shape::Json { raw, array, provenance, present } => {
+            serde_json::json!({"json": &**raw, "array": array, "provenance": &**provenance, "present": present})
+        }
+        Shape::Csv { header, cells } => {
+            let cells: Vec<&str> = cells.iter().map(|c| &**c).collect();
+            serde_json::json!({"csv": cells, "header": header_json(header)})
+        }
+    }
+}
+
+/// The shape [`shape_json`] wrote.
+fn shape_from_json(v: Value) -> Option<Shape> {
+    let Value::Object(mut m) = v else { return None };
+    if let Some(raw) = m.remove("json") {
+        return Some(Shape::Json {
+            raw: raw.as_str()?.into(),
+            array: m.remove("array")?.as_bool()?,
+            provenance: m.remove("provenance")?.as_str()?.into(),
+            present: m.remove("present")?.as_bool()?,
+        });
+    }
+    let Value::Array(cells) = m.remove("csv")? else { return None };
+    let cells = cells.into_iter().map(|c| c.as_str().map(Box::from)).collect::<Option<Box<[Box<str>]>>>()?;
+    let header = header_from_json(m.remove("header")?)?;
+    Some(Shape::Csv { header: Arc::new(header), cells })
 }
 
 /// The article [`article_json`] wrote.
@@ -584,6 +685,10 @@ pub fn article_from_json(v: Value) -> Option<Article> {
     };
     let file = string(take("file"))?;
     let line = take("line").as_u64()?;
+    let shape = match take("shape") {
+        Value::Null => None,
+        v => Some(Box::new(shape_from_json(v)?)),
+    };
     Some(Article {
         id,
         source,
@@ -594,35 +699,66 @@ pub fn article_from_json(v: Value) -> Option<Article> {
         body: body.into(),
         extra: Map::from_iter(extra),
         prior,
-        shape: None,
+        shape,
         origin: Origin { file: file.into(), line },
     })
 }
 
-/// The output of one cluster (`members` in input order, `canonical` one of
-/// them, `sigs` theirs) as the writer writes it for `format`, without what
-/// the format puts between clusters ([`merge`] adds that).
-pub fn piece(
-    format: OutputFormat,
+/// An output format as the stages make it: with `-f filter`, the kind of
+/// output that every record's input shape decides (read from the summed
+/// count lines, [`read_counts`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Format {
+    pub format: OutputFormat,
+    /// The filter output's kind ([`Shapes::kind`]); JSON Lines, unused, for
+    /// the other formats.
+    pub filter: Kind,
+}
+
+impl Format {
+    /// `format`, made over the records `shapes` tallies; `-f filter` needs
+    /// them (a usage error without).
+    pub fn new(format: OutputFormat, shapes: Option<&Shapes>) -> Result<Format, Error> {
+        if format != OutputFormat::Filter {
+            return Ok(Format { format, filter: Kind::JsonLines });
+        }
+        let shapes = shapes.ok_or_else(|| {
+            Error::Usage(
+                "-f filter needs --counts (the summed count lines: its output's shape depends on every record's)"
+                    .into(),
+            )
+        })?;
+        Ok(Format { format, filter: shapes.kind() })
+    }
+}
+
+/// The pieces of one cluster's output (`articles` its members in input
+/// order, `ords` their ordinals, `canonical` one of them, `sigs` theirs):
+/// each an item of the output as the writer writes it, keyed by where it
+/// goes (see the module's documentation).
+pub fn pieces(
+    format: &Format,
     articles: &[Article],
+    ords: &[u64],
     sigs: &[Signature],
     canonical: u32,
     as_of: Option<AsOf>,
-) -> io::Result<String> {
+) -> io::Result<Vec<(u64, String)>> {
+    use crate::writer::{filter, ids, text};
     let clusters = [Cluster { canonical, members: (0..articles.len() as u32).collect() }];
-    let out = Output { articles, sigs, clusters: &clusters, as_of };
-    match format {
-        OutputFormat::Jsonl | OutputFormat::Json => {
-            Ok(serde_json::to_string(&out.record(&clusters[0])?).expect("a JSON map always serializes"))
-        }
-        // The commands refuse the formats the stages do not make (see
-        // [`staged_format`]); these write what the writer writes.
-        OutputFormat::Text | OutputFormat::Filter | OutputFormat::Ids | OutputFormat::Tsv => {
+    let (out, c) = (Output { articles, sigs, clusters: &clusters, as_of }, &clusters[0]);
+    let (first, kept) = (ords[0], ords[canonical as usize]);
+    Ok(match format.format {
+        OutputFormat::Jsonl | OutputFormat::Json => vec![(first, serde_json::to_string(&out.json(c))?)],
+        OutputFormat::Text => {
             let mut w = Vec::new();
-            crate::writer::write(format, &out, &mut w)?;
-            Ok(String::from_utf8(w).expect("the writer writes UTF-8"))
+            text::write_cluster(&out, c, &mut w)?;
+            vec![(first, String::from_utf8(w).expect("the writer writes UTF-8"))]
         }
-    }
+        OutputFormat::Filter => vec![(kept, filter::kept_text(&out, c, &format.filter)?)],
+        OutputFormat::Ids => vec![(kept, ids::kept_id(&out, c).into_owned())],
+        OutputFormat::Tsv => c.members.iter().map(|&m| (ords[m as usize], ids::tsv_row(&out, m, canonical))).collect(),
+    })
 }
 
 pub fn format_name(f: OutputFormat) -> &'static str {
@@ -636,42 +772,38 @@ pub fn format_name(f: OutputFormat) -> &'static str {
     }
 }
 
-/// `format` when the stages can make it (jsonl, json, text), else a usage
-/// error: `filter`, `ids` and `tsv` run in a single run only, for now.
-pub fn staged_format(format: OutputFormat) -> Result<OutputFormat, Error> {
-    match format {
-        OutputFormat::Jsonl | OutputFormat::Json | OutputFormat::Text => Ok(format),
-        other => Err(Error::Usage(format!(
-            "the stages write -f jsonl, json or text; -f {} runs in a single run only",
-            format_name(other)
-        ))),
+/// Write piece lines.
+fn write_pieces(pieces: Vec<(u64, String)>, format: OutputFormat, w: &mut dyn Write) -> io::Result<()> {
+    for (key, text) in pieces {
+        writeln!(w, "{}\t{PIECE}\t{}\t{}", ordinal(key), format_name(format), Value::from(text))?;
     }
-}
-
-/// Write one piece line.
-pub fn write_piece(first: u64, format: OutputFormat, text: &str, w: &mut dyn Write) -> io::Result<()> {
-    writeln!(w, "{}\t{PIECE}\t{}\t{}", ordinal(first), format_name(format), Value::from(text))
+    Ok(())
 }
 
 /// The `apply` stage over one shard whose first record has ordinal `base`:
-/// a record in no multi-member cluster is its own piece; every other record
-/// goes, whole, to its canonical's key, where [`gather`] writes its
-/// cluster's piece.
+/// a record in no multi-member cluster makes its own pieces; every other
+/// record goes, whole, to its canonical's key, where [`gather`] writes its
+/// cluster's pieces. With `-f filter`, a canonical's member line carries
+/// its input shape.
 pub fn apply_shard(
     articles: &[Article],
     base: u64,
     links: &HashMap<u64, u64>,
-    format: OutputFormat,
+    format: &Format,
     as_of: Option<AsOf>,
     w: &mut dyn Write,
 ) -> io::Result<()> {
+    let shapes = format.format == OutputFormat::Filter;
     for (i, a) in articles.iter().enumerate() {
         let o = base + i as u64;
         match links.get(&o) {
-            Some(&c) => writeln!(w, "{}\t{MEMBER}\t{}\t{}", ordinal(c), ordinal(o), article_json(a)?)?,
+            Some(&c) => {
+                writeln!(w, "{}\t{MEMBER}\t{}\t{}", ordinal(c), ordinal(o), article_json(a, shapes && c == o)?)?
+            }
             // A singleton has no duplicates: its signature is never read.
             None => {
-                write_piece(o, format, &piece(format, std::slice::from_ref(a), &[Signature::default()], 0, as_of)?, w)?
+                let one = std::slice::from_ref(a);
+                write_pieces(pieces(format, one, &[o], &[Signature::default()], 0, as_of)?, format.format, w)?
             }
         }
     }
@@ -679,14 +811,13 @@ pub fn apply_shard(
 }
 
 /// The `gather` stage: member lines grouped by canonical (sorted, so that
-/// each cluster's lines are together) -> one piece per cluster, keyed by its
-/// first member. The members are signed again under `boiler` for the
-/// similarity figures.
+/// each cluster's lines are together) -> each cluster's pieces ([`pieces`]).
+/// The members are signed again under `boiler` for the similarity figures.
 pub fn gather<R: BufRead>(
     input: &mut LineInput<R>,
     boiler: &Boilerplate,
     p: &Params,
-    format: OutputFormat,
+    format: &Format,
     as_of: Option<AsOf>,
     w: &mut dyn Write,
 ) -> Result<(), Error> {
@@ -706,8 +837,8 @@ pub fn gather<R: BufRead>(
         // The articles come from member lines: their bodies are in memory.
         let in_memory = |e| Error::io(crate::spool::NAME, e);
         let sigs = crate::sign::sign(&articles, boiler, p).map_err(in_memory)?;
-        let text = piece(format, &articles, &sigs, canonical as u32, as_of).map_err(in_memory)?;
-        write_piece(ords[0], format, &text, w).map_err(|e| Error::io("stdout", e))
+        let pieces = pieces(format, &articles, &ords, &sigs, canonical as u32, as_of).map_err(in_memory)?;
+        write_pieces(pieces, format.format, w).map_err(|e| Error::io("stdout", e))
     };
     while let Some((_, f)) = input.next(MEMBER, 2)? {
         let c = parse_ordinal(input, &f[0])?;
@@ -731,16 +862,15 @@ pub fn gather<R: BufRead>(
     Ok(())
 }
 
-/// The `merge` stage: pieces sorted by key (the single run's cluster order)
-/// -> the output, with what `format` puts between and around clusters.
-pub fn merge<R: BufRead>(input: &mut LineInput<R>, format: OutputFormat, w: &mut dyn Write) -> Result<(), Error> {
-    let name = format_name(format);
+/// The `merge` stage: pieces sorted by key (the single run's output order)
+/// -> the output: the format's head, then the pieces laid out as the
+/// writer lays out its items ([`crate::writer::Framing`]).
+pub fn merge<R: BufRead>(input: &mut LineInput<R>, format: &Format, w: &mut dyn Write) -> Result<(), Error> {
+    let name = format_name(format.format);
     let mut last: Option<u64> = None;
-    let mut n = 0usize;
     let io = |e| Error::io("stdout", e);
-    if format == OutputFormat::Json {
-        w.write_all(b"[").map_err(io)?;
-    }
+    crate::writer::write_head(format.format, &format.filter, w).map_err(io)?;
+    let mut items = Framed::start(format.format.framing(&format.filter), w).map_err(io)?;
     while let Some((_, f)) = input.next(PIECE, 2)? {
         let o = parse_ordinal(input, &f[0])?;
         if last.is_some_and(|l| l >= o) {
@@ -751,28 +881,9 @@ pub fn merge<R: BufRead>(input: &mut LineInput<R>, format: OutputFormat, w: &mut
             return Err(input.error(format!("a piece of format {}, not {name}", f[1])));
         }
         let text: String = serde_json::from_str(&f[2]).map_err(|_| input.error("the piece is not a JSON string"))?;
-        match format {
-            OutputFormat::Jsonl => {
-                w.write_all(text.as_bytes()).map_err(io)?;
-                w.write_all(b"\n").map_err(io)?;
-            }
-            OutputFormat::Json => {
-                w.write_all(if n == 0 { b"\n" } else { b",\n" }).map_err(io)?;
-                w.write_all(text.as_bytes()).map_err(io)?;
-            }
-            OutputFormat::Text | OutputFormat::Filter | OutputFormat::Ids | OutputFormat::Tsv => {
-                if n > 0 {
-                    w.write_all(b"\n").map_err(io)?;
-                }
-                w.write_all(text.as_bytes()).map_err(io)?;
-            }
-        }
-        n += 1;
+        items.text(&text).map_err(io)?;
     }
-    if format == OutputFormat::Json {
-        w.write_all(if n == 0 { b"]\n" } else { b"\n]\n" }).map_err(io)?;
-    }
-    Ok(())
+    items.finish().map_err(io)
 }
 
 #[cfg(test)]
@@ -785,5 +896,52 @@ mod tests {
         let pairs = [(7, 9), (3, 5), (4, 9), (1, 2), (2, 6)];
         assert_eq!(components(&pairs), [(1, 1), (2, 1), (3, 3), (4, 4), (5, 3), (6, 1), (7, 4), (9, 4)]);
         assert!(components(&[]).is_empty());
+    }
+
+    fn csv_header() -> Arc<CsvHeader> {
+        let names = vec!["id".into(), "a\tb".into(), "duplicates".into()];
+        Arc::new(CsvHeader { names, provenance: "duplicates".into(), present: Some(2) })
+    }
+
+    #[test]
+    fn count_lines_carry_the_shapes_summed() {
+        let shard = |records, array, csv: u64| {
+            let mut shapes = Shapes { records, array, csv: Vec::new() };
+            if csv > 0 {
+                shapes.add_csv(&csv_header(), csv);
+            }
+            let mut counts = LineCounts::default();
+            counts.add_count(7, 9, 2);
+            let mut w = Vec::new();
+            write_counts(&counts, &shapes, &mut w).unwrap();
+            w
+        };
+        let lines = [shard(3, 0, 3), shard(2, 2, 0), shard(4, 0, 4)].concat();
+        let text = String::from_utf8(lines.clone()).unwrap();
+        assert!(text.contains("#csv{") && !text.contains("#array\tc2\t0"), "{text}");
+        let mut shapes = Shapes::default();
+        let mut counts = LineCounts::default();
+        read_counts(&mut LineInput::new(&lines[..], "counts"), &mut shapes, Some(&mut counts)).unwrap();
+        assert_eq!(shapes, Shapes { records: 9, array: 2, csv: vec![(csv_header(), 7)] });
+        assert_eq!(counts.iter().collect::<Vec<_>>(), [((7, 9), 6)]);
+        let bad = b"#csv[1]\tc2\t1\n";
+        let err = read_counts(&mut LineInput::new(&bad[..], "counts"), &mut shapes, None).unwrap_err();
+        assert!(err.to_string().contains("counts:1: '[1]' is not a CSV header"), "{err}");
+    }
+
+    #[test]
+    fn member_lines_carry_the_input_shape() {
+        let mut a = Article::at(Origin { file: "in.csv".into(), line: 2 });
+        a.body = "x y z".into();
+        for shape in [
+            Shape::Csv { header: csv_header(), cells: vec!["1".into(), "\"q\"".into()].into() },
+            Shape::Json { raw: "{\"id\": 1 }".into(), array: true, provenance: "_duplicates".into(), present: false },
+        ] {
+            a.shape = Some(Box::new(shape));
+            let back = article_from_json(article_json(&a, true).unwrap()).unwrap();
+            assert_eq!(back, a);
+            let without = article_from_json(article_json(&a, false).unwrap()).unwrap();
+            assert_eq!(without.shape, None);
+        }
     }
 }

@@ -1,9 +1,10 @@
 //! The stages run apart (`count`, `sign`, `pairs`, `cluster`, `apply`,
 //! `gather`, `merge`, over lines sorted byte-wise as GNU `sort` with
-//! `LC_ALL=C` sorts them) give byte for byte what one run gives, for random
-//! splits of a generated corpus into shards and random processing orders;
-//! and every stage refuses a line of another format version, naming its file
-//! and line.
+//! `LC_ALL=C` sorts them) give byte for byte what one run gives, in every
+//! output format, for random splits of a generated corpus into shards and
+//! random processing orders, and over whole CSV and JSON array files; and
+//! every stage refuses a line of another format version, naming its file and
+//! line.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -122,9 +123,13 @@ fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
+/// Every output format.
+const FORMATS: [&str; 6] = ["jsonl", "json", "text", "filter", "ids", "tsv"];
+
 /// Run the stages over `shards` (in single-run order, processed in `order`)
-/// and return the merged output.
-fn staged(dir: &Path, shards: &[PathBuf], order: &[usize], format: &str, canonical: &str) -> Vec<u8> {
+/// and return the merged output in each of `formats` (the stages up to
+/// `cluster` run once, `apply`, `gather` and `merge` once per format).
+fn staged(dir: &Path, shards: &[PathBuf], order: &[usize], formats: &[&str], canonical: &str) -> Vec<Vec<u8>> {
     let mut counts = vec![Vec::new(); shards.len()];
     for &k in order {
         counts[k] = run(&["count", s(&shards[k])], None);
@@ -163,27 +168,34 @@ fn staged(dir: &Path, shards: &[PathBuf], order: &[usize], format: &str, canonic
         .collect();
     let links_file = dir.join("links");
     std::fs::write(&links_file, links).unwrap();
-    let (mut members, mut pieces) = (Vec::new(), Vec::new());
-    for &k in order {
-        let out = run(
-            &[
-                "apply",
-                "--format",
-                format,
-                "--clusters",
-                s(&links_file),
-                "--ordinal-base",
-                &bases[k].to_string(),
-                s(&shards[k]),
-            ],
-            None,
-        );
-        members.push(of_kind(&out, "m1"));
-        pieces.push(of_kind(&out, "f1"));
+    let mut outputs = Vec::new();
+    for &format in formats {
+        let (mut members, mut pieces) = (Vec::new(), Vec::new());
+        for &k in order {
+            let base = bases[k].to_string();
+            let out = run(
+                &[
+                    "apply",
+                    "--format",
+                    format,
+                    "--counts",
+                    s(&counts_file),
+                    "--clusters",
+                    s(&links_file),
+                    "--ordinal-base",
+                    &base,
+                    s(&shards[k]),
+                ],
+                None,
+            );
+            members.push(of_kind(&out, "m2"));
+            pieces.push(of_kind(&out, "f2"));
+        }
+        let gathered = run(&["gather", "--format", format, "--counts", s(&counts_file)], Some(&shuffle(&members)));
+        pieces.push(gathered);
+        outputs.push(run(&["merge", "--format", format, "--counts", s(&counts_file)], Some(&shuffle(&pieces))));
     }
-    let gathered = run(&["gather", "--format", format, "--counts", s(&counts_file)], Some(&shuffle(&members)));
-    pieces.push(gathered);
-    run(&["merge", "--format", format], Some(&shuffle(&pieces)))
+    outputs
 }
 
 /// Cut the lines of `corpus` into `n` shards at random line boundaries.
@@ -216,18 +228,95 @@ fn stages_over_random_splits_equal_one_run() {
     let largest = newsdedup::pairs::largest_bucket(&sigs, &p);
     assert!(largest > newsdedup::pairs::BUCKET_ALL_PAIRS, "largest bucket {largest}");
     let mut rng = Rng(0x5eed);
-    for (round, (format, canonical)) in
-        [("jsonl", "longest"), ("text", "first"), ("json", "longest"), ("jsonl", "first")].into_iter().enumerate()
-    {
-        let single = run(&["--format", format, "--canonical", canonical, s(&corpus)], None);
+    for (round, canonical) in ["longest", "first", "longest", "first"].into_iter().enumerate() {
         let sub = dir.path().join(format!("round{round}"));
         std::fs::create_dir(&sub).unwrap();
         let n = 1 + rng.below(9);
         let shards = split(&sub, &corpus, n, &mut rng);
         let mut order: Vec<usize> = (0..shards.len()).collect();
         rng.shuffle(&mut order);
-        let out = staged(&sub, &shards, &order, format, canonical);
-        assert!(out == single, "round {round}: {n} shards, order {order:?}, {format}, {canonical}: outputs differ");
+        let outputs = staged(&sub, &shards, &order, &FORMATS, canonical);
+        for (format, out) in FORMATS.into_iter().zip(outputs) {
+            let single = run(&["--format", format, "--canonical", canonical, s(&corpus)], None);
+            assert!(out == single, "round {round}: {n} shards, order {order:?}, {format}, {canonical}: outputs differ");
+        }
+    }
+}
+
+/// Whole CSV and JSON array files as shards (the stages cut only JSON
+/// Lines): filter output is CSV when every record is a CSV row under one
+/// header, a JSON array when every record is an element of one, JSON Lines
+/// for any mix, as in one run.
+#[test]
+fn stages_over_csv_and_json_array_files_equal_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let wire = std::fs::read_to_string(root().join("fixtures/wire.csv")).unwrap();
+    // The same rows under other ids (ids are unique across the inputs).
+    let renamed = |prefix: &str| -> String {
+        let mut lines = wire.lines();
+        let header = lines.next().unwrap();
+        std::iter::once(header.to_owned()).chain(lines.map(|l| format!("{prefix}{l}"))).collect::<Vec<_>>().join("\n")
+            + "\n"
+    };
+    let csv_a = d.join("a.csv");
+    std::fs::write(&csv_a, &wire).unwrap();
+    let csv_b = d.join("b.csv");
+    std::fs::write(&csv_b, renamed("b-")).unwrap();
+    // The rows as JSON arrays of objects, pretty-printed across lines.
+    let array = |prefix: &str| -> String {
+        let mut rows = csv::Reader::from_reader(wire.as_bytes());
+        let names = rows.headers().unwrap().clone();
+        let objects: Vec<serde_json::Value> = rows
+            .records()
+            .map(|r| {
+                let r = r.unwrap();
+                let mut m: serde_json::Map<String, serde_json::Value> =
+                    names.iter().zip(r.iter()).map(|(k, v)| (k.to_owned(), v.into())).collect();
+                m.insert("id".into(), format!("{prefix}{}", &r[0]).into());
+                m.into()
+            })
+            .collect();
+        serde_json::to_string_pretty(&objects).unwrap()
+    };
+    let json_a = d.join("a.json");
+    std::fs::write(&json_a, array("ja-")).unwrap();
+    let json_b = d.join("b.json");
+    std::fs::write(&json_b, array("jb-")).unwrap();
+    let cases: [(&[&PathBuf], &str); 3] =
+        [(&[&csv_a, &csv_b], "id,source"), (&[&json_a, &json_b], "[\n{\""), (&[&csv_a, &json_b], "{\"")];
+    for (round, (files, head)) in cases.into_iter().enumerate() {
+        let sub = d.join(format!("round{round}"));
+        std::fs::create_dir(&sub).unwrap();
+        let shards: Vec<PathBuf> = files.iter().map(|&f| f.clone()).collect();
+        let names: Vec<&str> = files.iter().map(|f| s(f)).collect();
+        for canonical in ["longest", "first"] {
+            let outputs = staged(&sub, &shards, &[1, 0], &FORMATS, canonical);
+            for (format, out) in FORMATS.into_iter().zip(outputs) {
+                let mut args = vec!["--format", format, "--canonical", canonical];
+                args.extend(&names);
+                let single = run(&args, None);
+                assert!(out == single, "{names:?}, {format}, {canonical}: outputs differ");
+                if format == "filter" {
+                    assert!(single.starts_with(head.as_bytes()), "{names:?}: {}", String::from_utf8_lossy(&single));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn filter_needs_the_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let links = dir.path().join("links");
+    std::fs::write(&links, "").unwrap();
+    for args in [
+        vec!["apply", "-f", "filter", "--clusters", s(&links), "fixtures/wire.csv"],
+        vec!["merge", "-f", "filter", s(&links)],
+    ] {
+        let (code, out, err) = run_code(&args, None);
+        assert_eq!(code, Some(2), "{args:?}: {err}");
+        assert!(out.is_empty() && err.contains("-f filter needs --counts"), "{args:?}: {err}");
     }
 }
 
@@ -236,18 +325,21 @@ fn staged_sh_equals_one_run() {
     let dir = tempfile::tempdir().unwrap();
     let corpus = corpus(dir.path(), 3_000, 9);
     let inputs = [s(&corpus), "fixtures/listing-janlipavsky.txt"];
-    let single = run(&inputs, None);
     let path = format!("{}:{}", Path::new(BIN).parent().unwrap().display(), std::env::var("PATH").unwrap());
-    let out = Command::new("bash")
-        .arg("examples/staged.sh")
-        .args(inputs)
-        .env("PATH", path)
-        .env("SHARD_LINES", "700")
-        .current_dir(root())
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(out.stdout == single, "staged.sh differs from one run");
+    for format in FORMATS {
+        let single = run(&[&["--format", format][..], &inputs].concat(), None);
+        let out = Command::new("bash")
+            .arg("examples/staged.sh")
+            .args(inputs)
+            .env("PATH", &path)
+            .env("SHARD_LINES", "700")
+            .env("FORMAT", format)
+            .current_dir(root())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{format}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(out.stdout == single, "staged.sh differs from one run ({format})");
+    }
 }
 
 #[test]
@@ -270,8 +362,8 @@ fn every_stage_refuses_a_line_of_another_version() {
     let links_file = d.join("links");
     std::fs::write(&links_file, &links).unwrap();
     let applied = run(&["apply", "--clusters", s(&links_file), input], None);
-    let members = shuffle(&[of_kind(&applied, "m1")]);
-    let pieces = of_kind(&applied, "f1");
+    let members = shuffle(&[of_kind(&applied, "m2")]);
+    let pieces = of_kind(&applied, "f2");
     assert!(!pairs.is_empty() && !links.is_empty() && !members.is_empty() && !pieces.is_empty());
     assert!(!components.is_empty() && !routed.is_empty());
 
@@ -288,24 +380,30 @@ fn every_stage_refuses_a_line_of_another_version() {
         std::fs::write(&path, text).unwrap();
         path
     };
-    let bad_counts = bad("bad-counts", bump(&counts, "c1"));
+    let bad_counts = bad("bad-counts", bump(&counts, "c2"));
     let bad_signs = bad("bad-signs", bump(&signs, "s3"));
     let bad_pairs = bad("bad-pairs", bump(&pairs, "e1"));
     let bad_links = bad("bad-links", bump(&links, "l1"));
     let bad_components = bad("bad-components", bump(&components, "g1"));
     let bad_routed = bad("bad-routed", bump(&routed, "v2"));
-    let bad_members = bad("bad-members", bump(&members, "m1"));
-    let bad_pieces = bad("bad-pieces", bump(&shuffle(&[pieces]), "f1"));
+    let bad_members = bad("bad-members", bump(&members, "m2"));
+    let bad_pieces = bad("bad-pieces", bump(&shuffle(&[pieces]), "f2"));
     let cases: Vec<(Vec<&str>, &PathBuf, &str)> = vec![
-        (vec!["sign", "--counts", s(&bad_counts), input], &bad_counts, "c1"),
-        (vec!["gather", "--counts", s(&bad_counts), s(&bad_members)], &bad_counts, "c1"),
+        (vec!["sign", "--counts", s(&bad_counts), input], &bad_counts, "c2"),
+        (vec!["gather", "--counts", s(&bad_counts), s(&bad_members)], &bad_counts, "c2"),
+        (
+            vec!["apply", "-f", "filter", "--counts", s(&bad_counts), "--clusters", s(&links_file), input],
+            &bad_counts,
+            "c2",
+        ),
+        (vec!["merge", "-f", "filter", "--counts", s(&bad_counts), s(&bad_pieces)], &bad_counts, "c2"),
         (vec!["pairs", s(&bad_signs)], &bad_signs, "s3"),
         (vec!["components", s(&bad_pairs)], &bad_pairs, "e1"),
         (vec!["route", s(&bad_components)], &bad_components, "g1"),
         (vec!["cluster", s(&bad_routed)], &bad_routed, "v2"),
         (vec!["apply", "--clusters", s(&bad_links), input], &bad_links, "l1"),
-        (vec!["gather", "--counts", s(&counts_file), s(&bad_members)], &bad_members, "m1"),
-        (vec!["merge", s(&bad_pieces)], &bad_pieces, "f1"),
+        (vec!["gather", "--counts", s(&counts_file), s(&bad_members)], &bad_members, "m2"),
+        (vec!["merge", s(&bad_pieces)], &bad_pieces, "f2"),
     ];
     for (args, file, kind) in cases {
         let (code, out, err) = run_code(&args, None);

@@ -1,5 +1,5 @@
-//! `newsdedup apply --clusters FILE --ordinal-base N SHARD...`: the clusters
-//! joined back onto one shard's records.
+//! `newsdedup apply --clusters FILE --ordinal-base N [--counts FILE] SHARD...`:
+//! the clusters joined back onto one shard's records.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -10,7 +10,7 @@ use newsdedup::dates::AsOf;
 use newsdedup::error::Error;
 use newsdedup::exit::ExitCode;
 
-use super::args::{stage_inputs, stage_output, InputArgs, OutputArg};
+use super::args::{stage_format, stage_inputs, stage_output, InputArgs, KeepShape, OutputArg};
 use super::progress::Progress;
 
 #[derive(Debug, Clone, Args)]
@@ -20,6 +20,11 @@ pub struct ApplyArgs {
     /// Link lines (`newsdedup cluster`); repeatable.
     #[arg(long, value_name = "FILE", required = true)]
     pub clusters: Vec<PathBuf>,
+    /// Count lines of every shard (`newsdedup count`), summed; repeatable.
+    /// Read with `-f filter` only, which needs them: its output's shape
+    /// depends on every record's.
+    #[arg(long, value_name = "FILE")]
+    pub counts: Vec<PathBuf>,
     /// Ordinal of the shard's first record (as given to `newsdedup sign`).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub ordinal_base: u64,
@@ -33,19 +38,13 @@ pub struct ApplyArgs {
 
 pub fn run(args: &ApplyArgs) -> Result<ExitCode, Error> {
     let mut links = HashMap::new();
+    let format = stage_format(args.format, &args.counts)?;
     stage_inputs(&args.clusters, |input| newsdedup::stages::read_links(input, &mut links))?;
-    let loaded = args.input.load(&Progress::new(false, 0))?;
+    let loaded = args.input.load_keeping_shapes(&Progress::new(false, 0), KeepShape::for_format(format.format))?;
     let arts = &loaded.read.articles;
     stage_output(|w| {
-        newsdedup::stages::apply_shard(
-            arts,
-            args.ordinal_base,
-            &links,
-            newsdedup::stages::staged_format(args.format.into())?,
-            args.as_of,
-            w,
-        )
-        .map_err(|e| Error::io("stdout", e))
+        newsdedup::stages::apply_shard(arts, args.ordinal_base, &links, &format, args.as_of, w)
+            .map_err(|e| Error::io("stdout", e))
     })?;
     loaded.finish(ExitCode::Success)
 }

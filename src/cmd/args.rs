@@ -7,10 +7,13 @@ use std::io::IsTerminal;
 
 use clap::{Args, ValueEnum};
 
+use newsdedup::boilerplate::Boilerplate;
 use newsdedup::config::{CanonicalRule, Fingerprint, Params};
 use newsdedup::error::Error;
 use newsdedup::exit::ExitCode;
 use newsdedup::reader::{Fields, InputFormat, ReadOptions, ReadOutcome};
+use newsdedup::stages::Format;
+use newsdedup::writer::filter::Shapes;
 use newsdedup::writer::OutputFormat;
 
 use super::progress::Progress;
@@ -282,6 +285,29 @@ pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Error> {
         .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))
 }
 
+/// How much of each record's input shape to keep ([`ReadOptions::keep_shape`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeepShape {
+    /// None: the records' fields only.
+    No,
+    /// What decides the kind of filter output, not the record's text
+    /// ([`ReadOptions::shape_kind_only`]: `newsdedup count`).
+    Kind,
+    /// All of it: the output is `--format filter`.
+    Whole,
+}
+
+impl KeepShape {
+    /// The whole shape for `--format filter`, none for the other formats.
+    pub fn for_format(format: OutputFormat) -> KeepShape {
+        if format == OutputFormat::Filter {
+            KeepShape::Whole
+        } else {
+            KeepShape::No
+        }
+    }
+}
+
 /// Inputs read and their problems reported, with the worker pool to use.
 pub struct Loaded {
     pub pool: rayon::ThreadPool,
@@ -308,9 +334,9 @@ impl InputArgs {
         self.load_checked(progress, |_| Ok(())).map(|(loaded, ())| loaded)
     }
 
-    /// [`load`](InputArgs::load), keeping each record's input shape when
-    /// `keep_shape` (for `--format filter`).
-    pub fn load_keeping_shapes(&self, progress: &Progress, keep_shape: bool) -> Result<Loaded, Error> {
+    /// [`load`](InputArgs::load), keeping each record's input shape as
+    /// `keep_shape` says (for `--format filter`).
+    pub fn load_keeping_shapes(&self, progress: &Progress, keep_shape: KeepShape) -> Result<Loaded, Error> {
         self.load_checked_keeping_shapes(progress, keep_shape, |_| Ok(())).map(|(loaded, ())| loaded)
     }
 
@@ -322,21 +348,26 @@ impl InputArgs {
         progress: &Progress,
         check: impl FnOnce(&mut ReadOutcome) -> Result<T, Error>,
     ) -> Result<(Loaded, T), Error> {
-        self.load_checked_keeping_shapes(progress, false, check)
+        self.load_checked_keeping_shapes(progress, KeepShape::No, check)
     }
 
     /// [`load_checked`](InputArgs::load_checked), keeping each record's
-    /// input shape when `keep_shape` (for `--format filter`).
+    /// input shape as `keep_shape` says (for `--format filter`).
     pub fn load_checked_keeping_shapes<T>(
         &self,
         progress: &Progress,
-        keep_shape: bool,
+        keep_shape: KeepShape,
         check: impl FnOnce(&mut ReadOutcome) -> Result<T, Error>,
     ) -> Result<(Loaded, T), Error> {
         // Every body waits in a temporary file until it is signed and written
         // (a small input too: one path for all, and its cost is one file).
-        let opts =
-            ReadOptions { format: self.input.into(), fields: self.fields.fields()?, keep_shape, spool_above: Some(0) };
+        let opts = ReadOptions {
+            format: self.input.into(),
+            fields: self.fields.fields()?,
+            keep_shape: keep_shape != KeepShape::No,
+            shape_kind_only: keep_shape == KeepShape::Kind,
+            spool_above: Some(0),
+        };
         if self.reads_terminal() {
             // Without this, a bare `newsdedup` looks hung.
             newsdedup::message!("reading stdin ({EOF_KEY} to end; --help for usage)");
@@ -388,11 +419,26 @@ pub fn stage_inputs(
     Ok(())
 }
 
-/// The boilerplate of the summed count lines in `files` (`newsdedup count`).
-pub fn counted_boilerplate(files: &[PathBuf], p: &Params) -> Result<newsdedup::boilerplate::Boilerplate, Error> {
+/// The boilerplate of the summed count lines in `files` (`newsdedup
+/// count`), and the shapes of the records they count.
+pub fn counted_boilerplate(files: &[PathBuf], p: &Params) -> Result<(Boilerplate, Shapes), Error> {
     let mut counts = newsdedup::boilerplate::LineCounts::default();
-    stage_inputs(files, |input| newsdedup::stages::read_counts(input, &mut counts).map(|_| ()))?;
-    Ok(counts.boilerplate(p.boilerplate_min))
+    let mut shapes = Shapes::default();
+    stage_inputs(files, |input| newsdedup::stages::read_counts(input, &mut shapes, Some(&mut counts)))?;
+    Ok((counts.boilerplate(p.boilerplate_min), shapes))
+}
+
+/// `format` as the stages make it; for `-f filter`, over the shapes of the
+/// records the summed count lines in `counts` tally (read only then; none
+/// given is a usage error then).
+pub fn stage_format(format: OutputArg, counts: &[PathBuf]) -> Result<Format, Error> {
+    let format = OutputFormat::from(format);
+    if format != OutputFormat::Filter || counts.is_empty() {
+        return Format::new(format, None);
+    }
+    let mut shapes = Shapes::default();
+    stage_inputs(counts, |input| newsdedup::stages::read_counts(input, &mut shapes, None))?;
+    Format::new(format, Some(&shapes))
 }
 
 /// Write stage lines to stdout, buffered; a closed pipe is an error here

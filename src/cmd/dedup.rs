@@ -13,7 +13,7 @@ use newsdedup::index::Index;
 use newsdedup::output::Destination;
 use newsdedup::writer::Output;
 
-use super::args::{CanonicalArg, InputArgs, OutputArg, SimArgs};
+use super::args::{CanonicalArg, InputArgs, KeepShape, OutputArg, SimArgs};
 use super::progress::Progress;
 
 /// The default command: deduplicate.
@@ -75,7 +75,7 @@ pub fn run(args: &DedupArgs) -> Result<ExitCode, Error> {
     let dest = if args.quiet { None } else { Some(Destination::open(args.output.as_deref())?) };
     // read, the library's stages, write
     let progress = Progress::new(!args.quiet && !args.input.reads_terminal(), newsdedup::STAGES.len() as u64 + 2);
-    let loaded = args.input.load_keeping_shapes(&progress, args.format == OutputArg::Filter)?;
+    let loaded = args.input.load_keeping_shapes(&progress, KeepShape::for_format(args.format.into()))?;
     let (read, problems) = (&loaded.read, loaded.problems);
     let result = loaded
         .pool
@@ -125,7 +125,7 @@ fn against(args: &DedupArgs, path: &std::path::Path) -> Result<ExitCode, Error> 
     let index = Index::open(path)?;
     index.check_params(&params)?;
     let progress = Progress::new(false, 0);
-    let keep_shape = args.format == OutputArg::Filter;
+    let keep_shape = KeepShape::for_format(args.format.into());
     let (loaded, rescrapes) =
         args.input.load_checked_keeping_shapes(&progress, keep_shape, |read| index.check_ids(read))?;
     let (read, problems) = (&loaded.read, loaded.problems);

@@ -1,4 +1,4 @@
-//! `newsdedup gather --counts FILE [MEMBERS...]`: one output piece per
+//! `newsdedup gather --counts FILE [MEMBERS...]`: the output pieces of each
 //! multi-member cluster, from the member lines of `apply` grouped by key.
 
 use std::path::PathBuf;
@@ -8,6 +8,7 @@ use clap::Args;
 use newsdedup::dates::AsOf;
 use newsdedup::error::Error;
 use newsdedup::exit::ExitCode;
+use newsdedup::stages::Format;
 
 use super::args::{counted_boilerplate, stage_inputs, stage_output, OutputArg, SimArgs};
 
@@ -31,18 +32,10 @@ pub struct GatherArgs {
 
 pub fn run(args: &GatherArgs) -> Result<ExitCode, Error> {
     let p = args.sim.params()?;
-    let boiler = counted_boilerplate(&args.counts, &p)?;
+    let (boiler, shapes) = counted_boilerplate(&args.counts, &p)?;
+    let format = Format::new(args.format.into(), Some(&shapes))?;
     stage_output(|w| {
-        stage_inputs(&args.files, |input| {
-            newsdedup::stages::gather(
-                input,
-                &boiler,
-                &p,
-                newsdedup::stages::staged_format(args.format.into())?,
-                args.as_of,
-                w,
-            )
-        })
+        stage_inputs(&args.files, |input| newsdedup::stages::gather(input, &boiler, &p, &format, args.as_of, w))
     })?;
     Ok(ExitCode::Success)
 }

@@ -8,7 +8,7 @@ use clap::Args;
 use newsdedup::error::Error;
 use newsdedup::exit::ExitCode;
 
-use super::args::{stage_inputs, stage_output, OutputArg};
+use super::args::{stage_format, stage_inputs, stage_output, OutputArg};
 
 #[derive(Debug, Clone, Args)]
 pub struct MergeArgs {
@@ -18,16 +18,19 @@ pub struct MergeArgs {
     /// Output format (the one the pieces were made in).
     #[arg(long, short = 'f', value_enum, default_value = "jsonl")]
     pub format: OutputArg,
+    /// Count lines of every shard (`newsdedup count`), summed; repeatable.
+    /// Read with `-f filter` only, which needs them: its output's shape
+    /// (CSV with its header row, a JSON array, JSON Lines) depends on every
+    /// record's.
+    #[arg(long, value_name = "FILE")]
+    pub counts: Vec<PathBuf>,
 }
 
 pub fn run(args: &MergeArgs) -> Result<ExitCode, Error> {
-    stage_output(|w| {
-        if args.files.len() > 1 {
-            return Err(Error::Usage("merge reads one sorted stream: sort the pieces into one input".into()));
-        }
-        stage_inputs(&args.files, |input| {
-            newsdedup::stages::merge(input, newsdedup::stages::staged_format(args.format.into())?, w)
-        })
-    })?;
+    if args.files.len() > 1 {
+        return Err(Error::Usage("merge reads one sorted stream: sort the pieces into one input".into()));
+    }
+    let format = stage_format(args.format, &args.counts)?;
+    stage_output(|w| stage_inputs(&args.files, |input| newsdedup::stages::merge(input, &format, w)))?;
     Ok(ExitCode::Success)
 }

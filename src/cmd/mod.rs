@@ -73,7 +73,7 @@ pub enum Command {
     /// compares today's records with.
     Index(index::IndexArgs),
     /// Stage 1 of a run apart (examples/staged.sh): per-outlet short line
-    /// counts of one shard, to be summed over all shards.
+    /// counts and input shapes of one shard, to be summed over all shards.
     Count(count::CountArgs),
     /// Stage 2: one sign line per record of a shard.
     Sign(sign::SignArgs),
@@ -87,7 +87,7 @@ pub enum Command {
     Cluster(cluster::ClusterArgs),
     /// Stage 7: the clusters joined back onto one shard's records.
     Apply(apply::ApplyArgs),
-    /// Stage 8: one output piece per multi-member cluster, from apply's member lines grouped by key.
+    /// Stage 8: the output pieces of each multi-member cluster, from apply's member lines grouped by key.
     Gather(gather::GatherArgs),
     /// Stage 9: the output, from all pieces sorted by key.
     Merge(merge::MergeArgs),

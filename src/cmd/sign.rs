@@ -28,7 +28,7 @@ pub struct SignArgs {
 
 pub fn run(args: &SignArgs) -> Result<ExitCode, Error> {
     let p = args.sim.params()?;
-    let boiler = counted_boilerplate(&args.counts, &p)?;
+    let (boiler, _) = counted_boilerplate(&args.counts, &p)?;
     let loaded = args.input.load(&Progress::new(false, 0))?;
     let arts = &loaded.read.articles;
     let records = loaded

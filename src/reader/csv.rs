@@ -175,7 +175,7 @@ pub fn read<R: BufRead>(mut reader: R, name: &Arc<str>, opts: &ReadOptions, out:
         article.body = body.unwrap_or_default().into();
         article.extra = extra;
         if opts.keep_shape {
-            let cells = row.cells.into_boxed_slice();
+            let cells = if opts.shape_kind_only { Box::default() } else { row.cells.into_boxed_slice() };
             article.shape = Some(Box::new(Shape::Csv { header: shape_header.clone(), cells }));
         }
         out.push(article)?;

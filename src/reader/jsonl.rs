@@ -46,7 +46,7 @@ fn read_in_batches<R: BufRead>(
     // Lines are parsed in batches (4 MB or 8,192 lines), in parallel; each line's problems (bad
     // UTF-8 first, then what parsing found) and its record join `out` in
     // input order, as if read one by one.
-    let keep = opts.keep_shape.then_some(false);
+    let keep = Keep::of(opts, false);
     let mut batch: Vec<(u64, String, Vec<Problem>)> = Vec::new();
     let mut bytes = 0;
     loop {
@@ -88,15 +88,34 @@ const BATCH_BYTES: usize = 4 << 20;
 /// record (some hundred bytes) for every few bytes of input.
 const BATCH_LINES: usize = 8192;
 
+/// What of an object's shape [`fill`] keeps ([`ReadOptions::keep_shape`]).
+#[derive(Debug, Clone, Copy)]
+struct Keep {
+    /// The object is an element of a JSON array.
+    array: bool,
+    /// Its text too (not with [`ReadOptions::shape_kind_only`]).
+    text: bool,
+}
+
+impl Keep {
+    /// What `opts` keep of an object's shape, `array` telling where it was
+    /// read: with [`ReadOptions::shape_kind_only`], nothing of a JSON line's
+    /// (the kind of filter output counts only array elements and CSV rows).
+    fn of(opts: &ReadOptions, array: bool) -> Option<Keep> {
+        let text = !opts.shape_kind_only;
+        (opts.keep_shape && (text || array)).then_some(Keep { array, text })
+    }
+}
+
 /// The record of one parsed JSON value (`raw` its text) and its problems;
-/// with `keep` (`Some(from an array)`), an object's text is kept as its shape.
+/// with `keep`, an object's shape is kept.
 fn parse(
     parsed: Result<Value, serde_json::Error>,
     raw: &str,
     origin: Origin,
     id: Option<String>,
     fields: &Fields,
-    keep: Option<bool>,
+    keep: Option<Keep>,
 ) -> (Article, Vec<ProblemKind>) {
     let mut problems = Vec::new();
     let mut article = Article::at(origin);
@@ -218,7 +237,7 @@ pub fn read_array<R: BufRead>(
                     let end = pos + stream.byte_offset();
                     n += 1;
                     let origin = Origin { file: name.clone(), line: counter.line_at(pos) };
-                    let keep = opts.keep_shape.then_some(true);
+                    let keep = Keep::of(opts, true);
                     let id = Some(format!("{name}#{n}"));
                     let (article, found) = parse(Ok(value), &text[pos..end], origin, id, &opts.fields, keep);
                     add(article, found, out)?;
@@ -314,13 +333,13 @@ fn replace_lone_surrogates(text: &str) -> Option<String> {
 
 /// Fill `article` from one parsed JSON value (`text` its source, kept as the
 /// body when it is not an object), its known fields named by `fields`. With
-/// `keep` (`Some(from an array)`), an object's text is kept as its shape.
+/// `keep`, an object's shape is kept (its text too when `keep.text`).
 fn fill(
     article: &mut Article,
     parsed: Result<Value, serde_json::Error>,
     text: &str,
     fields: &Fields,
-    keep: Option<bool>,
+    keep: Option<Keep>,
     problems: &mut Vec<ProblemKind>,
 ) {
     // The text kept as the record's shape: a lone surrogate repaired, so
@@ -350,11 +369,15 @@ fn fill(
             }
         }
     };
-    if let Some(array) = keep {
+    if let Some(Keep { array, text: keep_text }) = keep {
         let provenance = provenance_name(|n| object.get(n).is_none_or(|v| is_provenance(v, true)));
         let present = object.contains_key(&provenance);
         let provenance = provenance.into();
-        let raw = repaired.map_or_else(|| text.into(), String::into_boxed_str);
+        let raw = match repaired {
+            _ if !keep_text => Box::default(),
+            Some(t) => t.into_boxed_str(),
+            None => text.into(),
+        };
         article.shape = Some(Box::new(Shape::Json { raw, array, provenance, present }));
     }
     let mut body = None;

@@ -122,6 +122,13 @@ pub struct ReadOptions {
     /// ([`Article::shape`]) for `--format filter`; off, records hold only
     /// their fields.
     pub keep_shape: bool,
+    /// With `keep_shape`, keep only what decides the kind of `--format
+    /// filter` output, not the record's text: an element of a JSON array
+    /// keeps a shape with an empty `raw`, a CSV row one with no cells, a JSON
+    /// line none. For `newsdedup count`, which tallies the shapes
+    /// ([`crate::writer::filter::Shapes`]) without holding its shard's text;
+    /// such shapes cannot be written.
+    pub shape_kind_only: bool,
     /// Keep bodies out of memory: once the bodies read hold more than this
     /// many bytes, each later body goes to a [`Spool`] (an anonymous
     /// temporary file) and is read back when needed. `None` (the default)

@@ -22,6 +22,12 @@
 //! otherwise, a CSV row then becoming an object of its columns (strings). A
 //! record kept without its shape (listing text, a JSON line that is not an
 //! object) is written as its cluster record, as `--format jsonl` writes it.
+//!
+//! The output's kind is decided from a tally of the records' shapes
+//! ([`Shapes`]), which the stages sum over shards (`newsdedup count`), so that
+//! they decide it as one run does; each kept record's text ([`kept_text`])
+//! and the kind's head and framing ([`Kind::write_head`], [`Kind::framing`])
+//! are what the stages' pieces and `merge` write.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -31,55 +37,116 @@ use std::sync::Arc;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-use super::Output;
+use super::{Framed, Framing, Output};
 use crate::apply::Cluster;
 use crate::record::{Article, CsvHeader, Shape};
 
-/// What the whole output is.
-enum Kind {
+/// What the whole output is, decided over every input record's shape
+/// ([`Shapes::kind`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    /// CSV under this header: every record was a CSV row under it.
     Csv(Arc<CsvHeader>),
+    /// A JSON array: every record was an element of one.
     JsonArray,
+    /// JSON Lines: any other mix.
     JsonLines,
 }
 
-fn shape(a: &Article) -> Option<&Shape> {
-    a.shape.as_deref()
-}
-
-fn kind(articles: &[Article]) -> Kind {
-    if let Some(Some(Shape::Csv { header, .. })) = articles.first().map(shape) {
-        let same = |a: &Article| matches!(shape(a), Some(Shape::Csv { header: h, .. }) if Arc::ptr_eq(h, header) || h == header);
-        if articles.iter().all(same) {
-            return Kind::Csv(header.clone());
+impl Kind {
+    /// How the kept records are laid out after [`Kind::write_head`].
+    pub fn framing(&self) -> Framing {
+        match self {
+            Kind::JsonArray => Framing::Array,
+            Kind::Csv(_) | Kind::JsonLines => Framing::Lines,
         }
     }
-    let element = |a: &Article| matches!(shape(a), Some(Shape::Json { array: true, .. }));
-    if !articles.is_empty() && articles.iter().all(element) {
-        return Kind::JsonArray;
+
+    /// Write what comes before the kept records: CSV's header row, with the
+    /// provenance column added when it is not there yet.
+    pub fn write_head(&self, w: &mut dyn Write) -> io::Result<()> {
+        let Kind::Csv(header) = self else { return Ok(()) };
+        let mut row: Vec<&str> = header.names.iter().map(String::as_str).collect();
+        if header.present.is_none() {
+            row.push(&header.provenance);
+        }
+        let mut csv = csv_writer(w);
+        csv.write_record(&row).map_err(csv_error)?;
+        csv.flush()
     }
-    Kind::JsonLines
+}
+
+/// How many input records have each shape that decides the [`Kind`]: a
+/// tally over the records, which the stages sum over shards (`newsdedup
+/// count` writes a shard's; see [`crate::stages::write_counts`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Shapes {
+    /// Every record, whatever its shape.
+    pub records: u64,
+    /// Elements of a JSON array.
+    pub array: u64,
+    /// CSV rows under each header, headers in the order first seen.
+    pub csv: Vec<(Arc<CsvHeader>, u64)>,
+}
+
+impl Shapes {
+    /// The tally of `articles`.
+    pub fn of(articles: &[Article]) -> Shapes {
+        let mut shapes = Shapes::default();
+        for a in articles {
+            shapes.add(a);
+        }
+        shapes
+    }
+
+    /// Count one record.
+    pub fn add(&mut self, a: &Article) {
+        self.records += 1;
+        match a.shape.as_deref() {
+            Some(Shape::Json { array: true, .. }) => self.array += 1,
+            Some(Shape::Csv { header, .. }) => self.add_csv(header, 1),
+            Some(Shape::Json { array: false, .. }) | None => {}
+        }
+    }
+
+    /// Count `n` CSV rows under `header`.
+    pub fn add_csv(&mut self, header: &Arc<CsvHeader>, n: u64) {
+        match self.csv.iter_mut().find(|(h, _)| Arc::ptr_eq(h, header) || h == header) {
+            Some((_, count)) => *count += n,
+            None => self.csv.push((header.clone(), n)),
+        }
+    }
+
+    /// The output's kind: CSV when every record was a CSV row under one
+    /// header, a JSON array when every record was an element of one, JSON
+    /// Lines otherwise (no record at all: JSON Lines, so nothing is written).
+    pub fn kind(&self) -> Kind {
+        match self.csv.as_slice() {
+            [(header, n)] if *n == self.records && self.records > 0 => Kind::Csv(header.clone()),
+            _ if self.array == self.records && self.records > 0 => Kind::JsonArray,
+            _ => Kind::JsonLines,
+        }
+    }
 }
 
 pub fn write(out: &Output, w: &mut dyn Write) -> io::Result<()> {
     let mut kept: Vec<&Cluster> = out.clusters.iter().collect();
     kept.sort_unstable_by_key(|c| c.canonical);
-    match kind(out.articles) {
-        Kind::Csv(header) => write_csv(out, &kept, &header, w),
-        Kind::JsonArray => {
-            w.write_all(b"[")?;
-            for (i, c) in kept.iter().enumerate() {
-                w.write_all(if i == 0 { b"\n" } else { b",\n" })?;
-                w.write_all(json_text(out, c)?.as_bytes())?;
-            }
-            w.write_all(if kept.is_empty() { b"]\n" } else { b"\n]\n" })
-        }
-        Kind::JsonLines => {
-            for c in kept {
-                w.write_all(json_text(out, c)?.as_bytes())?;
-                w.write_all(b"\n")?;
-            }
-            Ok(())
-        }
+    let kind = Shapes::of(out.articles).kind();
+    kind.write_head(w)?;
+    let mut items = Framed::start(kind.framing(), w)?;
+    for c in kept {
+        items.text(&kept_text(out, c, &kind)?)?;
+    }
+    items.finish()
+}
+
+/// The text of a kept record (the canonical of `c`) in output of `kind`,
+/// without its line feed: a CSV row, or a JSON object on one line.
+pub fn kept_text(out: &Output, c: &Cluster, kind: &Kind) -> io::Result<String> {
+    match kind {
+        Kind::Csv(header) => csv_row(out, c, header),
+        Kind::JsonArray | Kind::JsonLines => json_text(out, c),
     }
 }
 
@@ -91,29 +158,36 @@ fn provenance(out: &Output, c: &Cluster) -> Option<String> {
     (text != "[]").then_some(text)
 }
 
-fn write_csv(out: &Output, kept: &[&Cluster], header: &CsvHeader, w: &mut dyn Write) -> io::Result<()> {
-    let mut csv = ::csv::WriterBuilder::new().flexible(true).from_writer(w);
+/// The writer of CSV output (rows may differ in length).
+fn csv_writer<W: Write>(w: W) -> ::csv::Writer<W> {
+    ::csv::WriterBuilder::new().flexible(true).from_writer(w)
+}
+
+/// A kept CSV row under `header`, with the provenance cell, as one CSV
+/// record without its line feed. A record that is no CSV row (not expected:
+/// [`Kind::Csv`] says every record is one) is an error.
+fn csv_row(out: &Output, c: &Cluster, header: &CsvHeader) -> io::Result<String> {
+    let a = &out.articles[c.canonical as usize];
+    let Some(Shape::Csv { cells, .. }) = a.shape.as_deref() else {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("{}: record {} is not a CSV row, yet the output is CSV", a.origin, a.id),
+        ));
+    };
     let width = header.names.len();
-    let mut row: Vec<&str> = header.names.iter().map(String::as_str).collect();
-    if header.present.is_none() {
-        row.push(&header.provenance);
+    let text = provenance(out, c).unwrap_or_default();
+    let mut row: Vec<&str> = cells.iter().take(width).map(|c| &**c).collect();
+    row.resize(width, "");
+    match header.present {
+        Some(i) => row[i] = &text,
+        None => row.push(&text),
     }
+    row.extend(cells.iter().skip(width).map(|c| &**c));
+    let mut csv = csv_writer(Vec::new());
     csv.write_record(&row).map_err(csv_error)?;
-    for c in kept {
-        let Some(Shape::Csv { cells, .. }) = out.articles[c.canonical as usize].shape.as_deref() else {
-            unreachable!("every record of a CSV output has a CSV shape")
-        };
-        let text = provenance(out, c).unwrap_or_default();
-        let mut row: Vec<&str> = cells.iter().take(width).map(|c| &**c).collect();
-        row.resize(width, "");
-        match header.present {
-            Some(i) => row[i] = &text,
-            None => row.push(&text),
-        }
-        row.extend(cells.iter().skip(width).map(|c| &**c));
-        csv.write_record(&row).map_err(csv_error)?;
-    }
-    csv.flush()
+    let mut bytes = csv.into_inner().map_err(|e| e.into_error())?;
+    bytes.pop(); // its line feed
+    String::from_utf8(bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
 }
 
 /// A `csv` write error as the I/O error it is (a broken pipe stays one).
@@ -230,6 +304,35 @@ mod tests {
         );
         assert_eq!(with_field(r#"{"k":"\u0041","d":[]}"#, "d", true, "[3]").unwrap(), r#"{"k":"\u0041","d":[3]}"#);
         assert_eq!(with_field("[1]", "d", false, "[]"), None);
+    }
+
+    #[test]
+    fn every_records_shape_decides_the_kind() {
+        let header = |names: &[&str]| {
+            let names = names.iter().map(|n| n.to_string()).collect();
+            Arc::new(CsvHeader { names, provenance: "duplicates".into(), present: None })
+        };
+        let csv = |h: &Arc<CsvHeader>| Shape::Csv { header: h.clone(), cells: Box::default() };
+        let json = |array| Shape::Json { raw: "{}".into(), array, provenance: "duplicates".into(), present: false };
+        let of = |shapes: Vec<Option<Shape>>| {
+            let articles: Vec<Article> = shapes
+                .into_iter()
+                .map(|s| {
+                    let mut a = Article::at(crate::record::Origin { file: "in".into(), line: 1 });
+                    a.shape = s.map(Box::new);
+                    a
+                })
+                .collect();
+            Shapes::of(&articles).kind()
+        };
+        let (h1, h1_again, h2) = (header(&["id", "body"]), header(&["id", "body"]), header(&["id", "text"]));
+        assert_eq!(of(vec![Some(csv(&h1)), Some(csv(&h1_again))]), Kind::Csv(h1.clone()));
+        assert_eq!(of(vec![Some(csv(&h1)), Some(csv(&h2))]), Kind::JsonLines);
+        assert_eq!(of(vec![Some(csv(&h1)), None]), Kind::JsonLines);
+        assert_eq!(of(vec![Some(json(true)), Some(json(true))]), Kind::JsonArray);
+        assert_eq!(of(vec![Some(json(true)), Some(json(false))]), Kind::JsonLines);
+        assert_eq!(of(vec![Some(json(true)), Some(csv(&h1))]), Kind::JsonLines);
+        assert_eq!(of(vec![]), Kind::JsonLines);
     }
 
     #[test]

@@ -14,7 +14,8 @@
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-use super::{round4, Output};
+use super::{round4, Framed, Framing, Output};
+use crate::apply::Cluster;
 use crate::verify::similarity;
 
 /// `id` with `\`, tab, LF and CR escaped as `\\`, `\t`, `\n`, `\r`.
@@ -35,18 +36,39 @@ pub fn escape(id: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// The canonical of each kept record's cluster, in input order.
-fn kept(out: &Output) -> Vec<u32> {
-    let mut kept: Vec<u32> = out.clusters.iter().map(|c| c.canonical).collect();
-    kept.sort_unstable();
-    kept
+/// The line `tsv` writes before its records.
+const TSV_HEADER: &str = "id\tcanonical\tsimilarity";
+
+/// How `ids` and `tsv` lay out their lines.
+pub const FRAMING: Framing = Framing::Lines;
+
+/// The line `ids` writes for a kept record (the canonical of `c`), without
+/// its line feed.
+pub fn kept_id<'a>(out: &Output<'a>, c: &Cluster) -> Cow<'a, str> {
+    escape(&out.articles[c.canonical as usize].id)
+}
+
+/// The line `tsv` writes for record `i`, whose cluster's canonical is
+/// `canonical`, without its line feed.
+pub fn tsv_row(out: &Output, i: u32, canonical: u32) -> String {
+    let (i, c) = (i as usize, canonical as usize);
+    let s = if c == i { 1.0 } else { round4(similarity(&out.sigs[c], &out.sigs[i]).jaccard) };
+    format!("{}\t{}\t{s}", escape(&out.articles[i].id), escape(&out.articles[c].id))
+}
+
+/// Write `tsv`'s header line.
+pub fn write_tsv_head(w: &mut dyn Write) -> io::Result<()> {
+    writeln!(w, "{TSV_HEADER}")
 }
 
 pub fn write_ids(out: &Output, w: &mut dyn Write) -> io::Result<()> {
-    for i in kept(out) {
-        writeln!(w, "{}", escape(&out.articles[i as usize].id))?;
+    let mut kept: Vec<&Cluster> = out.clusters.iter().collect();
+    kept.sort_unstable_by_key(|c| c.canonical);
+    let mut lines = Framed::start(FRAMING, w)?;
+    for c in kept {
+        lines.text(&kept_id(out, c))?;
     }
-    Ok(())
+    lines.finish()
 }
 
 pub fn write_tsv(out: &Output, w: &mut dyn Write) -> io::Result<()> {
@@ -56,19 +78,17 @@ pub fn write_tsv(out: &Output, w: &mut dyn Write) -> io::Result<()> {
             canonical[m as usize] = c.canonical;
         }
     }
-    writeln!(w, "id\tcanonical\tsimilarity")?;
-    for (i, a) in out.articles.iter().enumerate() {
-        let c = canonical[i] as usize;
-        let s = if c == i { 1.0 } else { round4(similarity(&out.sigs[c], &out.sigs[i]).jaccard) };
-        writeln!(w, "{}\t{}\t{s}", escape(&a.id), escape(&out.articles[c].id))?;
+    write_tsv_head(w)?;
+    let mut lines = Framed::start(FRAMING, w)?;
+    for (i, &c) in canonical.iter().enumerate() {
+        lines.text(&tsv_row(out, i as u32, c))?;
     }
-    Ok(())
+    lines.finish()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::apply::Cluster;
     use crate::record::{Article, Origin};
     use crate::sign::Signature;
 

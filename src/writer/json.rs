@@ -2,14 +2,15 @@
 
 use std::io::{self, Write};
 
-use super::Output;
+use super::{Framed, Framing, Output};
+
+/// How the clusters are laid out.
+pub const FRAMING: Framing = Framing::Array;
 
 pub fn write(out: &Output, w: &mut dyn Write) -> io::Result<()> {
-    w.write_all(b"[")?;
-    for (i, c) in out.clusters.iter().enumerate() {
-        w.write_all(if i == 0 { b"\n" } else { b",\n" })?;
-        serde_json::to_writer(&mut *w, &out.json(c))?;
+    let mut items = Framed::start(FRAMING, w)?;
+    for c in out.clusters {
+        items.item(|w| Ok(serde_json::to_writer(w, &out.json(c))?))?;
     }
-    w.write_all(if out.clusters.is_empty() { b"]\n" } else { b"\n]\n" })?;
-    Ok(())
+    items.finish()
 }

@@ -2,12 +2,15 @@
 
 use std::io::{self, Write};
 
-use super::Output;
+use super::{Framed, Framing, Output};
+
+/// How the clusters are laid out.
+pub const FRAMING: Framing = Framing::Lines;
 
 pub fn write(out: &Output, w: &mut dyn Write) -> io::Result<()> {
+    let mut items = Framed::start(FRAMING, w)?;
     for c in out.clusters {
-        serde_json::to_writer(&mut *w, &out.json(c))?;
-        w.write_all(b"\n")?;
+        items.item(|w| Ok(serde_json::to_writer(w, &out.json(c))?))?;
     }
-    Ok(())
+    items.finish()
 }

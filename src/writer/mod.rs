@@ -280,6 +280,99 @@ fn json_figure(x: f64) -> Option<f64> {
     x.is_finite().then_some(x)
 }
 
+/// How a format lays out its items (a cluster's text, a kept record's, a
+/// record's line) after its head: the writers lay out their items with it,
+/// and so does the stages' `merge` with items written apart
+/// ([`crate::stages::merge`]), so that both write the same bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Framing {
+    /// Each item followed by a line feed (`jsonl`, `ids`, `tsv`, filter's
+    /// JSON Lines and CSV).
+    Lines,
+    /// Items one a line between `[` and `]`, separated by commas (`json`,
+    /// filter's JSON array); no item: `[]`.
+    Array,
+    /// Items (each ending its last line) separated by an empty line (`text`).
+    Blocks,
+}
+
+/// Items being written to `w` as a [`Framing`] lays them out.
+pub struct Framed<'w> {
+    framing: Framing,
+    w: &'w mut dyn Write,
+    items: usize,
+}
+
+impl<'w> Framed<'w> {
+    /// Start the layout (an array's `[`).
+    pub fn start(framing: Framing, w: &'w mut dyn Write) -> io::Result<Framed<'w>> {
+        if framing == Framing::Array {
+            w.write_all(b"[")?;
+        }
+        Ok(Framed { framing, w, items: 0 })
+    }
+
+    /// Write one item, its text written by `write`, with what goes before
+    /// and after it.
+    pub fn item(&mut self, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+        let first = self.items == 0;
+        self.items += 1;
+        match self.framing {
+            Framing::Lines => {
+                write(&mut *self.w)?;
+                self.w.write_all(b"\n")
+            }
+            Framing::Array => {
+                self.w.write_all(if first { b"\n" } else { b",\n" })?;
+                write(&mut *self.w)
+            }
+            Framing::Blocks => {
+                if !first {
+                    self.w.write_all(b"\n")?;
+                }
+                write(&mut *self.w)
+            }
+        }
+    }
+
+    /// Write one item's text.
+    pub fn text(&mut self, text: &str) -> io::Result<()> {
+        self.item(|w| w.write_all(text.as_bytes()))
+    }
+
+    /// End the layout (an array's `]`).
+    pub fn finish(self) -> io::Result<()> {
+        match self.framing {
+            Framing::Array => self.w.write_all(if self.items == 0 { b"]\n" } else { b"\n]\n" }),
+            Framing::Lines | Framing::Blocks => Ok(()),
+        }
+    }
+}
+
+impl OutputFormat {
+    /// How the format lays out its items; filter's as its `kind` says
+    /// (the other formats ignore it).
+    pub fn framing(self, kind: &filter::Kind) -> Framing {
+        match self {
+            OutputFormat::Jsonl => jsonl::FRAMING,
+            OutputFormat::Json => json::FRAMING,
+            OutputFormat::Text => text::FRAMING,
+            OutputFormat::Filter => kind.framing(),
+            OutputFormat::Ids | OutputFormat::Tsv => ids::FRAMING,
+        }
+    }
+}
+
+/// Write what `format` writes before its items: `tsv`'s header line, the
+/// header row of filter's CSV (`kind`; the other formats ignore it).
+pub fn write_head(format: OutputFormat, kind: &filter::Kind, w: &mut dyn Write) -> io::Result<()> {
+    match format {
+        OutputFormat::Tsv => ids::write_tsv_head(w),
+        OutputFormat::Filter => kind.write_head(w),
+        OutputFormat::Jsonl | OutputFormat::Json | OutputFormat::Text | OutputFormat::Ids => Ok(()),
+    }
+}
+
 /// Write `out` to `w` in `format`.
 pub fn write(format: OutputFormat, out: &Output, w: &mut dyn Write) -> io::Result<()> {
     match format {

@@ -13,7 +13,8 @@ use std::io::{self, Write};
 
 use serde_json::Value;
 
-use super::{round4, Duplicate, Output};
+use super::{round4, Duplicate, Framed, Framing, Output};
+use crate::apply::Cluster;
 use crate::verify::similarity;
 
 /// True for characters a terminal must not receive raw.
@@ -66,52 +67,55 @@ fn field(d: &Value, key: &str) -> String {
     }
 }
 
+/// How the clusters are laid out.
+pub const FRAMING: Framing = Framing::Blocks;
+
 pub fn write(out: &Output, w: &mut dyn Write) -> io::Result<()> {
-    for (i, c) in out.clusters.iter().enumerate() {
-        let a = &out.articles[c.canonical as usize];
-        if i > 0 {
-            writeln!(w)?;
-        }
-        writeln!(w, "== {}", if a.title.is_empty() { "(no title)".into() } else { one_line(&a.title) })?;
-        write!(w, "id: {}", one_line(&a.id))?;
-        if let Some(d) = &a.date {
-            write!(w, " | date: {}", one_line(d))?;
-            if let Some(serde_json::Value::String(r)) = out.date_resolved(Some(d)) {
-                write!(w, " ({r})")?;
-            }
-        }
-        writeln!(w)?;
-        writeln!(w, "sources: {}", one_line(&out.sources(c).join(", ")))?;
-        let canon = &out.sigs[c.canonical as usize];
-        for d in out.duplicates(c) {
-            let (id, source, title, jaccard, containment) = match d {
-                Duplicate::Member(d) => {
-                    let da = &out.articles[d as usize];
-                    let s = similarity(canon, &out.sigs[d as usize]);
-                    let (j, c) = (round4(s.jaccard).to_string(), round4(s.containment).to_string());
-                    (da.id.clone(), da.source.clone(), da.title.clone(), j, c)
-                }
-                Duplicate::Prior(d) => (
-                    field(d, "id"),
-                    field(d, "source"),
-                    field(d, "title"),
-                    field(d, "similarity"),
-                    field(d, "containment"),
-                ),
-            };
-            writeln!(
-                w,
-                "  duplicate {} ({}) \"{}\" similarity {} containment {}",
-                one_line(&id),
-                one_line(&source),
-                one_line(&title),
-                one_line(&jaccard),
-                one_line(&containment)
-            )?;
-        }
-        writeln!(w)?;
-        writeln!(w, "{}", body(&a.body.text()?))?;
+    let mut items = Framed::start(FRAMING, w)?;
+    for c in out.clusters {
+        items.item(|w| write_cluster(out, c, w))?;
     }
+    items.finish()
+}
+
+/// One cluster's block, ending with its body's last line.
+pub fn write_cluster(out: &Output, c: &Cluster, w: &mut dyn Write) -> io::Result<()> {
+    let a = &out.articles[c.canonical as usize];
+    writeln!(w, "== {}", if a.title.is_empty() { "(no title)".into() } else { one_line(&a.title) })?;
+    write!(w, "id: {}", one_line(&a.id))?;
+    if let Some(d) = &a.date {
+        write!(w, " | date: {}", one_line(d))?;
+        if let Some(serde_json::Value::String(r)) = out.date_resolved(Some(d)) {
+            write!(w, " ({r})")?;
+        }
+    }
+    writeln!(w)?;
+    writeln!(w, "sources: {}", one_line(&out.sources(c).join(", ")))?;
+    let canon = &out.sigs[c.canonical as usize];
+    for d in out.duplicates(c) {
+        let (id, source, title, jaccard, containment) = match d {
+            Duplicate::Member(d) => {
+                let da = &out.articles[d as usize];
+                let s = similarity(canon, &out.sigs[d as usize]);
+                let (j, c) = (round4(s.jaccard).to_string(), round4(s.containment).to_string());
+                (da.id.clone(), da.source.clone(), da.title.clone(), j, c)
+            }
+            Duplicate::Prior(d) => {
+                (field(d, "id"), field(d, "source"), field(d, "title"), field(d, "similarity"), field(d, "containment"))
+            }
+        };
+        writeln!(
+            w,
+            "  duplicate {} ({}) \"{}\" similarity {} containment {}",
+            one_line(&id),
+            one_line(&source),
+            one_line(&title),
+            one_line(&jaccard),
+            one_line(&containment)
+        )?;
+    }
+    writeln!(w)?;
+    writeln!(w, "{}", body(&a.body.text()?))?;
     Ok(())
 }
 
