@@ -109,6 +109,11 @@ impl Rows<'_> {
 /// `yesterday`, `just now`. Any Unicode space may separate the words (scraped
 /// HTML often has `3&nbsp;days ago`).
 pub fn is_relative_time(line: &str) -> bool {
+    // None has more than six words (`less than a few seconds ago`): a body
+    // line, asked this for every line, is refused before it is lowercased.
+    if line.split_whitespace().nth(6).is_some() {
+        return false;
+    }
     let lower = line.to_lowercase();
     let words: Vec<&str> = lower.split_whitespace().collect();
     match words.as_slice() {
@@ -184,7 +189,7 @@ fn is_outlet(line: &str) -> bool {
     let t = line.trim();
     !t.is_empty()
         && !is_tag(t)
-        && t.split_whitespace().count() <= 8
+        && t.split_whitespace().nth(8).is_none()
         && !t.ends_with(['.', '!', '?', ',', ';', ':', '"', '\u{201D}'])
 }
 
@@ -215,7 +220,7 @@ fn is_entry_start(lines: &[Line], i: usize) -> bool {
 fn is_header(lines: &[Line], i: usize) -> bool {
     let t = lines[i].text.trim();
     let ends_in_tag = t.rsplit(char::is_whitespace).next().is_some_and(|w| w.len() > 1 && w.starts_with('#'));
-    let latest = t.chars().count() <= 120 && t.to_lowercase().starts_with("latest news") && ends_in_tag;
+    let latest = ends_in_tag && t.chars().count() <= 120 && t.to_lowercase().starts_with("latest news");
     let lone_tag = ends_in_tag
         && !t.contains(char::is_whitespace)
         && (i == 0 || lines[i - 1].text.trim().is_empty())
