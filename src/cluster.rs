@@ -379,11 +379,7 @@ mod tests {
     fn components_clustered_apart_cluster_as_all_at_once() {
         // Random records built from a few stories, partial copies, excerpts
         // and roundups, so that hubs, excerpts and refused merges all occur.
-        let mut state = 11u64;
-        let mut next = move |n: u64| {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (state >> 33) % n
-        };
+        let mut next = crate::test_rng::below(11);
         let p = Params::default();
         let (mut with_hubs, mut with_excerpts, mut split) = (0, 0, 0);
         for round in 0..40 {

@@ -173,3 +173,17 @@ pub fn clusters_of(
     lap("apply", None);
     (hubs, excerpts, clusters)
 }
+
+/// Reproducible pseudo-random inputs for unit tests.
+#[cfg(test)]
+pub(crate) mod test_rng {
+    /// Draws below `n` from a 64-bit linear congruential generator seeded
+    /// with `seed` (its high bits: the low bits of an LCG cycle quickly).
+    pub(crate) fn below(seed: u64) -> impl FnMut(u64) -> u64 {
+        let mut state = seed;
+        move |n| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        }
+    }
+}

@@ -461,11 +461,7 @@ mod tests {
     fn each_record_joins_its_rarest_large_buckets() {
         // The definition: sort a record's large-bucket entries by (bucket
         // size, key) and keep the first LARGE_BUCKETS_PER_RECORD.
-        let mut state = 5u64;
-        let mut next = move |n: u64| {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (state >> 33) % n
-        };
+        let mut next = crate::test_rng::below(5);
         for round in 0..30 {
             let records = 1 + next(60) as u32;
             let keys = 1 + next(40);

@@ -526,18 +526,14 @@ mod tests {
     #[test]
     fn early_stop_never_rejects_a_pair_that_passes() {
         // Deterministic pseudo-random sets of many sizes and overlaps.
-        let mut state = 7u64;
-        let mut next = move || {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            state >> 33
-        };
+        let mut next = crate::test_rng::below(7);
         let p = Params { min_words: 1, ..Params::default() };
         let (mut passed, mut pruned) = (0, 0);
         for _ in 0..3000 {
-            let (na, nb, shared) = (next() % 200, next() % 200, next() % 300);
-            let mut a: Vec<u32> = (0..na).map(|_| (next() % 100_000 + 1_000_000) as u32).collect();
-            let mut b: Vec<u32> = (0..nb).map(|_| (next() % 100_000 + 2_000_000) as u32).collect();
-            let common: Vec<u32> = (0..shared).map(|_| (next() % 100_000) as u32).collect();
+            let (na, nb, shared) = (next(200), next(200), next(300));
+            let mut a: Vec<u32> = (0..na).map(|_| (next(100_000) + 1_000_000) as u32).collect();
+            let mut b: Vec<u32> = (0..nb).map(|_| (next(100_000) + 2_000_000) as u32).collect();
+            let common: Vec<u32> = (0..shared).map(|_| next(100_000) as u32).collect();
             a.extend(&common);
             b.extend(&common);
             for v in [&mut a, &mut b] {
