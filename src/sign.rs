@@ -223,22 +223,21 @@ impl<'a> Bytes<'a> {
 
     /// A `u32` count followed by that many `u64`, checked sorted and distinct.
     pub fn hashes(&mut self) -> Result<Vec<u64>, DecodeError> {
-        let n = self.u32()? as usize;
-        let bytes = self.take(n.checked_mul(8).ok_or(DecodeError("count too large"))?)?;
-        let v: Vec<u64> = bytes.chunks_exact(8).map(|c| u64::from_le_bytes(c.try_into().expect("8 bytes"))).collect();
-        if v.windows(2).any(|w| w[0] >= w[1]) {
-            return Err(DecodeError("hashes not sorted"));
-        }
-        Ok(v)
+        self.sorted(u64::from_le_bytes)
     }
 
     /// A `u32` count followed by that many `u32` [`Member`]s, checked sorted
     /// and distinct.
     pub fn members(&mut self) -> Result<Vec<Member>, DecodeError> {
+        self.sorted(Member::from_le_bytes)
+    }
+
+    /// A `u32` count followed by that many values of `N` bytes each, read
+    /// by `value`, checked sorted and distinct.
+    fn sorted<const N: usize, T: Ord>(&mut self, value: fn([u8; N]) -> T) -> Result<Vec<T>, DecodeError> {
         let n = self.u32()? as usize;
-        let bytes = self.take(n.checked_mul(4).ok_or(DecodeError("count too large"))?)?;
-        let v: Vec<Member> =
-            bytes.chunks_exact(4).map(|c| Member::from_le_bytes(c.try_into().expect("4 bytes"))).collect();
+        let bytes = self.take(n.checked_mul(N).ok_or(DecodeError("count too large"))?)?;
+        let v: Vec<T> = bytes.chunks_exact(N).map(|c| value(c.try_into().expect("N bytes"))).collect();
         if v.windows(2).any(|w| w[0] >= w[1]) {
             return Err(DecodeError("hashes not sorted"));
         }
