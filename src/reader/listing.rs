@@ -20,7 +20,9 @@
 //! input is read in batches of rows and each batch's rows are dropped once
 //! the records in them are parsed: reading holds one batch and the entry
 //! being parsed, not the input. A run of blank (or whitespace-only) lines is
-//! one row with its count, so that blank padding costs nothing.
+//! one row with its count, so that blank padding costs nothing. A batch is
+//! parsed in chunks in parallel while the next one is read (see
+//! [`parse_records`]); the records are the same, in the same order.
 
 use std::io::{self, BufRead};
 use std::sync::Arc;
@@ -45,7 +47,11 @@ struct Line {
 const LOOK_AHEAD: usize = 4;
 
 /// Rows read at least per batch.
-const BATCH: usize = 4096;
+const BATCH: usize = 16384;
+
+/// Rows parsed by one task at least: a batch is cut into chunks of about
+/// this many rows (see [`parse_records`]).
+const CHUNK: usize = 2048;
 
 /// Read listing text from `lines` of input `name` into `out`; returns the
 /// number of lines read.
@@ -53,39 +59,83 @@ pub fn read<R: BufRead>(lines: LineReader<R>, name: &Arc<str>, out: &mut ReadOut
     read_batched(lines, name, out, BATCH)
 }
 
-/// [`read`] in batches of at least `batch` rows.
+/// Rows read, with the problems found reading them, and whether they end the
+/// input.
+struct Batch {
+    rows: Vec<Line>,
+    problems: Vec<Problem>,
+    eof: bool,
+}
+
+/// Read at least `want` rows (fewer at the end of the input); a run of blank
+/// lines is one row.
+fn read_rows<R: BufRead>(lines: &mut LineReader<R>, name: &Arc<str>, want: usize) -> io::Result<Batch> {
+    let mut batch = Batch { rows: Vec::with_capacity(want), problems: Vec::new(), eof: false };
+    while batch.rows.len() < want {
+        let Some((number, text)) = lines.next_str(name, &mut batch.problems)? else {
+            batch.eof = true;
+            break;
+        };
+        push_row(&mut batch.rows, Line { number, text: text.into_owned(), blanks: 0 });
+    }
+    Ok(batch)
+}
+
+/// Append `line` to `rows`: a blank line (or a run of them) joins a run of
+/// blank lines that ends `rows`.
+fn push_row(rows: &mut Vec<Line>, line: Line) {
+    let blank = line.blanks > 0 || line.text.trim().is_empty();
+    match rows.last_mut() {
+        Some(run) if blank && run.blanks > 0 => run.blanks += line.blanks.max(1),
+        _ if blank => rows.push(Line { number: line.number, text: String::new(), blanks: line.blanks.max(1) }),
+        _ => rows.push(line),
+    }
+}
+
+/// [`read`] in batches of at least `batch` rows. Each batch is parsed (in
+/// parallel, see [`parse_records`]) while the next one is read, and its
+/// records and problems are added in input order: the records and problems
+/// are the same, in the same order, for every batch size and thread count.
 fn read_batched<R: BufRead>(
     mut lines: LineReader<R>,
     name: &Arc<str>,
     out: &mut ReadOutcome,
     batch: usize,
 ) -> io::Result<u64> {
-    let mut rows: Vec<Line> = Vec::new();
+    let first = read_rows(&mut lines, name, batch)?;
+    out.problems.extend(first.problems);
+    let (mut rows, mut eof) = (first.rows, first.eof);
     // The first row not parsed yet; a row before it stays for the look-behind.
     let mut from = 0;
-    let mut eof = false;
-    while !eof {
-        // At least as many rows again as are held: an entry longer than a
-        // batch is parsed again only as often as its rows double.
-        let target = rows.len() + batch.max(rows.len());
-        while rows.len() < target {
-            let Some((number, text)) = lines.next_str(name, &mut out.problems)? else {
-                eof = true;
-                break;
-            };
-            if !text.trim().is_empty() {
-                rows.push(Line { number, text: text.into_owned(), blanks: 0 });
-                continue;
+    // Rows to read next: at least as many as the last parse left unparsed,
+    // so that an entry longer than a batch is parsed again only as often as
+    // its rows double.
+    let mut want = batch;
+    loop {
+        let mut parsed = None;
+        let next = rayon::in_place_scope(|scope| {
+            let (rows, parsed) = (&rows, &mut parsed);
+            scope.spawn(move |_| *parsed = Some(parse_records(&Rows { lines: rows, eof }, from, name, CHUNK)));
+            (!eof).then(|| read_rows(&mut lines, name, want)).transpose()
+        })?;
+        let (records, done) = parsed.expect("the parse task ran");
+        for (article, problems) in records {
+            for kind in problems {
+                out.problems.push(Problem { file: name.to_string(), line: article.origin.line, kind });
             }
-            match rows.last_mut() {
-                Some(run) if run.blanks > 0 => run.blanks += 1,
-                _ => rows.push(Line { number, text: String::new(), blanks: 1 }),
-            }
+            out.push(article)?;
         }
-        let done = parse(&Rows { lines: &rows, eof }, from, name, out)?;
+        let Some(next) = next else { break };
+        out.problems.extend(next.problems);
         let keep = done.saturating_sub(1);
         rows.drain(..keep);
         from = done - keep;
+        want = batch.max(rows.len() - from);
+        rows.reserve(next.rows.len());
+        for line in next.rows {
+            push_row(&mut rows, line);
+        }
+        eof = next.eof;
     }
     Ok(lines.count())
 }
@@ -272,21 +322,83 @@ fn join_body(lines: &[Line]) -> String {
 /// A record parsed, with the problems found in it (all at its first line).
 type Parsed = (Article, Vec<ProblemKind>);
 
-/// Parse the records of `rows` from row `from` on into `out`; returns the
-/// first row not parsed: the start of an entry that needs rows not read yet
-/// (or the end of the input).
-fn parse(rows: &Rows, from: usize, name: &Arc<str>, out: &mut ReadOutcome) -> io::Result<usize> {
-    let mut i = from;
-    while let Some((next, record)) = next_record(rows, i, name) {
-        if let Some((article, problems)) = record {
-            for kind in problems {
-                out.problems.push(Problem { file: name.to_string(), line: article.origin.line, kind });
-            }
-            out.push(article)?;
+/// The records that start in a run of rows, each with the row it starts
+/// at, and where the run ends: the first row at or after its `until` that
+/// the parse reached, or (`stopped`) the row whose record needs rows not
+/// read yet.
+struct Run {
+    records: Vec<(usize, Parsed)>,
+    /// Every row a record (or a blank or header row) starts at, in order.
+    steps: Vec<usize>,
+    end: usize,
+    stopped: bool,
+}
+
+/// Parse `rows` from row `i`, one record after the other, until a record
+/// starts at or after `until` (or the rows run out).
+fn run_from(rows: &Rows, mut i: usize, until: usize, name: &Arc<str>) -> Run {
+    let mut run = Run { records: Vec::new(), steps: Vec::new(), end: i, stopped: false };
+    while i < until {
+        let Some((next, record)) = next_record(rows, i, name) else {
+            run.stopped = true;
+            break;
+        };
+        run.steps.push(i);
+        if let Some(record) = record {
+            run.records.push((i, record));
         }
         i = next;
     }
-    Ok(i)
+    run.end = i;
+    run
+}
+
+/// The records of `rows` from row `from` on, in order, and the first row not
+/// parsed: the start of an entry that needs rows not read yet (or the end of
+/// the input).
+///
+/// Where a record starts depends only on the row it starts at, so the rows
+/// are cut into chunks of about `chunk` rows, each starting at an entry
+/// start, and each chunk is parsed on its own, in parallel. A chunk's parse
+/// is then the input's parse from the first row of it that the parse of the
+/// chunks before reached; when that row is not one of the chunk's own
+/// record starts (the record before ran over the cut), the chunk is parsed
+/// again from that row. The result is what parsing the rows one record after
+/// the other gives, whatever `chunk` is.
+fn parse_records(rows: &Rows, from: usize, name: &Arc<str>, chunk: usize) -> (Vec<Parsed>, usize) {
+    use rayon::prelude::*;
+    let lines = rows.lines;
+    let mut starts = vec![from];
+    let mut cut = from + chunk;
+    while cut < lines.len() {
+        let Some(s) = (cut..lines.len()).find(|&s| rows.has(s) == Some(true) && is_entry_start(lines, s)) else {
+            break;
+        };
+        starts.push(s);
+        cut = s + chunk;
+    }
+    let ends: Vec<usize> = starts[1..].iter().copied().chain([usize::MAX]).collect();
+    let runs: Vec<Run> = starts.par_iter().zip(&ends).map(|(&s, &until)| run_from(rows, s, until, name)).collect();
+    let mut records = Vec::new();
+    let mut at = from;
+    for (run, &until) in runs.into_iter().zip(&ends) {
+        if at >= until {
+            continue;
+        }
+        let run = match run.steps.binary_search(&at) {
+            Ok(step) => {
+                let first = run.records.partition_point(|r| r.0 < run.steps[step]);
+                Run { records: run.records.into_iter().skip(first).collect(), steps: Vec::new(), ..run }
+            }
+            Err(_) => run_from(rows, at, until, name),
+        };
+        records.extend(run.records.into_iter().map(|(_, r)| r));
+        at = run.end;
+        if run.stopped {
+            break;
+        }
+    }
+    (records, at)
 }
 
 /// The record at row `i`, if one starts there (with its problems), and the
@@ -481,6 +593,82 @@ mod tests {
             read_batched(LineReader::new(text.as_bytes()), &name, &mut out, batch).unwrap();
             assert_eq!(out.articles, whole.articles, "batch {batch}");
             assert_eq!(out.problems, whole.problems, "batch {batch}");
+        }
+    }
+
+    /// Random listing-like text: entries, loose and broken entries, headers,
+    /// stray lines, lines that look like an entry's parts in the wrong place,
+    /// and runs of blank lines.
+    fn random_listing(seed: u64, lines: usize) -> String {
+        const PARTS: [&str; 16] = [
+            "The Sun",
+            "3 days ago",
+            "- Politics",
+            "-World",
+            "A title of a story",
+            "A body line ends here.",
+            "",
+            "",
+            "Latest news with #X",
+            "#Tag",
+            "yesterday",
+            "- The Sun",
+            "Yahoo",
+            "5m ago",
+            "Follow us with #Floods",
+            "   ",
+        ];
+        let mut next = crate::test_rng::below(seed);
+        let mut text = String::new();
+        for _ in 0..lines {
+            if next(3) == 0 {
+                text.push_str("BBC\n1 day ago\n- News\nTitle\nBody.\n");
+            } else {
+                text.push_str(PARTS[next(PARTS.len() as u64) as usize]);
+                text.push('\n');
+            }
+        }
+        text
+    }
+
+    #[test]
+    fn chunks_parsed_apart_give_the_records_of_one_parse() {
+        let name: Arc<str> = Arc::from("l.txt");
+        for seed in 0..100 {
+            let text = random_listing(seed, 10 + seed as usize * 2);
+            let mut problems = Vec::new();
+            let mut reader = LineReader::new(text.as_bytes());
+            let mut rows = Vec::new();
+            while let Some((number, line)) = reader.next_str(&name, &mut problems).unwrap() {
+                push_row(&mut rows, Line { number, text: line.into_owned(), blanks: 0 });
+            }
+            for eof in [true, false] {
+                let rows = Rows { lines: &rows, eof };
+                for from in [0, 1, 5] {
+                    let one = run_from(&rows, from, usize::MAX, &name);
+                    let one: Vec<_> = one.records.into_iter().map(|r| r.1).collect();
+                    let end = run_from(&rows, from, usize::MAX, &name).end;
+                    for chunk in [1, 2, 3, 5, 8, 13, 50] {
+                        let (records, done) = parse_records(&rows, from, &name, chunk);
+                        assert_eq!((&records, done), (&one, end), "seed {seed} eof {eof} from {from} chunk {chunk}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn random_listings_read_the_same_in_any_batch_size() {
+        for seed in 0..60 {
+            let text = random_listing(1000 + seed, 100);
+            let whole = read(&text);
+            for batch in [1, 2, 7, 64] {
+                let mut out = ReadOutcome::default();
+                let name: Arc<str> = Arc::from("l.txt");
+                read_batched(LineReader::new(text.as_bytes()), &name, &mut out, batch).unwrap();
+                assert_eq!(out.articles, whole.articles, "seed {seed} batch {batch}");
+                assert_eq!(out.problems, whole.problems, "seed {seed} batch {batch}");
+            }
         }
     }
 
