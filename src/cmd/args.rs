@@ -269,8 +269,8 @@ impl SimArgs {
 }
 
 /// The worker pool for `--threads` (default: one worker per core). A bad
-/// value is refused while parsing; the pool is built once the inputs are read,
-/// so that an unreadable input fails without waiting for it.
+/// value is refused while parsing; the pool is built before the inputs are
+/// read, which it reads too.
 pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Error> {
     match threads {
         Some(0) => return Err(Error::Usage("--threads must be at least 1".into())),
@@ -328,7 +328,7 @@ impl InputArgs {
 
     /// Read every input, report the unreadable ones and the problems (at
     /// most --max-problems of each kind, with the bar of `progress` off the
-    /// line), then build the worker pool. When no input at all could be
+    /// line), on the worker pool. When no input at all could be
     /// read, the run ends here (exit 2) and writes nothing.
     pub fn load(&self, progress: &Progress) -> Result<Loaded, Error> {
         self.load_checked(progress, |_| Ok(())).map(|(loaded, ())| loaded)
@@ -373,7 +373,10 @@ impl InputArgs {
             newsdedup::message!("reading stdin ({EOF_KEY} to end; --help for usage)");
         }
         progress.stage("read");
-        let mut all = newsdedup::input::read_each_with(&self.files, &opts, self.strict)?;
+        // The inputs are read by the run's workers too: `--threads 1` reads
+        // on one thread.
+        let pool = thread_pool(self.threads)?;
+        let mut all = pool.install(|| newsdedup::input::read_each_with(&self.files, &opts, self.strict))?;
         progress.suspend(|| {
             for e in &all.failed {
                 newsdedup::message!("{e}");
@@ -385,7 +388,6 @@ impl InputArgs {
         let checked = check(&mut all.read)?;
         let problems =
             progress.suspend(|| newsdedup::input::report_problems_capped(&all.read, self.strict, self.max_problems))?;
-        let pool = thread_pool(self.threads)?;
         Ok((Loaded { pool, read: all.read, problems, unreadable: all.failed.len() }, checked))
     }
 }
