@@ -165,11 +165,12 @@ impl Destination {
     /// Write through `f` and finish: flush stdout, or rename the temp file
     /// over the target. A closed pipe on output is not an error: the run's
     /// own outcome decides the exit code.
-    pub fn write(self, f: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
+    /// `f` gets a writer that may move to another thread (a worker pool's:
+    /// stdout is locked for each flush, not for the whole run).
+    pub fn write(self, f: impl FnOnce(&mut (dyn Write + Send)) -> io::Result<()>) -> Result<(), Error> {
         let result = match self {
             Destination::Stdout => {
-                let stdout = io::stdout();
-                let lock = stdout.lock();
+                let lock = io::stdout();
                 let result = if io::stdout().is_terminal() {
                     let mut w = LineWriter::new(lock);
                     f(&mut w).and_then(|_| w.flush())

@@ -90,7 +90,7 @@ pub fn run(args: &DedupArgs) -> Result<ExitCode, Error> {
             Output { articles: &read.articles, sigs: &result.sigs, clusters: &result.clusters, as_of: args.as_of };
         // A reader that went away (`| head`) ends the output only: the run's
         // own outcome (--check, input problems) still decides the code.
-        dest.write(|w| newsdedup::writer::write(args.format.into(), &out, w))?;
+        dest.write(|w| loaded.pool.install(|| newsdedup::writer::write(args.format.into(), &out, w)))?;
     }
     progress.finish();
     if args.check && !args.quiet {
@@ -133,7 +133,7 @@ fn against(args: &DedupArgs, path: &std::path::Path) -> Result<ExitCode, Error> 
     if let Some(dest) = dest {
         let out =
             Output { articles: &read.articles, sigs: &result.sigs, clusters: &result.clusters, as_of: args.as_of };
-        dest.write(|w| newsdedup::writer::write(args.format.into(), &out, w))?;
+        dest.write(|w| loaded.pool.install(|| newsdedup::writer::write(args.format.into(), &out, w)))?;
     }
     let records = result.matches.iter().map(|m| m.record(&read.articles, &result.archived_ids));
     match report {

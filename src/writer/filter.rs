@@ -135,9 +135,7 @@ pub fn write(out: &Output, w: &mut dyn Write) -> io::Result<()> {
     let kind = Shapes::of(out.articles).kind();
     kind.write_head(w)?;
     let mut items = Framed::start(kind.framing(), w)?;
-    for c in kept {
-        items.text(&kept_text(out, c, &kind)?)?;
-    }
+    items.items(&kept, |c, w| w.write_all(kept_text(out, c, &kind)?.as_bytes()))?;
     items.finish()
 }
 

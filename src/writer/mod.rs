@@ -296,6 +296,21 @@ pub enum Framing {
     Blocks,
 }
 
+/// Items rendered at once by [`Framed::items`]: enough for every worker to
+/// render many chunks, few enough that their text stays small (a window of
+/// clusters is a few MB).
+const RENDER_WINDOW: usize = 4096;
+/// Items one worker renders in a row.
+const RENDER_CHUNK: usize = 64;
+
+/// A chunk of items rendered: their text, where each ends, and the error
+/// that stopped the chunk, if one did.
+struct Rendered {
+    text: Vec<u8>,
+    ends: Vec<usize>,
+    failed: Option<io::Error>,
+}
+
 /// Items being written to `w` as a [`Framing`] lays them out.
 pub struct Framed<'w> {
     framing: Framing,
@@ -338,6 +353,49 @@ impl<'w> Framed<'w> {
     /// Write one item's text.
     pub fn text(&mut self, text: &str) -> io::Result<()> {
         self.item(|w| w.write_all(text.as_bytes()))
+    }
+
+    /// Write one item for each of `items`, in order, its text written by
+    /// `render`. Items are rendered in parallel (on the current rayon pool),
+    /// a window of [`RENDER_WINDOW`] at a time, and written in order: the
+    /// bytes are those of writing the items one by one, and when `render`
+    /// fails, what was written before the failure is written and its error
+    /// is returned, as one by one.
+    pub fn items<T: Sync>(
+        &mut self,
+        items: &[T],
+        render: impl Fn(&T, &mut dyn Write) -> io::Result<()> + Sync,
+    ) -> io::Result<()> {
+        use rayon::prelude::*;
+        for window in items.chunks(RENDER_WINDOW) {
+            let parts: Vec<Rendered> = window
+                .par_chunks(RENDER_CHUNK)
+                .map(|chunk| {
+                    let mut part = Rendered { text: Vec::new(), ends: Vec::with_capacity(chunk.len()), failed: None };
+                    for item in chunk {
+                        if let Err(e) = render(item, &mut part.text) {
+                            part.failed = Some(e);
+                            break;
+                        }
+                        part.ends.push(part.text.len());
+                    }
+                    part
+                })
+                .collect();
+            for part in parts {
+                let mut start = 0;
+                for end in part.ends {
+                    self.item(|w| w.write_all(&part.text[start..end]))?;
+                    start = end;
+                }
+                if let Some(e) = part.failed {
+                    // What the failing item wrote before it failed, then its error.
+                    let written = &part.text[start..];
+                    return self.item(|w| w.write_all(written).and(Err(e)));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// End the layout (an array's `]`).
@@ -399,6 +457,46 @@ mod tests {
         a.source = source.into();
         a.body = "x y z".into();
         a
+    }
+
+    #[test]
+    fn items_rendered_in_parallel_are_written_as_one_by_one() {
+        // Across window and chunk edges, in every framing, with and without
+        // a failing item: the same bytes and the same error as a loop.
+        for n in [0, 1, RENDER_CHUNK + 1, RENDER_WINDOW + 3 * RENDER_CHUNK + 5] {
+            let items: Vec<usize> = (0..n).collect();
+            for fail_at in [None, Some(0), Some(n / 2), Some(n.saturating_sub(1))] {
+                let render = |&i: &usize, w: &mut dyn Write| {
+                    if Some(i) == fail_at {
+                        // Part of the item, then the failure.
+                        write!(w, "it")?;
+                        return Err(io::Error::other(format!("item {i}")));
+                    }
+                    write!(w, "item {i}")
+                };
+                for framing in [Framing::Lines, Framing::Array, Framing::Blocks] {
+                    let (mut one, mut all) = (Vec::new(), Vec::new());
+                    let looped = (|| {
+                        let mut f = Framed::start(framing, &mut one)?;
+                        for i in &items {
+                            f.item(|w| render(i, w))?;
+                        }
+                        f.finish()
+                    })();
+                    let parallel = (|| {
+                        let mut f = Framed::start(framing, &mut all)?;
+                        f.items(&items, render)?;
+                        f.finish()
+                    })();
+                    assert_eq!(one, all, "n {n} fail {fail_at:?} {framing:?}");
+                    assert_eq!(
+                        looped.map_err(|e| e.to_string()),
+                        parallel.map_err(|e| e.to_string()),
+                        "n {n} fail {fail_at:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
