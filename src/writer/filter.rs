@@ -135,7 +135,7 @@ pub fn write(out: &Output, w: &mut dyn Write) -> io::Result<()> {
     let kind = Shapes::of(out.articles).kind();
     kind.write_head(w)?;
     let mut items = Framed::start(kind.framing(), w)?;
-    items.items(&kept, |c, w| w.write_all(kept_text(out, c, &kind)?.as_bytes()))?;
+    items.items(&kept, |c| super::streamed(c), |c, w| w.write_all(kept_text(out, c, &kind)?.as_bytes()))?;
     items.finish()
 }
 

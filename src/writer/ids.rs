@@ -65,7 +65,7 @@ pub fn write_ids(out: &Output, w: &mut dyn Write) -> io::Result<()> {
     let mut kept: Vec<&Cluster> = out.clusters.iter().collect();
     kept.sort_unstable_by_key(|c| c.canonical);
     let mut lines = Framed::start(FRAMING, w)?;
-    lines.items(&kept, |c, w| w.write_all(kept_id(out, c).as_bytes()))?;
+    lines.items(&kept, |_| false, |c, w| w.write_all(kept_id(out, c).as_bytes()))?;
     lines.finish()
 }
 
@@ -79,7 +79,7 @@ pub fn write_tsv(out: &Output, w: &mut dyn Write) -> io::Result<()> {
     write_tsv_head(w)?;
     let mut lines = Framed::start(FRAMING, w)?;
     let rows: Vec<(u32, u32)> = canonical.iter().enumerate().map(|(i, &c)| (i as u32, c)).collect();
-    lines.items(&rows, |&(i, c), w| w.write_all(tsv_row(out, i, c).as_bytes()))?;
+    lines.items(&rows, |_| false, |&(i, c), w| w.write_all(tsv_row(out, i, c).as_bytes()))?;
     lines.finish()
 }
 

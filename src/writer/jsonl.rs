@@ -9,6 +9,6 @@ pub const FRAMING: Framing = Framing::Lines;
 
 pub fn write(out: &Output, w: &mut dyn Write) -> io::Result<()> {
     let mut items = Framed::start(FRAMING, w)?;
-    items.items(out.clusters, |c, w| Ok(serde_json::to_writer(w, &out.json(c))?))?;
+    items.items(out.clusters, super::streamed, |c, w| Ok(serde_json::to_writer(w, &out.json(c))?))?;
     items.finish()
 }

@@ -303,6 +303,16 @@ const RENDER_WINDOW: usize = 4096;
 /// Items one worker renders in a row.
 const RENDER_CHUNK: usize = 64;
 
+/// A cluster of more members than this is written straight through, not
+/// rendered apart (its text lists every member: a million copies of one
+/// page make one item of tens of MB).
+const STREAMED_MEMBERS: usize = 1024;
+
+/// True for a cluster written straight through (see [`Framed::items`]).
+pub(crate) fn streamed(c: &Cluster) -> bool {
+    c.members.len() > STREAMED_MEMBERS
+}
+
 /// A chunk of items rendered: their text, where each ends, and the error
 /// that stopped the chunk, if one did.
 struct Rendered {
@@ -357,42 +367,63 @@ impl<'w> Framed<'w> {
 
     /// Write one item for each of `items`, in order, its text written by
     /// `render`. Items are rendered in parallel (on the current rayon pool),
-    /// a window of [`RENDER_WINDOW`] at a time, and written in order: the
-    /// bytes are those of writing the items one by one, and when `render`
-    /// fails, what was written before the failure is written and its error
-    /// is returned, as one by one.
+    /// a window of [`RENDER_WINDOW`] at a time, and written in order; an item
+    /// that `large` picks (a cluster of many members, whose text would be
+    /// held whole) is written straight through instead. The bytes are those
+    /// of writing the items one by one, and when `render` fails, what was
+    /// written before the failure is written and its error is returned, as
+    /// one by one.
     pub fn items<T: Sync>(
         &mut self,
         items: &[T],
+        large: impl Fn(&T) -> bool,
         render: impl Fn(&T, &mut dyn Write) -> io::Result<()> + Sync,
     ) -> io::Result<()> {
+        let mut rest = items;
+        while !rest.is_empty() {
+            let window = &rest[..rest.len().min(RENDER_WINDOW)];
+            let small = window.iter().position(&large).unwrap_or(window.len());
+            self.render_in_parallel(&window[..small], &render)?;
+            rest = &rest[small..];
+            if small < window.len() {
+                self.item(|w| render(&rest[0], w))?;
+                rest = &rest[1..];
+            }
+        }
+        Ok(())
+    }
+
+    /// [`items`](Framed::items) for items rendered in parallel.
+    fn render_in_parallel<T: Sync>(
+        &mut self,
+        items: &[T],
+        render: &(impl Fn(&T, &mut dyn Write) -> io::Result<()> + Sync),
+    ) -> io::Result<()> {
         use rayon::prelude::*;
-        for window in items.chunks(RENDER_WINDOW) {
-            let parts: Vec<Rendered> = window
-                .par_chunks(RENDER_CHUNK)
-                .map(|chunk| {
-                    let mut part = Rendered { text: Vec::new(), ends: Vec::with_capacity(chunk.len()), failed: None };
-                    for item in chunk {
-                        if let Err(e) = render(item, &mut part.text) {
-                            part.failed = Some(e);
-                            break;
-                        }
-                        part.ends.push(part.text.len());
+        let parts: Vec<Rendered> = items
+            .par_chunks(RENDER_CHUNK)
+            .map(|chunk| {
+                let mut part = Rendered { text: Vec::new(), ends: Vec::with_capacity(chunk.len()), failed: None };
+                for item in chunk {
+                    if let Err(e) = render(item, &mut part.text) {
+                        part.failed = Some(e);
+                        break;
                     }
-                    part
-                })
-                .collect();
-            for part in parts {
-                let mut start = 0;
-                for end in part.ends {
-                    self.item(|w| w.write_all(&part.text[start..end]))?;
-                    start = end;
+                    part.ends.push(part.text.len());
                 }
-                if let Some(e) = part.failed {
-                    // What the failing item wrote before it failed, then its error.
-                    let written = &part.text[start..];
-                    return self.item(|w| w.write_all(written).and(Err(e)));
-                }
+                part
+            })
+            .collect();
+        for part in parts {
+            let mut start = 0;
+            for end in part.ends {
+                self.item(|w| w.write_all(&part.text[start..end]))?;
+                start = end;
+            }
+            if let Some(e) = part.failed {
+                // What the failing item wrote before it failed, then its error.
+                let written = &part.text[start..];
+                return self.item(|w| w.write_all(written).and(Err(e)));
             }
         }
         Ok(())
@@ -461,11 +492,13 @@ mod tests {
 
     #[test]
     fn items_rendered_in_parallel_are_written_as_one_by_one() {
-        // Across window and chunk edges, in every framing, with and without
-        // a failing item: the same bytes and the same error as a loop.
+        // Across window and chunk edges, in every framing, with items written
+        // straight through (every 97th from the 5th) among those rendered
+        // apart, with and without a failing item: the same bytes and the
+        // same error as a loop.
         for n in [0, 1, RENDER_CHUNK + 1, RENDER_WINDOW + 3 * RENDER_CHUNK + 5] {
             let items: Vec<usize> = (0..n).collect();
-            for fail_at in [None, Some(0), Some(n / 2), Some(n.saturating_sub(1))] {
+            for fail_at in [None, Some(0), Some(5), Some(n / 2), Some(n.saturating_sub(1))] {
                 let render = |&i: &usize, w: &mut dyn Write| {
                     if Some(i) == fail_at {
                         // Part of the item, then the failure.
@@ -485,7 +518,7 @@ mod tests {
                     })();
                     let parallel = (|| {
                         let mut f = Framed::start(framing, &mut all)?;
-                        f.items(&items, render)?;
+                        f.items(&items, |&i| i % 97 == 5, render)?;
                         f.finish()
                     })();
                     assert_eq!(one, all, "n {n} fail {fail_at:?} {framing:?}");

@@ -72,7 +72,7 @@ pub const FRAMING: Framing = Framing::Blocks;
 
 pub fn write(out: &Output, w: &mut dyn Write) -> io::Result<()> {
     let mut items = Framed::start(FRAMING, w)?;
-    items.items(out.clusters, |c, w| write_cluster(out, c, w))?;
+    items.items(out.clusters, super::streamed, |c, w| write_cluster(out, c, w))?;
     items.finish()
 }
 
