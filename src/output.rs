@@ -170,12 +170,12 @@ impl Destination {
     pub fn write(self, f: impl FnOnce(&mut (dyn Write + Send)) -> io::Result<()>) -> Result<(), Error> {
         let result = match self {
             Destination::Stdout => {
-                let lock = io::stdout();
-                let result = if io::stdout().is_terminal() {
-                    let mut w = LineWriter::new(lock);
+                let stdout = io::stdout();
+                let result = if stdout.is_terminal() {
+                    let mut w = LineWriter::new(stdout);
                     f(&mut w).and_then(|_| w.flush())
                 } else {
-                    let mut w = BufWriter::with_capacity(1 << 16, lock);
+                    let mut w = BufWriter::with_capacity(1 << 16, stdout);
                     f(&mut w).and_then(|_| w.flush())
                 };
                 result.map_err(|e| Error::io("<stdout>", e))

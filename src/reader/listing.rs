@@ -646,8 +646,8 @@ mod tests {
                 let rows = Rows { lines: &rows, eof };
                 for from in [0, 1, 5] {
                     let one = run_from(&rows, from, usize::MAX, &name);
+                    let end = one.end;
                     let one: Vec<_> = one.records.into_iter().map(|r| r.1).collect();
-                    let end = run_from(&rows, from, usize::MAX, &name).end;
                     for chunk in [1, 2, 3, 5, 8, 13, 50] {
                         let (records, done) = parse_records(&rows, from, &name, chunk);
                         assert_eq!((&records, done), (&one, end), "seed {seed} eof {eof} from {from} chunk {chunk}");
