@@ -107,9 +107,9 @@ fn read_batched<R: BufRead>(
     let (mut rows, mut eof) = (first.rows, first.eof);
     // The first row not parsed yet; a row before it stays for the look-behind.
     let mut from = 0;
-    // Rows to read next: at least as many as the last parse left unparsed,
-    // so that an entry longer than a batch is parsed again only as often as
-    // its rows double.
+    // Rows to read next (while the rows in hand are parsed): a batch, or, in
+    // a record longer than a batch, as many as are held, so that it is
+    // parsed again only as often as its rows double.
     let mut want = batch;
     loop {
         let mut parsed = None;
@@ -130,7 +130,10 @@ fn read_batched<R: BufRead>(
         let keep = done.saturating_sub(1);
         rows.drain(..keep);
         from = done - keep;
-        want = batch.max(rows.len() - from);
+        // A parse that left more than half a batch unparsed is in a long
+        // record: the read after the one in hand doubles what it will see.
+        let unparsed = rows.len() - from;
+        want = if unparsed > batch / 2 { unparsed + next.rows.len() } else { batch };
         rows.reserve(next.rows.len());
         for line in next.rows {
             push_row(&mut rows, line);
@@ -371,7 +374,11 @@ fn parse_records(rows: &Rows, from: usize, name: &Arc<str>, chunk: usize) -> (Ve
     let mut starts = vec![from];
     let mut cut = from + chunk;
     while cut < lines.len() {
-        let Some(s) = (cut..lines.len()).find(|&s| rows.has(s) == Some(true) && is_entry_start(lines, s)) else {
+        // An entry start within a chunk's rows of the cut; none there (a long
+        // stray text, a record longer than the batch) ends the cutting, so
+        // that no row is looked at twice.
+        let near = cut..(cut + chunk).min(lines.len());
+        let Some(s) = near.into_iter().find(|&s| rows.has(s) == Some(true) && is_entry_start(lines, s)) else {
             break;
         };
         starts.push(s);
