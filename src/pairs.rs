@@ -138,27 +138,56 @@ fn bucket_pairs(
 /// breaks the tie, and each record keeps its best few in a fixed array: no
 /// list of the large entries (three in four anchor entries) is made or
 /// sorted.
-fn rarest_large_buckets<K>(entries: &[(K, u32)], starts: &[usize], records: usize) -> Vec<bool> {
+fn rarest_large_buckets<K: Sync>(entries: &[(K, u32)], starts: &[usize], records: usize) -> Vec<bool> {
+    rarest_large_buckets_in(entries, starts, records, rayon::current_num_threads())
+}
+
+/// [`rarest_large_buckets`] by `tasks` tasks in parallel, each keeping the
+/// best few of the records of its own range (about `records / tasks`): each
+/// walks every large bucket and skips the entries of other records, so that
+/// the slots it writes, at random, lie in its range only. The slots of a
+/// record see its entries in the same order whatever `tasks` is.
+fn rarest_large_buckets_in<K: Sync>(entries: &[(K, u32)], starts: &[usize], records: usize, tasks: usize) -> Vec<bool> {
     const NONE: (usize, usize) = (usize::MAX, usize::MAX);
     let mut joins = vec![true; entries.len()];
-    // Per record, its best (bucket size, entry) so far, in order.
-    let mut best = vec![[NONE; LARGE_BUCKETS_PER_RECORD]; records];
-    for w in starts.windows(2).filter(|w| w[1] - w[0] > BUCKET_ALL_PAIRS) {
-        let size = w[1] - w[0];
-        for i in w[0]..w[1] {
-            joins[i] = false;
-            let slots = &mut best[entries[i].1 as usize];
-            let mut at = LARGE_BUCKETS_PER_RECORD;
-            while at > 0 && (size, i) < slots[at - 1] {
-                at -= 1;
-            }
-            if at < LARGE_BUCKETS_PER_RECORD {
-                slots.copy_within(at..LARGE_BUCKETS_PER_RECORD - 1, at + 1);
-                slots[at] = (size, i);
-            }
-        }
+    let large: Vec<(usize, usize)> =
+        starts.windows(2).filter(|w| w[1] - w[0] > BUCKET_ALL_PAIRS).map(|w| (w[0], w[1])).collect();
+    if large.is_empty() {
+        return joins;
     }
-    for &(_, i) in best.iter().flatten().filter(|&&slot| slot != NONE) {
+    for &(from, to) in &large {
+        joins[from..to].fill(false);
+    }
+    let per_task = records.div_ceil(tasks.max(1)).max(1);
+    let ranges: Vec<(usize, usize)> =
+        (0..records).step_by(per_task).map(|lo| (lo, (lo + per_task).min(records))).collect();
+    let chosen: Vec<Vec<usize>> = ranges
+        .par_iter()
+        .map(|&(lo, hi)| {
+            // Per record of the range, its best (bucket size, entry) so far, in order.
+            let mut best = vec![[NONE; LARGE_BUCKETS_PER_RECORD]; hi - lo];
+            for &(from, to) in &large {
+                let size = to - from;
+                for (i, entry) in entries.iter().enumerate().take(to).skip(from) {
+                    let record = entry.1 as usize;
+                    if record < lo || record >= hi {
+                        continue;
+                    }
+                    let slots = &mut best[record - lo];
+                    let mut at = LARGE_BUCKETS_PER_RECORD;
+                    while at > 0 && (size, i) < slots[at - 1] {
+                        at -= 1;
+                    }
+                    if at < LARGE_BUCKETS_PER_RECORD {
+                        slots.copy_within(at..LARGE_BUCKETS_PER_RECORD - 1, at + 1);
+                        slots[at] = (size, i);
+                    }
+                }
+            }
+            best.iter().flatten().filter(|&&slot| slot != NONE).map(|&(_, i)| i).collect()
+        })
+        .collect();
+    for i in chosen.into_iter().flatten() {
         joins[i] = true;
     }
     joins
@@ -258,26 +287,29 @@ pub fn content_ranks(sigs: &[Signature]) -> Vec<u32> {
 /// [`content_ranks`]) with the same normalized body (and the same title
 /// when either is a stub): the copy that stands for it in the simhash and
 /// anchor tables. Records without a body stand for themselves.
+///
+/// Content order sorts by normalized body, then stub flag, then title
+/// first, so the records of one group are consecutive in `rank` order, and
+/// one walk in that order finds the first of each.
 pub(crate) fn first_copies(sigs: &[Signature], rank: &[u32]) -> Vec<u32> {
-    let mut first: std::collections::HashMap<(u128, bool, u64), u32> = std::collections::HashMap::new();
-    for i in 0..sigs.len() as u32 {
+    let group = |s: &Signature| (s.text_key, s.stub, if s.stub { s.title_key } else { 0 });
+    let mut order = vec![0u32; rank.len()];
+    for (i, &r) in rank.iter().enumerate() {
+        order[r as usize] = i as u32;
+    }
+    let mut first: Vec<u32> = (0..sigs.len() as u32).collect();
+    let mut lead: Option<((u128, bool, u64), u32)> = None;
+    for &i in &order {
         let s = &sigs[i as usize];
-        if s.text_key != 0 {
-            let slot = first.entry((s.text_key, s.stub, if s.stub { s.title_key } else { 0 })).or_insert(i);
-            if rank[i as usize] < rank[*slot as usize] {
-                *slot = i;
-            }
+        if s.text_key == 0 {
+            continue;
+        }
+        match lead {
+            Some((key, f)) if key == group(s) => first[i as usize] = f,
+            _ => lead = Some((group(s), i)),
         }
     }
-    (0..sigs.len() as u32)
-        .map(|i| {
-            let s = &sigs[i as usize];
-            if s.text_key == 0 {
-                return i;
-            }
-            first[&(s.text_key, s.stub, if s.stub { s.title_key } else { 0 })]
-        })
-        .collect()
+    first
 }
 
 /// All candidate pairs for `sigs`, sorted by `(a, b)`, each once, with the
@@ -332,22 +364,37 @@ fn table_entries(sigs: &[Signature], first: &[u32], p: &Params) -> Tables {
         .filter(|&i| stands_for_itself(i) && !sigs[i as usize].shingles.is_empty())
         .flat_map(|i| (0..blocks).map(move |t| (block_key(sigs[i as usize].fingerprint, t, blocks), i)))
         .collect();
-    // shingle anchors
+    // shingle anchors, counted first, then written side by side into one
+    // vector of their exact size (a parallel collect gathered them in
+    // pieces and copied them all once more, on one thread)
     let mask = (1 << ANCHOR_BITS) - 1;
-    let anchor: Vec<(Member, u32)> = sigs
-        .par_iter()
-        .enumerate()
-        .filter(|&(i, _)| stands_for_itself(i as u32))
-        .flat_map_iter(|(i, s)| {
-            let min = s.shingles.first().copied();
-            s.shingles
-                .iter()
-                .copied()
-                .filter(move |h| h & mask == 0 && Some(*h) != min)
-                .chain(min)
-                .map(move |h| (h, i as u32))
-        })
+    let anchors_of = |i: usize| {
+        let s = &sigs[i].shingles;
+        let min = s.first().copied().filter(|_| stands_for_itself(i as u32));
+        let all = if min.is_some() { &s[..] } else { &[] };
+        all.iter().copied().filter(move |h| h & mask == 0 && Some(*h) != min).chain(min)
+    };
+    const BLOCK: usize = 4096;
+    let counts: Vec<usize> = (0..sigs.len())
+        .into_par_iter()
+        .chunks(BLOCK)
+        .map(|block| block.into_iter().map(|i| anchors_of(i).count()).sum())
         .collect();
+    let mut anchor = vec![(0 as Member, 0u32); counts.iter().sum()];
+    let mut rest = &mut anchor[..];
+    let mut stretches = Vec::with_capacity(counts.len());
+    for &count in &counts {
+        let (stretch, tail) = rest.split_at_mut(count);
+        stretches.push(stretch);
+        rest = tail;
+    }
+    stretches.into_par_iter().enumerate().for_each(|(b, stretch)| {
+        let records = b * BLOCK..((b + 1) * BLOCK).min(sigs.len());
+        let entries = records.flat_map(|i| anchors_of(i).map(move |h| (h, i as u32)));
+        for (slot, entry) in stretch.iter_mut().zip(entries) {
+            *slot = entry;
+        }
+    });
     // canonical URL
     let url = (0..n).filter_map(|i| sigs[i as usize].url_key.map(|k| (k, i))).collect();
     Tables { simhash, anchor, url }
@@ -458,6 +505,61 @@ mod tests {
     }
 
     #[test]
+    fn first_copies_are_the_first_in_rank_order_of_each_body() {
+        // The definition, by a map from each group to its first copy.
+        fn by_map(sigs: &[Signature], rank: &[u32]) -> Vec<u32> {
+            let key = |s: &Signature| (s.text_key, s.stub, if s.stub { s.title_key } else { 0 });
+            let mut first: std::collections::HashMap<(u128, bool, u64), u32> = std::collections::HashMap::new();
+            for (i, s) in sigs.iter().enumerate().filter(|(_, s)| s.text_key != 0) {
+                let slot = first.entry(key(s)).or_insert(i as u32);
+                if rank[i] < rank[*slot as usize] {
+                    *slot = i as u32;
+                }
+            }
+            (0..sigs.len()).map(|i| if sigs[i].text_key == 0 { i as u32 } else { first[&key(&sigs[i])] }).collect()
+        }
+        let mut next = crate::test_rng::below(11);
+        for round in 0..50 {
+            // Few bodies, titles and fingerprints, so that groups are large
+            // and stubs and non-stubs share bodies and titles.
+            let sigs: Vec<Signature> = (0..next(300))
+                .map(|_| Signature {
+                    text_key: next(6) as u128,
+                    stub: next(3) == 0,
+                    title_key: next(3),
+                    words: next(4) as u32,
+                    ..sig(next(4), vec![next(5) as Member])
+                })
+                .collect();
+            let rank = content_ranks(&sigs);
+            assert_eq!(first_copies(&sigs, &rank), by_map(&sigs, &rank), "round {round}");
+        }
+    }
+
+    #[test]
+    fn anchor_entries_are_each_first_copys_anchors_and_smallest_shingle() {
+        let mut next = crate::test_rng::below(13);
+        // More records than a block of the parallel fill, some copies.
+        let sigs: Vec<Signature> = (0..10_000)
+            .map(|i| {
+                let mut shingles: Vec<Member> = (0..next(40)).map(|_| next(1 << 12) as Member).collect();
+                shingles.sort_unstable();
+                shingles.dedup();
+                Signature { text_key: if i % 10 == 0 { 7 } else { i as u128 + 100 }, ..sig(i as u64, shingles) }
+            })
+            .collect();
+        let first = first_copies(&sigs, &content_ranks(&sigs));
+        let mut want = Vec::new();
+        for (i, s) in sigs.iter().enumerate().filter(|&(i, _)| first[i] == i as u32) {
+            let min = s.shingles.first().copied();
+            want.extend(s.shingles.iter().filter(|&&h| h & 7 == 0 && Some(h) != min).map(|&h| (h, i as u32)));
+            want.extend(min.map(|h| (h, i as u32)));
+        }
+        assert!(want.len() > 10_000, "{}", want.len());
+        assert_eq!(table_entries(&sigs, &first, &Params::default()).anchor, want);
+    }
+
+    #[test]
     fn each_record_joins_its_rarest_large_buckets() {
         // The definition: sort a record's large-bucket entries by (bucket
         // size, key) and keep the first LARGE_BUCKETS_PER_RECORD.
@@ -482,7 +584,10 @@ mod tests {
             for (k, &(doc, _, _, i)) in large.iter().enumerate() {
                 want[i] = large[..k].iter().filter(|e| e.0 == doc).count() < LARGE_BUCKETS_PER_RECORD;
             }
-            assert_eq!(rarest_large_buckets(&entries, &starts, records as usize), want, "round {round}");
+            for tasks in [1, 2, 3, 7, 64] {
+                let got = rarest_large_buckets_in(&entries, &starts, records as usize, tasks);
+                assert_eq!(got, want, "round {round}, {tasks} tasks");
+            }
         }
     }
 }
