@@ -288,9 +288,10 @@ pub fn content_ranks(sigs: &[Signature]) -> Vec<u32> {
 /// when either is a stub): the copy that stands for it in the simhash and
 /// anchor tables. Records without a body stand for themselves.
 ///
-/// Content order sorts by normalized body, then stub flag, then title
-/// first, so the records of one group are consecutive in `rank` order, and
-/// one walk in that order finds the first of each.
+/// Content order sorts first by normalized body, then by stub flag, then by
+/// title, so the records of one group are consecutive in `rank` order, and
+/// one walk in that order finds the first of each (`rank` must be
+/// [`content_ranks`] of `sigs`).
 pub(crate) fn first_copies(sigs: &[Signature], rank: &[u32]) -> Vec<u32> {
     let group = |s: &Signature| (s.text_key, s.stub, if s.stub { s.title_key } else { 0 });
     let mut order = vec![0u32; rank.len()];
@@ -391,9 +392,12 @@ fn table_entries(sigs: &[Signature], first: &[u32], p: &Params) -> Tables {
     stretches.into_par_iter().enumerate().for_each(|(b, stretch)| {
         let records = b * BLOCK..((b + 1) * BLOCK).min(sigs.len());
         let entries = records.flat_map(|i| anchors_of(i).map(move |h| (h, i as u32)));
+        let mut filled = 0;
         for (slot, entry) in stretch.iter_mut().zip(entries) {
             *slot = entry;
+            filled += 1;
         }
+        debug_assert_eq!(filled, stretch.len(), "as many anchors as counted");
     });
     // canonical URL
     let url = (0..n).filter_map(|i| sigs[i as usize].url_key.map(|k| (k, i))).collect();
