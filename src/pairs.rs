@@ -139,8 +139,12 @@ fn bucket_pairs(
 /// list of the large entries (three in four anchor entries) is made or
 /// sorted.
 fn rarest_large_buckets<K: Sync>(entries: &[(K, u32)], starts: &[usize], records: usize) -> Vec<bool> {
-    rarest_large_buckets_in(entries, starts, records, rayon::current_num_threads())
+    rarest_large_buckets_in(entries, starts, records, rayon::current_num_threads().min(RAREST_TASKS))
 }
+
+/// Tasks of [`rarest_large_buckets`] at most: each reads every large entry
+/// (in order, cheap beside its random writes), so the reads grow with them.
+const RAREST_TASKS: usize = 8;
 
 /// [`rarest_large_buckets`] by `tasks` tasks in parallel, each keeping the
 /// best few of the records of its own range (about `records / tasks`): each
@@ -370,10 +374,9 @@ fn table_entries(sigs: &[Signature], first: &[u32], p: &Params) -> Tables {
     // pieces and copied them all once more, on one thread)
     let mask = (1 << ANCHOR_BITS) - 1;
     let anchors_of = |i: usize| {
-        let s = &sigs[i].shingles;
-        let min = s.first().copied().filter(|_| stands_for_itself(i as u32));
-        let all = if min.is_some() { &s[..] } else { &[] };
-        all.iter().copied().filter(move |h| h & mask == 0 && Some(*h) != min).chain(min)
+        let s: &[Member] = if stands_for_itself(i as u32) { &sigs[i].shingles } else { &[] };
+        let min = s.first().copied();
+        s.iter().copied().filter(move |h| h & mask == 0 && Some(*h) != min).chain(min)
     };
     const BLOCK: usize = 4096;
     let counts: Vec<usize> = (0..sigs.len())
