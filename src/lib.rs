@@ -174,6 +174,20 @@ pub fn clusters_of(
     (hubs, excerpts, clusters)
 }
 
+/// `all` cut into consecutive pieces of the given `lengths` (which must add
+/// up to at most its length), so that each piece can be filled by its own
+/// task.
+pub(crate) fn split_by_lengths<T>(all: &mut [T], lengths: impl IntoIterator<Item = usize>) -> Vec<&mut [T]> {
+    let mut rest = all;
+    let mut pieces = Vec::new();
+    for n in lengths {
+        let (piece, tail) = std::mem::take(&mut rest).split_at_mut(n);
+        pieces.push(piece);
+        rest = tail;
+    }
+    pieces
+}
+
 /// Reproducible pseudo-random inputs for unit tests.
 #[cfg(test)]
 pub(crate) mod test_rng {

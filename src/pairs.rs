@@ -379,22 +379,14 @@ fn table_entries(sigs: &[Signature], first: &[u32], p: &Params) -> Tables {
         s.iter().copied().filter(move |h| h & mask == 0 && Some(*h) != min).chain(min)
     };
     const BLOCK: usize = 4096;
-    let counts: Vec<usize> = (0..sigs.len())
+    let block = |b: usize| b * BLOCK..((b + 1) * BLOCK).min(sigs.len());
+    let counts: Vec<usize> = (0..sigs.len().div_ceil(BLOCK))
         .into_par_iter()
-        .chunks(BLOCK)
-        .map(|block| block.into_iter().map(|i| anchors_of(i).count()).sum())
+        .map(|b| block(b).map(|i| anchors_of(i).count()).sum())
         .collect();
     let mut anchor = vec![(0 as Member, 0u32); counts.iter().sum()];
-    let mut rest = &mut anchor[..];
-    let mut stretches = Vec::with_capacity(counts.len());
-    for &count in &counts {
-        let (stretch, tail) = rest.split_at_mut(count);
-        stretches.push(stretch);
-        rest = tail;
-    }
-    stretches.into_par_iter().enumerate().for_each(|(b, stretch)| {
-        let records = b * BLOCK..((b + 1) * BLOCK).min(sigs.len());
-        let entries = records.flat_map(|i| anchors_of(i).map(move |h| (h, i as u32)));
+    crate::split_by_lengths(&mut anchor, counts).into_par_iter().enumerate().for_each(|(b, stretch)| {
+        let entries = block(b).flat_map(|i| anchors_of(i).map(move |h| (h, i as u32)));
         let mut filled = 0;
         for (slot, entry) in stretch.iter_mut().zip(entries) {
             *slot = entry;

@@ -350,13 +350,7 @@ impl Sketches {
         }
         start.push(total);
         let mut words = vec![0u64; total];
-        let mut rest = &mut words[..];
-        let mut maps: Vec<&mut [u64]> = Vec::with_capacity(sigs.len());
-        for w in start.windows(2) {
-            let (map, tail) = rest.split_at_mut(w[1] - w[0]);
-            maps.push(map);
-            rest = tail;
-        }
+        let maps = crate::split_by_lengths(&mut words, start.windows(2).map(|w| w[1] - w[0]));
         let ones = maps
             .into_par_iter()
             .zip(sigs.par_iter())
