@@ -74,60 +74,62 @@ fn mix(x: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// Append the pairs of one bucket (records sharing `key`) to `out`. A large
+/// Which of a record's [`MINHASHES`] min-hashes orders the large bucket
+/// of `key` (see [`bucket_pairs`]).
+pub(crate) fn minhash_slot(key: u64) -> usize {
+    (mix(key) % MINHASHES as u64) as usize
+}
+
+/// Call `push` with the pairs of one bucket (records sharing `key`). A large
 /// bucket is walked twice: once ordered by one of the records' min-hashes
-/// (chosen by the key), so that near-identical records sit side by side,
-/// and once in a per-bucket random order, so that partial copies, which
-/// rarely share a min-hash, meet different neighbours in every bucket.
-fn bucket_pairs(
+/// (the [`minhash_slot`] of the key, which `minhash` gives for a member),
+/// so that near-identical records sit side by side, and once in a
+/// per-bucket random order (a hash of the key and the member's
+/// [`order_key`]), so that partial copies, which rarely share a min-hash,
+/// meet different neighbours in every bucket. Ties fall to the order key,
+/// then to the member (members are in input order: record indices in one
+/// run, positions in an ordinal-sorted list in the keyed stages).
+pub(crate) fn bucket_pairs(
     key: u64,
     members: &mut [u32],
-    flag: u8,
-    minhash: &[[u64; MINHASHES]],
-    rank: &[u32],
-    keep: impl Fn(u32, u32) -> bool,
-    out: &mut Vec<Candidate>,
+    minhash: impl Fn(u32) -> u64,
+    order: impl Fn(u32) -> u64,
+    mut push: impl FnMut(u32, u32),
 ) {
-    let push = |x: u32, y: u32, out: &mut Vec<Candidate>| {
-        if x != y && keep(x, y) {
-            out.push(Candidate { a: x.min(y), b: x.max(y), via: flag });
-        }
-    };
-    let window = |members: &[u32], out: &mut Vec<Candidate>| {
+    let window = |members: &[u32], push: &mut dyn FnMut(u32, u32)| {
         for i in 0..members.len() {
             for j in i + 1..members.len().min(i + 1 + WINDOW) {
-                push(members[i], members[j], out);
+                push(members[i], members[j]);
             }
         }
     };
     if members.len() <= BUCKET_ALL_PAIRS {
         for i in 0..members.len() {
             for j in i + 1..members.len() {
-                push(members[i], members[j], out);
+                push(members[i], members[j]);
             }
         }
     } else {
-        let which = (mix(key) % MINHASHES as u64) as usize;
-        // Each member's sort keys read once (a record's min-hashes and rank
-        // lie anywhere in memory; a comparison sort read them log m times).
-        // Ranks are unique, so the member never decides the order.
-        let mut keyed: Vec<(u64, u64, u32, u32)> = members
+        // Each member's sort keys read once (a record's min-hashes and
+        // order key lie anywhere in memory; a comparison sort read them
+        // log m times).
+        let mut keyed: Vec<(u64, u64, u64, u32)> = members
             .iter()
             .map(|&m| {
-                let r = rank[m as usize];
-                (minhash[m as usize][which], mix(key ^ mix(r as u64)), r, m)
+                let o = order(m);
+                (minhash(m), mix(key ^ o), o, m)
             })
             .collect();
         keyed.sort_unstable();
         for (slot, k) in members.iter_mut().zip(&keyed) {
             *slot = k.3;
         }
-        window(members, out);
-        keyed.sort_unstable_by_key(|k| (k.1, k.2));
+        window(members, &mut push);
+        keyed.sort_unstable_by_key(|k| (k.1, k.2, k.3));
         for (slot, k) in members.iter_mut().zip(&keyed) {
             *slot = k.3;
         }
-        window(members, out);
+        window(members, &mut push);
     }
 }
 
@@ -204,7 +206,7 @@ fn pairs_by_key<K: Copy + Ord + Into<u64> + Send + Sync>(
     mut entries: Vec<(K, u32)>,
     flag: u8,
     minhash: &[[u64; MINHASHES]],
-    rank: &[u32],
+    order: &[u64],
     keep: impl Fn(u32, u32) -> bool + Sync,
     out: &mut Vec<Candidate>,
 ) {
@@ -230,8 +232,19 @@ fn pairs_by_key<K: Copy + Ord + Into<u64> + Send + Sync>(
         .filter(|w| w[1] - w[0] > 1)
         .fold(Vec::new, |mut out, w| {
             let key = entries[w[0]].0.into();
+            let slot = minhash_slot(key);
             let mut members: Vec<u32> = (w[0]..w[1]).filter(|&i| joins[i]).map(|i| entries[i].1).collect();
-            bucket_pairs(key, &mut members, flag, minhash, rank, &keep, &mut out);
+            bucket_pairs(
+                key,
+                &mut members,
+                |m| minhash[m as usize][slot],
+                |m| order[m as usize],
+                |x, y| {
+                    if keep(x, y) {
+                        out.push(Candidate { a: x.min(y), b: x.max(y), via: flag });
+                    }
+                },
+            );
             out
         })
         .collect();
@@ -287,31 +300,48 @@ pub fn content_ranks(sigs: &[Signature]) -> Vec<u32> {
     rank
 }
 
-/// For each record, the first record in `rank` order (see
-/// [`content_ranks`]) with the same normalized body (and the same title
-/// when either is a stub): the copy that stands for it in the simhash and
-/// anchor tables. Records without a body stand for themselves.
+/// A record's order key: a hash of what its signature holds (normalized
+/// body, stub flag, title, URL; the shingles, fingerprint and word count
+/// follow from the body), computed from the record alone. The pairs stage
+/// breaks its ties by (order key, input position), never by a rank over the
+/// whole corpus, so that the keyed stages, which see one bucket or one
+/// body's copies at a time, break them the same way; and records whose
+/// signatures are identical tie, so shuffling the input changes no pair.
+pub fn order_key(s: &Signature) -> u64 {
+    let url = s.url_key.map_or(0, |u| mix(u ^ 0x55));
+    [s.text_key as u64, (s.text_key >> 64) as u64, s.title_key, url, s.stub as u64].iter().fold(0, |h, &x| mix(h ^ x))
+}
+
+/// The key that gathers exact copies: normalized body, stub flag and, for
+/// a stub, its title. `None` for a record without a body, which stands for
+/// itself.
+pub fn copy_group(s: &Signature) -> Option<(u128, bool, u64)> {
+    (s.text_key != 0).then_some((s.text_key, s.stub, if s.stub { s.title_key } else { 0 }))
+}
+
+/// For each record, the copy that stands for it in the simhash and anchor
+/// tables: of the records with its [`copy_group`], the one with the least
+/// (order key, input position). Records without a body stand for
+/// themselves.
 ///
-/// Content order sorts first by normalized body, then by stub flag, then by
-/// title, so the records of one group are consecutive in `rank` order, and
-/// one walk in that order finds the first of each (`rank` must be
-/// [`content_ranks`] of `sigs`).
-pub(crate) fn first_copies(sigs: &[Signature], rank: &[u32]) -> Vec<u32> {
-    let group = |s: &Signature| (s.text_key, s.stub, if s.stub { s.title_key } else { 0 });
-    let mut order = vec![0u32; rank.len()];
+/// Content order ([`content_ranks`]) sorts first by normalized body, then
+/// by stub flag, then by title, so the records of one group are
+/// consecutive in `rank` order, and one walk in that order finds each
+/// group (`rank` must be [`content_ranks`] of `sigs`).
+pub(crate) fn first_copies(sigs: &[Signature], rank: &[u32], order: &[u64]) -> Vec<u32> {
+    let mut by_rank = vec![0u32; rank.len()];
     for (i, &r) in rank.iter().enumerate() {
-        order[r as usize] = i as u32;
+        by_rank[r as usize] = i as u32;
     }
     let mut first: Vec<u32> = (0..sigs.len() as u32).collect();
-    let mut lead: Option<((u128, bool, u64), u32)> = None;
-    for &i in &order {
-        let s = &sigs[i as usize];
-        if s.text_key == 0 {
-            continue;
-        }
-        match lead {
-            Some((key, f)) if key == group(s) => first[i as usize] = f,
-            _ => lead = Some((group(s), i)),
+    let groups = by_rank.chunk_by(|&x, &y| {
+        let g = copy_group(&sigs[x as usize]);
+        g.is_some() && g == copy_group(&sigs[y as usize])
+    });
+    for group in groups.filter(|g| g.len() > 1) {
+        let f = *group.iter().min_by_key(|&&i| (order[i as usize], i)).expect("a group is not empty");
+        for &i in group {
+            first[i as usize] = f;
         }
     }
     first
@@ -323,7 +353,8 @@ pub(crate) fn first_copies(sigs: &[Signature], rank: &[u32]) -> Vec<u32> {
 pub(crate) fn candidates(sigs: &[Signature], rank: &[u32], p: &Params) -> Vec<Candidate> {
     let minhash: Vec<[u64; MINHASHES]> = sigs.par_iter().map(|s| minhashes(&s.shingles)).collect();
     let minhash = &minhash[..];
-    let first = first_copies(sigs, rank);
+    let order: Vec<u64> = sigs.par_iter().map(order_key).collect();
+    let first = first_copies(sigs, rank, &order);
     let mut all = Vec::new();
 
     // exact copies: each paired with the first of them
@@ -333,9 +364,9 @@ pub(crate) fn candidates(sigs: &[Signature], rank: &[u32], p: &Params) -> Vec<Ca
     }));
     let Tables { simhash, anchor, url } = table_entries(sigs, &first, p);
     let close = |x: u32, y: u32| hamming(sigs[x as usize].fingerprint, sigs[y as usize].fingerprint) <= p.max_hamming;
-    pairs_by_key(simhash, via::SIMHASH, minhash, rank, close, &mut all);
-    pairs_by_key(anchor, via::ANCHOR, minhash, rank, |_, _| true, &mut all);
-    pairs_by_key(url, via::URL, minhash, rank, |_, _| true, &mut all);
+    pairs_by_key(simhash, via::SIMHASH, minhash, &order, close, &mut all);
+    pairs_by_key(anchor, via::ANCHOR, minhash, &order, |_, _| true, &mut all);
+    pairs_by_key(url, via::URL, minhash, &order, |_, _| true, &mut all);
 
     // Sorted, and each pair kept once with the union of its keys, in place:
     // a second vector beside `all` was the pipeline's peak.
@@ -408,7 +439,8 @@ pub fn largest_bucket(sigs: &[Signature], p: &Params) -> usize {
         entries.dedup();
         entries.chunk_by(|x, y| x.0 == y.0).map(<[_]>::len).max().unwrap_or(0)
     }
-    let t = table_entries(sigs, &first_copies(sigs, &content_ranks(sigs)), p);
+    let order: Vec<u64> = sigs.iter().map(order_key).collect();
+    let t = table_entries(sigs, &first_copies(sigs, &content_ranks(sigs), &order), p);
     largest(t.simhash).max(largest(t.anchor)).max(largest(t.url))
 }
 
@@ -425,6 +457,10 @@ mod tests {
             url_key: None,
             ..Default::default()
         }
+    }
+
+    fn firsts(sigs: &[Signature]) -> Vec<u32> {
+        first_copies(sigs, &content_ranks(sigs), &sigs.iter().map(order_key).collect::<Vec<_>>())
     }
 
     #[test]
@@ -493,25 +529,27 @@ mod tests {
         let mut sigs: Vec<Signature> = (0..1000).map(|_| copy(0, false)).collect();
         // Two stubs of one notice under different titles, and one under the first title again.
         sigs.extend([copy(7, true), copy(8, true), copy(7, true)]);
-        assert_eq!(first_copies(&sigs, &content_ranks(&sigs))[999], 0);
-        assert_eq!(first_copies(&sigs, &content_ranks(&sigs))[1000..], [1000, 1001, 1000]);
+        let first = firsts(&sigs);
+        assert!(first[..1000].iter().all(|&f| f == first[0]), "one first copy of the 1000");
+        assert_eq!(first[1000..], [1000, 1001, 1000]);
         let c = candidates(&sigs, &content_ranks(&sigs), &p);
         // 999 copies of record 0, the repeated stub, and what the tables
         // propose between the three first copies (0, 1000, 1001).
         assert!(c.iter().filter(|c| c.via & via::TEXT != 0).count() == 1000, "{}", c.len());
-        assert!(c.iter().all(|c| [0, 1000, 1001].contains(&c.a)), "every pair starts at a first copy");
+        assert!(c.iter().all(|c| [first[0], 1000, 1001].contains(&c.a.min(c.b))), "every pair has a first copy");
         assert!(c.len() <= 1000 + 3, "{}", c.len());
     }
 
     #[test]
     fn first_copies_are_the_first_in_rank_order_of_each_body() {
-        // The definition, by a map from each group to its first copy.
-        fn by_map(sigs: &[Signature], rank: &[u32]) -> Vec<u32> {
+        // The definition, by a map from each group to its first copy: the
+        // least (order key, position).
+        fn by_map(sigs: &[Signature]) -> Vec<u32> {
             let key = |s: &Signature| (s.text_key, s.stub, if s.stub { s.title_key } else { 0 });
             let mut first: std::collections::HashMap<(u128, bool, u64), u32> = std::collections::HashMap::new();
             for (i, s) in sigs.iter().enumerate().filter(|(_, s)| s.text_key != 0) {
                 let slot = first.entry(key(s)).or_insert(i as u32);
-                if rank[i] < rank[*slot as usize] {
+                if (order_key(s), i) < (order_key(&sigs[*slot as usize]), *slot as usize) {
                     *slot = i as u32;
                 }
             }
@@ -530,8 +568,7 @@ mod tests {
                     ..sig(next(4), vec![next(5) as Member])
                 })
                 .collect();
-            let rank = content_ranks(&sigs);
-            assert_eq!(first_copies(&sigs, &rank), by_map(&sigs, &rank), "round {round}");
+            assert_eq!(firsts(&sigs), by_map(&sigs), "round {round}");
         }
     }
 
@@ -547,7 +584,7 @@ mod tests {
                 Signature { text_key: if i % 10 == 0 { 7 } else { i as u128 + 100 }, ..sig(i as u64, shingles) }
             })
             .collect();
-        let first = first_copies(&sigs, &content_ranks(&sigs));
+        let first = firsts(&sigs);
         let mut want = Vec::new();
         for (i, s) in sigs.iter().enumerate().filter(|&(i, _)| first[i] == i as u32) {
             let min = s.shingles.first().copied();
