@@ -37,6 +37,7 @@ pub mod explain;
 pub mod fingerprint;
 pub mod index;
 pub mod input;
+pub mod keyed;
 pub mod messages;
 pub mod normalize;
 pub mod output;

@@ -389,26 +389,34 @@ struct Tables {
     url: Vec<(u64, u32)>,
 }
 
+/// The anchors of a shingle set: the shingles whose hash has its low
+/// [`ANCHOR_BITS`] bits zero, then its smallest shingle (once).
+fn anchors(shingles: &[Member]) -> impl Iterator<Item = Member> + '_ {
+    let mask = (1 << ANCHOR_BITS) - 1;
+    let min = shingles.first().copied();
+    shingles.iter().copied().filter(move |h| h & mask == 0 && Some(*h) != min).chain(min)
+}
+
+/// The simhash table keys of a record with fingerprint `fp`, one a block.
+fn simhash_keys(fp: u64, p: &Params) -> impl Iterator<Item = u64> {
+    let blocks = p.max_hamming + 1;
+    (0..blocks).map(move |t| block_key(fp, t, blocks))
+}
+
 /// The [`Tables`] of `sigs`; `first` is [`first_copies`]: only first copies
 /// join the simhash and anchor tables, every record the URL table.
 fn table_entries(sigs: &[Signature], first: &[u32], p: &Params) -> Tables {
     let n = sigs.len() as u32;
-    let blocks = p.max_hamming + 1;
     let stands_for_itself = |i: u32| first[i as usize] == i;
     // simhash block tables; records without shingles have no fingerprint.
     let simhash: Vec<(u64, u32)> = (0..n)
         .filter(|&i| stands_for_itself(i) && !sigs[i as usize].shingles.is_empty())
-        .flat_map(|i| (0..blocks).map(move |t| (block_key(sigs[i as usize].fingerprint, t, blocks), i)))
+        .flat_map(|i| simhash_keys(sigs[i as usize].fingerprint, p).map(move |k| (k, i)))
         .collect();
     // shingle anchors, counted first, then written side by side into one
     // vector of their exact size (a parallel collect gathered them in
     // pieces and copied them all once more, on one thread)
-    let mask = (1 << ANCHOR_BITS) - 1;
-    let anchors_of = |i: usize| {
-        let s: &[Member] = if stands_for_itself(i as u32) { &sigs[i].shingles } else { &[] };
-        let min = s.first().copied();
-        s.iter().copied().filter(move |h| h & mask == 0 && Some(*h) != min).chain(min)
-    };
+    let anchors_of = |i: usize| anchors(if stands_for_itself(i as u32) { &sigs[i].shingles } else { &[] });
     const BLOCK: usize = 4096;
     let block = |b: usize| b * BLOCK..((b + 1) * BLOCK).min(sigs.len());
     let counts: Vec<usize> = (0..sigs.len().div_ceil(BLOCK))
@@ -428,6 +436,103 @@ fn table_entries(sigs: &[Signature], first: &[u32], p: &Params) -> Tables {
     // canonical URL
     let url = (0..n).filter_map(|i| sigs[i as usize].url_key.map(|k| (k, i))).collect();
     Tables { simhash, anchor, url }
+}
+
+/// A table of the candidate index, as the keyed stages name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Table {
+    // In the order of their letters in the line formats (a, f, u).
+    Anchor,
+    Simhash,
+    Url,
+}
+
+/// A record's keys in the candidate index's tables, as the keyed stages
+/// emit them (the single run builds the same entries per table in
+/// [`table_entries`]): its simhash blocks (when it has shingles) and its
+/// anchors when it stands for itself ([`first_copies`]), and its URL key.
+pub fn record_keys(s: &Signature, stands_for_itself: bool, p: &Params) -> Vec<(Table, u64)> {
+    let mut keys = Vec::new();
+    if stands_for_itself && !s.shingles.is_empty() {
+        keys.extend(simhash_keys(s.fingerprint, p).map(|k| (Table::Simhash, k)));
+        keys.extend(anchors(&s.shingles).map(|h| (Table::Anchor, u64::from(h))));
+    }
+    keys.extend(s.url_key.map(|k| (Table::Url, k)));
+    keys
+}
+
+/// Of one record's [`record_keys`], those whose buckets it joins: every key
+/// of a small bucket, and per table the [`LARGE_BUCKETS_PER_RECORD`] of its
+/// large buckets with the fewest entries, ties broken by key. `size` gives
+/// the entries of a large bucket (more than [`BUCKET_ALL_PAIRS`]) and
+/// `None` for a small one. The rule of [`rarest_large_buckets`], for one
+/// record whose bucket sizes were counted apart.
+pub fn joined_keys(keys: Vec<(Table, u64)>, size: impl Fn(Table, u64) -> Option<u64>) -> Vec<(Table, u64)> {
+    let mut large: Vec<(Table, u64, u64)> = Vec::new();
+    let mut joined = Vec::with_capacity(keys.len());
+    for (t, k) in keys {
+        match size(t, k) {
+            Some(n) => large.push((t, n, k)),
+            None => joined.push((t, k)),
+        }
+    }
+    large.sort_unstable();
+    for per_table in large.chunk_by(|x, y| x.0 == y.0) {
+        joined.extend(per_table.iter().take(LARGE_BUCKETS_PER_RECORD).map(|&(t, _, k)| (t, k)));
+    }
+    joined
+}
+
+/// A record's min-hashes, of which [`minhash_for`] picks the one that
+/// orders it in a large bucket.
+pub fn record_minhashes(s: &Signature) -> [u64; MINHASHES] {
+    minhashes(&s.shingles)
+}
+
+/// Of a record's [`record_minhashes`], the one that orders it in the large
+/// bucket of `key` (see [`bucket_pairs`]).
+pub fn minhash_for(minhashes: &[u64; MINHASHES], key: u64) -> u64 {
+    minhashes[minhash_slot(key)]
+}
+
+/// What a keyed stage knows of one member of a bucket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct BucketEntry {
+    /// The record's ordinal (its position in the single run's input).
+    pub record: u64,
+    /// [`order_key`].
+    pub order: u64,
+    /// [`minhash_for`] the bucket's key.
+    pub minhash: u64,
+    /// The fingerprint (read in simhash tables only).
+    pub fingerprint: u64,
+}
+
+/// Call `push(a, b)` (`a < b`, ordinals) with the candidate pairs the single
+/// run proposes in the bucket of `key` in `table` whose joined members are
+/// `entries` (each record once, any order).
+pub fn keyed_bucket_pairs(
+    table: Table,
+    key: u64,
+    entries: &mut [BucketEntry],
+    p: &Params,
+    mut push: impl FnMut(u64, u64),
+) {
+    entries.sort_unstable();
+    let mut members: Vec<u32> = (0..entries.len() as u32).collect();
+    let e = &*entries;
+    bucket_pairs(
+        key,
+        &mut members,
+        |m| e[m as usize].minhash,
+        |m| e[m as usize].order,
+        |x, y| {
+            let (x, y) = (&e[x as usize], &e[y as usize]);
+            if table != Table::Simhash || hamming(x.fingerprint, y.fingerprint) <= p.max_hamming {
+                push(x.record.min(y.record), x.record.max(y.record));
+            }
+        },
+    );
 }
 
 /// The size of the largest bucket of the candidate index of `sigs` (in any

@@ -155,14 +155,14 @@ impl<R> LineInput<R> {
     }
 }
 
-fn parse_ordinal<R>(input: &LineInput<R>, s: &str) -> Result<u64, Error> {
+pub(crate) fn parse_ordinal<R>(input: &LineInput<R>, s: &str) -> Result<u64, Error> {
     if s.len() != 20 || !s.bytes().all(|b| b.is_ascii_digit()) {
         return Err(input.error(format!("'{s}' is not a 20-digit ordinal")));
     }
     s.parse().map_err(|_| input.error(format!("'{s}' is not an ordinal")))
 }
 
-fn parse<T: std::str::FromStr, R>(input: &LineInput<R>, s: &str, what: &str) -> Result<T, Error> {
+pub(crate) fn parse<T: std::str::FromStr, R>(input: &LineInput<R>, s: &str, what: &str) -> Result<T, Error> {
     s.parse().map_err(|_| input.error(format!("'{s}' is not a {what}")))
 }
 
@@ -262,7 +262,7 @@ pub fn write_sign(o: u64, id: &str, r: &SignatureRecord, w: &mut dyn Write) -> i
 }
 
 /// The ordinal, id and signature of a sign line's fields (`ORDINAL ID SIGNATURE`).
-fn sign_fields<R>(input: &LineInput<R>, f: &[String]) -> Result<(u64, String, SignatureRecord), Error> {
+pub(crate) fn sign_fields<R>(input: &LineInput<R>, f: &[String]) -> Result<(u64, String, SignatureRecord), Error> {
     let o = parse_ordinal(input, &f[0])?;
     let id: String = serde_json::from_str(&f[1]).map_err(|_| input.error("the id is not a JSON string"))?;
     let bytes =

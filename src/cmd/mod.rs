@@ -12,6 +12,7 @@ mod eval;
 mod explain;
 mod gather;
 mod index;
+mod keyed;
 mod merge;
 mod pairs;
 mod progress;
@@ -79,6 +80,18 @@ pub enum Command {
     Sign(sign::SignArgs),
     /// Stage 3: the verified pairs of all sign lines (global).
     Pairs(pairs::PairsArgs),
+    /// Stage 3, keyed (1 of 6): a group line per record with a body, keyed by what makes exact copies.
+    Groups(keyed::GroupsArgs),
+    /// Stage 3, keyed (2 of 6): each exact copy with the copy that stands for it, from group lines grouped by key.
+    Copies(keyed::CopiesArgs),
+    /// Stage 3, keyed (3 of 6): how many of a shard's records join each bucket of the candidate index.
+    Tally(keyed::TallyArgs),
+    /// Stage 3, keyed (4 of 6): a key entry line for each bucket a shard's records join (bucket caps applied).
+    Keys(keyed::KeysArgs),
+    /// Stage 3, keyed (5 of 6): candidate pairs of each bucket, from key entry lines grouped by key.
+    Buckets(keyed::BucketsArgs),
+    /// Stage 3, keyed (6 of 6): the verified pairs of the candidates and copies, joined with all sign lines (global).
+    Verify(keyed::VerifyArgs),
     /// Stage 4: the connected components of the verified pairs (global, over the pairs only).
     Components(components::ComponentsArgs),
     /// Stage 5: sign and pair lines keyed by component, from component, sign and pair lines merged by ordinal.
@@ -182,6 +195,12 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Count(a)) => count::run(a),
         Some(Command::Sign(a)) => sign::run(a),
         Some(Command::Pairs(a)) => pairs::run(a),
+        Some(Command::Groups(a)) => keyed::groups(a),
+        Some(Command::Copies(a)) => keyed::copies(a),
+        Some(Command::Tally(a)) => keyed::tally(a),
+        Some(Command::Keys(a)) => keyed::keys(a),
+        Some(Command::Buckets(a)) => keyed::buckets(a),
+        Some(Command::Verify(a)) => keyed::verify(a),
         Some(Command::Components(a)) => components::run(a),
         Some(Command::Route(a)) => route::run(a),
         Some(Command::Cluster(a)) => cluster::run(a),
