@@ -69,12 +69,35 @@ for k in "${!shards[@]}"; do
 done
 
 lap sign
-# 3. pairs: global. 4. components of the pairs' graph: global, over the
-# pairs only. 5. route: sign and pair lines keyed by component (sign lines
-# and pairs are already sorted by ordinal, so `sort -m` merges them with the
-# component lines). 6. cluster: one batch of whole components at a time.
-"$nd" pairs "$work"/sign.* >"$work/pairs"
-lap pairs
+# 3. pairs, keyed: the exact copies of each body (group lines sorted by
+# body), each shard's tally of the buckets its records join, summed by key
+# (only buckets over the cap of 32 are kept: the caps read their sizes), a
+# key entry line per bucket a record joins, each bucket's candidates (key
+# entry lines sorted by key), then the candidates and copies verified
+# against the sign lines (global: every signature).
+for k in "${!shards[@]}"; do
+    "$nd" groups "$work/sign.$k"
+done | sort_ | "$nd" copies >"$work/copies"
+lap copies
+for k in "${!shards[@]}"; do
+    "$nd" tally --copies "$work/copies" "$work/sign.$k" >"$work/tally.$k"
+done
+sort_ "$work"/tally.* | awk -F'\t' -v OFS='\t' '
+    $1 != key { if (NR > 1 && n > 32) print key, kind, n; key = $1; kind = $2; n = 0 }
+    { n += $3 } END { if (NR > 0 && n > 32) print key, kind, n }' >"$work/large"
+lap tally
+for k in "${!shards[@]}"; do
+    "$nd" keys --copies "$work/copies" --tallies "$work/large" "$work/sign.$k" >"$work/keys.$k"
+done
+lap keys
+sort_ "$work"/keys.* | "$nd" buckets >"$work/candidates"
+lap buckets
+"$nd" verify "$work"/sign.* "$work/copies" "$work/candidates" >"$work/pairs"
+lap verify
+# 4. components of the pairs' graph: global, over the pairs only. 5. route:
+# sign and pair lines keyed by component (sign lines and pairs are already
+# sorted by ordinal, so `sort -m` merges them with the component lines). 6.
+# cluster: one batch of whole components at a time.
 "$nd" components "$work/pairs" >"$work/components"
 sort_ -m "$work/components" "$work"/sign.* "$work/pairs" | "$nd" route >"$work/routed"
 lap route

@@ -130,7 +130,7 @@ fn each_group<R: BufRead, K: PartialOrd + std::fmt::Display, T>(
             Some(last) if *last == k => {}
             Some(last) if k < *last => {
                 return Err(input.error(format!(
-                    "key {} after {last}: the lines are not grouped by key (sort them with `LC_ALL=C sort`)",
+                    "key {} after {last}: the lines are not sorted by key (sort them with `LC_ALL=C sort`)",
                     f[0]
                 )));
             }

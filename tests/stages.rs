@@ -151,14 +151,15 @@ fn staged(dir: &Path, shards: &[PathBuf], order: &[usize], formats: &[&str], can
         sign_files[k] = dir.join(format!("sign.{k}"));
         std::fs::write(&sign_files[k], out).unwrap();
     }
+    let mut rng = Rng(order.len() as u64 * 7919 + bases.len() as u64);
+    let n = order.len();
+    let pairs = keyed_pairs(dir, &sign_files, order, &mut rng);
     let mut pairs_args = vec!["pairs"];
     pairs_args.extend(order.iter().map(|&k| s(&sign_files[k])));
-    let pairs = run(&pairs_args, None);
+    assert!(pairs == run(&pairs_args, None), "the keyed stages and the global pairs stage verify the same pairs");
     let components = run(&["components"], Some(&pairs));
     // route and cluster over as many partitions as there are shards, each
     // run on its own: the lines of one key together, in random order.
-    let mut rng = Rng(order.len() as u64 * 7919 + bases.len() as u64);
-    let n = order.len();
     let mut routed_parts = vec![components, pairs];
     routed_parts.extend(order.iter().map(|&k| std::fs::read(&sign_files[k]).unwrap()));
     let routed: Vec<Vec<u8>> = by_key(&routed_parts, n, &mut rng).iter().map(|p| run(&["route"], Some(p))).collect();
@@ -196,6 +197,37 @@ fn staged(dir: &Path, shards: &[PathBuf], order: &[usize], formats: &[&str], can
         outputs.push(run(&["merge", "--format", format, "--counts", s(&counts_file)], Some(&shuffle(&pieces))));
     }
     outputs
+}
+
+/// The verified pairs of the keyed stages (`groups`, `copies`, `tally`,
+/// `keys`, `buckets`, `verify`) over the sign lines of `sign_files`, each
+/// grouping step over as many partitions as there are shards (lines of one
+/// key together, in random order), the per-shard steps in `order`, and the
+/// tallies not summed (`keys` adds up the counts of a key).
+fn keyed_pairs(dir: &Path, sign_files: &[PathBuf], order: &[usize], rng: &mut Rng) -> Vec<u8> {
+    let n = order.len();
+    let groups: Vec<Vec<u8>> = order.iter().map(|&k| run(&["groups", s(&sign_files[k])], None)).collect();
+    let copies: Vec<u8> = by_key(&groups, n, rng).iter().flat_map(|p| run(&["copies"], Some(p))).collect();
+    let copies_file = dir.join("copies");
+    std::fs::write(&copies_file, &copies).unwrap();
+    let tallies: Vec<u8> =
+        order.iter().flat_map(|&k| run(&["tally", "--copies", s(&copies_file), s(&sign_files[k])], None)).collect();
+    let tallies_file = dir.join("tallies");
+    std::fs::write(&tallies_file, tallies).unwrap();
+    let keys: Vec<Vec<u8>> = order
+        .iter()
+        .map(|&k| run(&["keys", "--copies", s(&copies_file), "--tallies", s(&tallies_file), s(&sign_files[k])], None))
+        .collect();
+    let mut verify_args = vec!["verify".to_owned()];
+    for (i, part) in by_key(&keys, n, rng).iter().enumerate() {
+        let file = dir.join(format!("candidates.{i}"));
+        std::fs::write(&file, run(&["buckets"], Some(part))).unwrap();
+        verify_args.push(s(&file).to_owned());
+    }
+    verify_args.extend(order.iter().map(|&k| s(&sign_files[k]).to_owned()));
+    verify_args.push(s(&copies_file).to_owned());
+    rng.shuffle(&mut verify_args[1..]);
+    run(&verify_args.iter().map(String::as_str).collect::<Vec<_>>(), None)
 }
 
 /// Cut the lines of `corpus` into `n` shards at random line boundaries.
@@ -366,6 +398,16 @@ fn every_stage_refuses_a_line_of_another_version() {
     let pieces = of_kind(&applied, "f2");
     assert!(!pairs.is_empty() && !links.is_empty() && !members.is_empty() && !pieces.is_empty());
     assert!(!components.is_empty() && !routed.is_empty());
+    let groups = shuffle(&[run(&["groups", s(&signs_file)], None)]);
+    let copies = run(&["copies"], Some(&groups));
+    let copies_file = d.join("copies");
+    std::fs::write(&copies_file, &copies).unwrap();
+    let tallies = run(&["tally", "--copies", s(&copies_file), s(&signs_file)], None);
+    let tallies_file = d.join("tallies");
+    std::fs::write(&tallies_file, &tallies).unwrap();
+    let keys =
+        shuffle(&[run(&["keys", "--copies", s(&copies_file), "--tallies", s(&tallies_file), s(&signs_file)], None)]);
+    let candidates = run(&["buckets"], Some(&keys));
 
     // Line 2 of each stage's input turned into another version of its format.
     let bump = |text: &[u8], kind: &str| -> Vec<u8> {
@@ -388,6 +430,12 @@ fn every_stage_refuses_a_line_of_another_version() {
     let bad_routed = bad("bad-routed", bump(&routed, "v2"));
     let bad_members = bad("bad-members", bump(&members, "m2"));
     let bad_pieces = bad("bad-pieces", bump(&shuffle(&[pieces]), "f2"));
+    let bad_groups = bad("bad-groups", bump(&groups, "t1"));
+    let bad_copies = bad("bad-copies", bump(&copies, "x1"));
+    let bad_tallies = bad("bad-tallies", bump(&tallies, "b1"));
+    let bad_keys = bad("bad-keys", bump(&keys, "k1"));
+    let bad_candidates = bad("bad-candidates", bump(&candidates, "p1"));
+    let (c, t) = (s(&copies_file), s(&tallies_file));
     let cases: Vec<(Vec<&str>, &PathBuf, &str)> = vec![
         (vec!["sign", "--counts", s(&bad_counts), input], &bad_counts, "c2"),
         (vec!["gather", "--counts", s(&bad_counts), s(&bad_members)], &bad_counts, "c2"),
@@ -404,12 +452,24 @@ fn every_stage_refuses_a_line_of_another_version() {
         (vec!["apply", "--clusters", s(&bad_links), input], &bad_links, "l1"),
         (vec!["gather", "--counts", s(&counts_file), s(&bad_members)], &bad_members, "m2"),
         (vec!["merge", s(&bad_pieces)], &bad_pieces, "f2"),
+        (vec!["groups", s(&bad_signs)], &bad_signs, "s3"),
+        (vec!["copies", s(&bad_groups)], &bad_groups, "t1"),
+        (vec!["tally", "--copies", c, s(&bad_signs)], &bad_signs, "s3"),
+        (vec!["tally", "--copies", s(&bad_copies), s(&signs_file)], &bad_copies, "x1"),
+        (vec!["keys", "--copies", c, "--tallies", t, s(&bad_signs)], &bad_signs, "s3"),
+        (vec!["keys", "--copies", s(&bad_copies), "--tallies", t, s(&signs_file)], &bad_copies, "x1"),
+        (vec!["keys", "--copies", c, "--tallies", s(&bad_tallies), s(&signs_file)], &bad_tallies, "b1"),
+        (vec!["buckets", s(&bad_keys)], &bad_keys, "k1"),
+        (vec!["verify", s(&bad_signs)], &bad_signs, "s3"),
+        (vec!["verify", s(&signs_file), s(&bad_copies)], &bad_copies, "x1"),
+        (vec!["verify", s(&signs_file), s(&bad_candidates)], &bad_candidates, "p1"),
     ];
     for (args, file, kind) in cases {
         let (code, out, err) = run_code(&args, None);
         assert_eq!(code, Some(2), "{args:?} accepted another version: {err}");
-        let want = format!("{}:2: a line of format '{}9', not '{kind}'", file.display(), &kind[..1]);
-        assert!(err.contains(&want), "{args:?}: stderr {err:?} lacks {want:?}");
+        // A stage that reads several kinds names them all.
+        let want = format!("{}:2: a line of format '{}9', not ", file.display(), &kind[..1]);
+        assert!(err.contains(&want) && err.contains(&format!("'{kind}'")), "{args:?}: stderr {err:?} lacks {want:?}");
         let _ = out;
     }
 }
@@ -439,12 +499,24 @@ fn route_and_cluster_refuse_what_is_not_grouped() {
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("no component line"), "{err}");
     // Routed lines out of order.
-    let routed = run(&["route"], Some(&shuffle(&[components, signs, pairs])));
+    let routed = run(&["route"], Some(&shuffle(&[components, signs.clone(), pairs])));
     let (code, _, err) = run_code(&["cluster"], Some(&reversed(&shuffle(std::slice::from_ref(&routed)))));
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("not sorted by key"), "{err}");
+    // Group lines and key entry lines out of order.
+    let groups = run(&["groups"], Some(&signs));
+    let copies_file = d.join("copies");
+    std::fs::write(&copies_file, run(&["copies"], Some(&shuffle(std::slice::from_ref(&groups))))).unwrap();
+    let tallies_file = d.join("tallies");
+    std::fs::write(&tallies_file, run(&["tally", "--copies", s(&copies_file)], Some(&signs))).unwrap();
+    let keys = run(&["keys", "--copies", s(&copies_file), "--tallies", s(&tallies_file)], Some(&signs));
+    for (stage, lines) in [("copies", &groups), ("buckets", &keys)] {
+        let (code, _, err) = run_code(&[stage], Some(&reversed(&shuffle(std::slice::from_ref(lines)))));
+        assert_eq!(code, Some(2), "{stage}: {err}");
+        assert!(err.contains("not sorted by key"), "{stage}: {err}");
+    }
     // One stream only: a key's lines split across files would be split apart.
-    for stage in ["route", "cluster"] {
+    for stage in ["route", "cluster", "copies", "buckets"] {
         let (code, _, err) = run_code(&[stage, input, input], None);
         assert_eq!(code, Some(2), "{stage} took two files: {err}");
     }
