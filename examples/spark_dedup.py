@@ -19,8 +19,8 @@ after a failure). The run's directory must be visible to the driver and
 to every executor (local mode, or a shared mount).
 
 Nothing large passes through the driver: it collects the records per shard
-(one number each), the summed counts and the links (broadcast to the
-executors, 75 MB and 40 MB at 1M articles); the output is written by the
+(one number each), the summed counts, the exact copies, the sizes of the
+buckets over the cap and the links (broadcast to the executors); the output is written by the
 executors (`saveAsTextFile`) and the driver copies the part files to stdout.
 """
 
@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import zlib
 
 from pyspark import SparkConf, SparkContext, StorageLevel
 
@@ -141,6 +142,12 @@ def ordinal_hash(n):
     return lambda line: int(line[: line.index("\t")]) % n
 
 
+def key_hash(n):
+    """A partition by the key (the first field, any text): CRC-32, the same
+    in every worker (Python's own string hash is salted per process)."""
+    return lambda line: zlib.crc32(line[: line.index("\t")].encode()) % n
+
+
 def main(files):
     run_dir = tempfile.mkdtemp(prefix="spark_dedup.", dir=os.environ.get("SPARK_DEDUP_TMP"))
     sc = None
@@ -232,15 +239,50 @@ def dedup(sc, files, run_dir):
         return ["sign", "--counts", local_file(counts_b, "counts", files_dir), "--ordinal-base", str(bases[k])]
 
     signs = shards.mapPartitionsWithIndex(on_shard(sign_args)).persist(StorageLevel.DISK_ONLY)
-    # Signed in parallel here; `pairs` (one partition) then reads them from disk.
+    # Signed in parallel here; every step of `pairs` then reads them from disk.
     signs.count()
 
-    # 3. pairs: global, one partition. 4. components of the pairs' graph:
-    # global, over the pairs only. 5. route: component, sign and pair lines
-    # grouped and sorted by ordinal, each partition through `route`, which
-    # keys the sign and pair lines by component. 6. cluster: routed lines
-    # grouped and sorted by component, each partition through `cluster`.
-    pairs = signs.coalesce(1).mapPartitions(lambda it: run(["pairs"], it)).persist(StorageLevel.DISK_ONLY)
+    # 3. pairs, keyed: group lines grouped by body, each group through
+    # `copies` (collected: one line per exact copy); each shard's tally of
+    # the buckets its records join, summed by key, the buckets over the cap
+    # of 32 collected; key entry lines grouped by table key, each bucket
+    # through `buckets`; then `verify` (global, one partition) joins the
+    # candidates and copies with the sign lines.
+    copies = by_line(signs.mapPartitions(lambda it: run(["groups"], it)), n, key_hash(n)).mapPartitions(
+        lambda it: run(["copies"], it)
+    ).collect()
+    copies_b = sc.broadcast("".join(line + "\n" for line in copies))
+    del copies
+
+    def copies_file():
+        return local_file(copies_b, "copies", files_dir)
+
+    large = (
+        signs.mapPartitions(lambda it: run(["tally", "--copies", copies_file()], it))
+        .map(lambda line: line.split("\t"))
+        .map(lambda f: ((f[0], f[1]), int(f[2])))
+        .reduceByKey(lambda a, b: a + b)
+        .filter(lambda kv: kv[1] > 32)
+        .map(lambda kv: f"{kv[0][0]}\t{kv[0][1]}\t{kv[1]}")
+        .collect()
+    )
+    large_b = sc.broadcast("".join(line + "\n" for line in large))
+    del large
+    keys = signs.mapPartitions(
+        lambda it: run(["keys", "--copies", copies_file(), "--tallies", local_file(large_b, "large", files_dir)], it)
+    )
+    candidates = by_line(keys, n, key_hash(n)).mapPartitions(lambda it: run(["buckets"], it))
+    pairs = (
+        signs.union(candidates)
+        .coalesce(1)
+        .mapPartitions(lambda it: run(["verify", copies_file(), "-"], it))
+        .persist(StorageLevel.DISK_ONLY)
+    )
+    # 4. components of the pairs' graph: global, over the pairs only. 5.
+    # route: component, sign and pair lines grouped and sorted by ordinal,
+    # each partition through `route`, which keys the sign and pair lines by
+    # component. 6. cluster: routed lines grouped and sorted by component,
+    # each partition through `cluster`.
     components = pairs.coalesce(1).mapPartitions(lambda it: run(["components"], it))
     routed = by_line(components.union(signs).union(pairs), n, ordinal_hash(n)).mapPartitions(lambda it: run(["route"], it))
     links = by_line(routed, n, ordinal_hash(n)).mapPartitions(lambda it: run(["cluster", "--canonical", CANONICAL], it)).collect()
@@ -275,8 +317,8 @@ def dedup(sc, files, run_dir):
         with open(os.path.join(out_dir, name), "rb") as part:
             shutil.copyfileobj(part, sys.stdout.buffer, 1 << 20)
     sys.stdout.buffer.flush()
-    counts_b.destroy()
-    links_b.destroy()
+    for bc in (counts_b, copies_b, large_b, links_b):
+        bc.destroy()
 
 
 if __name__ == "__main__":
