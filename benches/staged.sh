@@ -71,7 +71,9 @@ for n in "${sizes[@]}"; do
         echo "| output | total | bytes per record |"
         echo "| --- | ---: | ---: |"
         size() { cat "$@" 2>/dev/null | wc -c; }
-        for what in "count lines, per shard:count.*" "count lines, summed:counts" "sign lines:sign.*" "pair lines:pairs" \
+        for what in "count lines, per shard:count.*" "count lines, summed:counts" "sign lines:sign.*" "group lines:groups.*" \
+            "copy lines:copies" "tally lines, per shard:tally.*" "tally lines, summed, buckets over the cap:large" \
+            "key entry lines:keys.*" "candidate lines:candidates" "pair lines:pairs" \
             "component lines:components" "routed lines:routed" "link lines:links" "member lines:members.*" \
             "pieces:pieces.*"; do
             name=${what%%:*}

@@ -76,8 +76,9 @@ lap sign
 # entry lines sorted by key), then the candidates and copies verified
 # against the sign lines (global: every signature).
 for k in "${!shards[@]}"; do
-    "$nd" groups "$work/sign.$k"
-done | sort_ | "$nd" copies >"$work/copies"
+    "$nd" groups "$work/sign.$k" >"$work/groups.$k"
+done
+sort_ "$work"/groups.* | "$nd" copies >"$work/copies"
 lap copies
 for k in "${!shards[@]}"; do
     "$nd" tally --copies "$work/copies" "$work/sign.$k" >"$work/tally.$k"
