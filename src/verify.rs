@@ -205,7 +205,11 @@ fn similarity_of(a: &Signature, b: &Signature, shared: usize) -> Similarity {
 /// True when rules 4 and 5 (Jaccard, containment) may decide the pair:
 /// neither record is a stub nor shorter than `min_words`.
 pub(crate) fn shingle_rules_apply(a: &Signature, b: &Signature, p: &Params) -> bool {
-    !a.stub && !b.stub && a.words as usize >= p.min_words && b.words as usize >= p.min_words
+    rules_apply(a.stub, a.words, b.stub, b.words, p)
+}
+
+fn rules_apply(stub_a: bool, words_a: u32, stub_b: bool, words_b: u32, p: &Params) -> bool {
+    !stub_a && !stub_b && words_a as usize >= p.min_words && words_b as usize >= p.min_words
 }
 
 /// The rule that makes `a` and `b` duplicates, or `None`.
@@ -247,7 +251,11 @@ pub struct Edge {
 /// or the containment rule, rounded down and less one so that float
 /// rounding can never prune a pair that passes; 0 when either set is empty.
 pub(crate) fn min_shared(a: &Signature, b: &Signature, p: &Params) -> usize {
-    let (x, y) = (a.shingles.len() as f64, b.shingles.len() as f64);
+    min_shared_of(a.shingles.len(), b.shingles.len(), p)
+}
+
+fn min_shared_of(x: usize, y: usize, p: &Params) -> usize {
+    let (x, y) = (x as f64, y as f64);
     let by_jaccard = p.jaccard * (x + y) / (1.0 + p.jaccard);
     let by_containment = p.containment * x.min(y);
     (by_jaccard.min(by_containment).floor() as usize).saturating_sub(1)
@@ -346,23 +354,12 @@ impl Sketches {
         let mut total = 0usize;
         for s in sigs {
             start.push(total);
-            total += 1 << (sketch_log2(s.shingles.len()) - MIN_LOG2);
+            total += sketch_len(s.shingles.len());
         }
         start.push(total);
         let mut words = vec![0u64; total];
         let maps = crate::split_by_lengths(&mut words, start.windows(2).map(|w| w[1] - w[0]));
-        let ones = maps
-            .into_par_iter()
-            .zip(sigs.par_iter())
-            .map(|(map, s)| {
-                let mask = map.len() * 64 - 1;
-                for &h in &s.shingles {
-                    let bit = (h >> ANCHOR_SKIP) as usize & mask;
-                    map[bit / 64] |= 1 << (bit % 64);
-                }
-                map.iter().map(|w| w.count_ones()).sum()
-            })
-            .collect();
+        let ones = maps.into_par_iter().zip(sigs.par_iter()).map(|(map, s)| fill_sketch(&s.shingles, map)).collect();
         Sketches { words, start, ones }
     }
 
@@ -377,29 +374,117 @@ impl Sketches {
 
     /// At least as many as the shingles records `a` and `b` share.
     pub fn bound(&self, sigs: &[Signature], a: u32, b: u32) -> usize {
-        let (ma, mb) = (self.map(a), self.map(b));
-        let ((small, ns, ones_small), (large, nl)) = if ma.len() <= mb.len() {
-            ((ma, sigs[a as usize].shingles.len(), self.ones[a as usize]), (mb, sigs[b as usize].shingles.len()))
-        } else {
-            ((mb, sigs[b as usize].shingles.len(), self.ones[b as usize]), (ma, sigs[a as usize].shingles.len()))
-        };
-        let (mut both, mut ones_large) = (0u32, 0u32);
-        if small.len() == large.len() {
-            for (x, y) in small.iter().zip(large) {
-                both += (x & y).count_ones();
-                ones_large += y.count_ones();
-            }
-        } else {
-            let w = small.len();
-            for (i, x) in small.iter().enumerate() {
-                let folded = large[i..].iter().step_by(w).fold(0, |acc, y| acc | y);
-                both += (x & folded).count_ones();
-                ones_large += folded.count_ones();
-            }
-        }
-        let beyond = (ns - ones_small as usize).min(nl - ones_large as usize);
-        both as usize + beyond
+        sketch_bound(&self.glance(sigs, a), &self.glance(sigs, b))
     }
+
+    /// What [`refused_at_a_glance`] reads of record `i`.
+    fn glance<'s>(&'s self, sigs: &[Signature], i: u32) -> Glance<'s> {
+        Glance::new(&sigs[i as usize], self.map(i), self.ones[i as usize])
+    }
+}
+
+/// The sketch of a shingle set (see [`Sketches`]): its bitmap words and
+/// the bits set in them.
+pub fn sketch(shingles: &[Member]) -> (Vec<u64>, u32) {
+    let mut map = vec![0u64; 1 << (sketch_log2(shingles.len()) - MIN_LOG2)];
+    let ones = fill_sketch(shingles, &mut map);
+    (map, ones)
+}
+
+/// The number of words of the sketch of a set of `shingles` shingles.
+pub fn sketch_len(shingles: usize) -> usize {
+    1 << (sketch_log2(shingles) - MIN_LOG2)
+}
+
+/// Set the bit of each shingle in `map` (zeroed, [`sketch_len`] words);
+/// the bits set.
+fn fill_sketch(shingles: &[Member], map: &mut [u64]) -> u32 {
+    let mask = map.len() * 64 - 1;
+    for &h in shingles {
+        let bit = (h >> ANCHOR_SKIP) as usize & mask;
+        map[bit / 64] |= 1 << (bit % 64);
+    }
+    map.iter().map(|w| w.count_ones()).sum()
+}
+
+/// What the checks before the exact count read of one record (see
+/// [`refused_at_a_glance`]): its keys, flags, sizes and sketch, without
+/// its shingle set. The keyed `buckets` stage sees only this.
+#[derive(Debug, Clone, Copy)]
+pub struct Glance<'a> {
+    pub text_key: u128,
+    pub url_key: Option<u64>,
+    pub stub: bool,
+    pub words: u32,
+    /// The number of its shingles.
+    pub shingles: usize,
+    /// Its [`sketch`] and the bits set in it.
+    pub sketch: &'a [u64],
+    pub ones: u32,
+}
+
+impl<'a> Glance<'a> {
+    /// The glance of `s`, whose sketch is `sketch` with `ones` bits set.
+    pub fn new(s: &Signature, sketch: &'a [u64], ones: u32) -> Glance<'a> {
+        Glance {
+            text_key: s.text_key,
+            url_key: s.url_key,
+            stub: s.stub,
+            words: s.words,
+            shingles: s.shingles.len(),
+            sketch,
+            ones,
+        }
+    }
+}
+
+/// At least as many as the shingles `a` and `b` share, from their
+/// sketches: the bits both set (the larger bitmap folded onto the smaller)
+/// and, beyond them, the shingles that share a bit with another.
+fn sketch_bound(a: &Glance, b: &Glance) -> usize {
+    let ((small, ns, ones_small), (large, nl)) = if a.sketch.len() <= b.sketch.len() {
+        ((a.sketch, a.shingles, a.ones), (b.sketch, b.shingles))
+    } else {
+        ((b.sketch, b.shingles, b.ones), (a.sketch, a.shingles))
+    };
+    let (mut both, mut ones_large) = (0u32, 0u32);
+    if small.len() == large.len() {
+        for (x, y) in small.iter().zip(large) {
+            both += (x & y).count_ones();
+            ones_large += y.count_ones();
+        }
+    } else {
+        let w = small.len();
+        for (i, x) in small.iter().enumerate() {
+            let folded = large[i..].iter().step_by(w).fold(0, |acc, y| acc | y);
+            both += (x & folded).count_ones();
+            ones_large += folded.count_ones();
+        }
+    }
+    let beyond = (ns - ones_small as usize).min(nl - ones_large as usize);
+    both as usize + beyond
+}
+
+/// True when [`verify`] refuses `a` and `b` (a candidate, `a` the smaller
+/// ordinal) before it counts what they share: neither URL nor body is the
+/// same, and the shingle rules do not apply, or the sizes are balanced and
+/// the [`Sketches`] bound falls short of [`min_shared`].
+pub fn refused_at_a_glance(a: &Glance, b: &Glance, p: &Params) -> bool {
+    let same_url = a.url_key.is_some() && a.url_key == b.url_key;
+    let same_text = a.text_key != 0 && a.text_key == b.text_key;
+    if same_url || same_text {
+        return false;
+    }
+    if !rules_apply(a.stub, a.words, b.stub, b.words, p) {
+        return true;
+    }
+    let need = min_shared_of(a.shingles, b.shingles, p);
+    // The bound reads the larger record's whole bitmap: for sizes far
+    // apart (a roundup and each story it holds) that costs more than
+    // galloping the smaller set through the larger, and a record holding
+    // thousands of others made verify quadratic.
+    let balanced = a.shingles.min(b.shingles).saturating_mul(GALLOP_RATIO) >= a.shingles.max(b.shingles);
+    balanced && sketch_bound(a, b) < need
 }
 
 /// Verify candidate pairs in parallel; keep the duplicates, in pair order.
@@ -467,23 +552,16 @@ fn verify_one(sigs: &[Signature], sketches: &Sketches, fences: &Fences, a: u32, 
     // of stories it holds galloped through it twice).
     let mut shared = None;
     if !sa.same_url(sb) && !sa.same_text(sb) {
-        if !shingle_rules_apply(sa, sb, p) {
+        if refused_at_a_glance(&sketches.glance(sigs, a), &sketches.glance(sigs, b), p) {
             return None;
         }
         let need = min_shared(sa, sb, p);
-        // The bound reads the larger record's whole bitmap: for sizes
-        // far apart (a roundup and each story it holds) that costs
-        // more than galloping the smaller set through the larger, and
-        // a record holding thousands of others made verify quadratic.
         let (small, (large, l)) = if sa.shingles.len() <= sb.shingles.len() {
             (&sa.shingles, (&sb.shingles, b))
         } else {
             (&sb.shingles, (&sa.shingles, a))
         };
         let balanced = !unbalanced(small, large);
-        if balanced && sketches.bound(sigs, a, b) < need {
-            return None;
-        }
         shared = Some(match fences.of(l) {
             Some(f) if !balanced => fenced_intersection_at_least(small, large, f, need)?,
             _ => intersection_at_least(small, large, need)?,
