@@ -73,12 +73,14 @@ lap sign
 # body), each shard's tally of the buckets its records join, summed by key
 # (only buckets over the cap of 32 are kept: the caps read their sizes), a
 # key entry line per bucket a record joins, each bucket's candidates (key
-# entry lines sorted by key), then the candidates and copies verified
-# against the sign lines (global: every signature).
+# entry lines sorted by key) less those verify refuses at a glance, each
+# candidate's first signature shipped to its partner (candidate, copy and
+# sign lines merged by ordinal), and the pairs verified where the two
+# signatures meet (shipped and sign lines merged by ordinal).
 for k in "${!shards[@]}"; do
     "$nd" groups "$work/sign.$k" >"$work/groups.$k"
 done
-sort_ "$work"/groups.* | "$nd" copies >"$work/copies"
+sort_ "$work"/groups.* | "$nd" copies | sort_ >"$work/copies"
 lap copies
 for k in "${!shards[@]}"; do
     "$nd" tally --copies "$work/copies" "$work/sign.$k" >"$work/tally.$k"
@@ -91,9 +93,11 @@ for k in "${!shards[@]}"; do
     "$nd" keys --copies "$work/copies" --tallies "$work/large" "$work/sign.$k" >"$work/keys.$k"
 done
 lap keys
-sort_ "$work"/keys.* | "$nd" buckets >"$work/candidates"
+sort_ "$work"/keys.* | "$nd" buckets | sort_ >"$work/candidates"
 lap buckets
-"$nd" verify "$work"/sign.* "$work/copies" "$work/candidates" >"$work/pairs"
+sort_ -m "$work"/sign.* "$work/candidates" "$work/copies" | "$nd" join | sort_ >"$work/shipped"
+lap join
+sort_ -m "$work"/sign.* "$work/shipped" | "$nd" verify | sort_ >"$work/pairs"
 lap verify
 # 4. components of the pairs' graph: global, over the pairs only. 5. route:
 # sign and pair lines keyed by component (sign lines and pairs are already

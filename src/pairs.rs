@@ -508,28 +508,28 @@ pub struct BucketEntry {
     pub fingerprint: u64,
 }
 
-/// Call `push(a, b)` (`a < b`, ordinals) with the candidate pairs the single
-/// run proposes in the bucket of `key` in `table` whose joined members are
-/// `entries` (each record once, any order).
+/// Call `push(i, j)` (`i < j`, positions in `entries`) with the candidate
+/// pairs the single run proposes in the bucket of `key` in `table` whose
+/// joined members are `entries`: each record once, sorted by record (so
+/// that positions follow ordinals).
 pub fn keyed_bucket_pairs(
     table: Table,
     key: u64,
-    entries: &mut [BucketEntry],
+    entries: &[BucketEntry],
     p: &Params,
-    mut push: impl FnMut(u64, u64),
+    mut push: impl FnMut(usize, usize),
 ) {
-    entries.sort_unstable();
+    debug_assert!(entries.windows(2).all(|w| w[0].record < w[1].record), "entries sorted by record, once each");
     let mut members: Vec<u32> = (0..entries.len() as u32).collect();
-    let e = &*entries;
     bucket_pairs(
         key,
         &mut members,
-        |m| e[m as usize].minhash,
-        |m| e[m as usize].order,
+        |m| entries[m as usize].minhash,
+        |m| entries[m as usize].order,
         |x, y| {
-            let (x, y) = (&e[x as usize], &e[y as usize]);
-            if table != Table::Simhash || hamming(x.fingerprint, y.fingerprint) <= p.max_hamming {
-                push(x.record.min(y.record), x.record.max(y.record));
+            let (i, j) = (x.min(y) as usize, x.max(y) as usize);
+            if table != Table::Simhash || hamming(entries[i].fingerprint, entries[j].fingerprint) <= p.max_hamming {
+                push(i, j);
             }
         },
     );

@@ -258,21 +258,36 @@ const BASE64: base64::engine::GeneralPurpose = base64::engine::general_purpose::
 pub fn write_sign(o: u64, id: &str, r: &SignatureRecord, w: &mut dyn Write) -> io::Result<()> {
     let mut bytes = Vec::with_capacity(r.encoded_len());
     r.encode(&mut bytes);
-    writeln!(w, "{}\t{SIGN}\t{}\t{}", ordinal(o), Value::from(id), base64::Engine::encode(&BASE64, &bytes))
+    writeln!(w, "{}\t{SIGN}\t{}\t{}", ordinal(o), Value::from(id), base64_of(&bytes))
 }
 
 /// The ordinal, id and signature of a sign line's fields (`ORDINAL ID SIGNATURE`).
 pub(crate) fn sign_fields<R>(input: &LineInput<R>, f: &[String]) -> Result<(u64, String, SignatureRecord), Error> {
     let o = parse_ordinal(input, &f[0])?;
     let id: String = serde_json::from_str(&f[1]).map_err(|_| input.error("the id is not a JSON string"))?;
+    Ok((o, id, signature_field(input, &f[2])?))
+}
+
+/// A SIGNATURE field: base64 of [`SignatureRecord::encode`].
+pub(crate) fn signature_field<R>(input: &LineInput<R>, field: &str) -> Result<SignatureRecord, Error> {
     let bytes =
-        base64::Engine::decode(&BASE64, &f[2]).map_err(|e| input.error(format!("the signature is not base64: {e}")))?;
+        base64::Engine::decode(&BASE64, field).map_err(|e| input.error(format!("the signature is not base64: {e}")))?;
     let mut b = Bytes { rest: &bytes };
     let r = SignatureRecord::decode(&mut b).map_err(|e| input.error(format!("signature: {e}")))?;
     if !b.rest.is_empty() {
         return Err(input.error("signature: bytes after its end"));
     }
-    Ok((o, id, r))
+    Ok(r)
+}
+
+/// Bytes in base64 as the line formats write them (standard alphabet, no padding).
+pub(crate) fn base64_of(bytes: &[u8]) -> String {
+    base64::Engine::encode(&BASE64, bytes)
+}
+
+/// Base64 (standard alphabet, no padding) read back.
+pub(crate) fn bytes_of_base64<R>(input: &LineInput<R>, field: &str, what: &str) -> Result<Vec<u8>, Error> {
+    base64::Engine::decode(&BASE64, field).map_err(|e| input.error(format!("the {what} is not base64: {e}")))
 }
 
 /// Read sign lines (any order) into signatures by ordinal; every ordinal

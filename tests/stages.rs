@@ -200,12 +200,14 @@ fn staged(dir: &Path, shards: &[PathBuf], order: &[usize], formats: &[&str], can
 }
 
 /// The verified pairs of the keyed stages (`groups`, `copies`, `tally`,
-/// `keys`, `buckets`, `verify`) over the sign lines of `sign_files`, each
-/// grouping step over as many partitions as there are shards (lines of one
-/// key together, in random order), the per-shard steps in `order`, and the
-/// tallies not summed (`keys` adds up the counts of a key).
+/// `keys`, `buckets`, `join`, `verify`) over the sign lines of
+/// `sign_files`, each grouping step over as many partitions as there are
+/// shards (lines of one key together, in random order), the per-shard steps
+/// in `order`, and the tallies not summed (`keys` adds up the counts of a
+/// key); sorted by key, as `route` reads them.
 fn keyed_pairs(dir: &Path, sign_files: &[PathBuf], order: &[usize], rng: &mut Rng) -> Vec<u8> {
     let n = order.len();
+    let signs: Vec<Vec<u8>> = order.iter().map(|&k| std::fs::read(&sign_files[k]).unwrap()).collect();
     let groups: Vec<Vec<u8>> = order.iter().map(|&k| run(&["groups", s(&sign_files[k])], None)).collect();
     let copies: Vec<u8> = by_key(&groups, n, rng).iter().flat_map(|p| run(&["copies"], Some(p))).collect();
     let copies_file = dir.join("copies");
@@ -218,16 +220,15 @@ fn keyed_pairs(dir: &Path, sign_files: &[PathBuf], order: &[usize], rng: &mut Rn
         .iter()
         .map(|&k| run(&["keys", "--copies", s(&copies_file), "--tallies", s(&tallies_file), s(&sign_files[k])], None))
         .collect();
-    let mut verify_args = vec!["verify".to_owned()];
-    for (i, part) in by_key(&keys, n, rng).iter().enumerate() {
-        let file = dir.join(format!("candidates.{i}"));
-        std::fs::write(&file, run(&["buckets"], Some(part))).unwrap();
-        verify_args.push(s(&file).to_owned());
-    }
-    verify_args.extend(order.iter().map(|&k| s(&sign_files[k]).to_owned()));
-    verify_args.push(s(&copies_file).to_owned());
-    rng.shuffle(&mut verify_args[1..]);
-    run(&verify_args.iter().map(String::as_str).collect::<Vec<_>>(), None)
+    let stage = |name: &str, parts: Vec<Vec<u8>>, rng: &mut Rng| -> Vec<Vec<u8>> {
+        by_key(&parts, n, rng).iter().map(|p| run(&[name], Some(p))).collect()
+    };
+    let mut joined = stage("buckets", keys, rng);
+    joined.push(copies);
+    joined.extend(signs.iter().cloned());
+    let mut shipped = stage("join", joined, rng);
+    shipped.extend(signs);
+    shuffle(&stage("verify", shipped, rng))
 }
 
 /// Cut the lines of `corpus` into `n` shards at random line boundaries.
@@ -408,6 +409,7 @@ fn every_stage_refuses_a_line_of_another_version() {
     let keys =
         shuffle(&[run(&["keys", "--copies", s(&copies_file), "--tallies", s(&tallies_file), s(&signs_file)], None)]);
     let candidates = run(&["buckets"], Some(&keys));
+    let shipped = shuffle(&[run(&["join"], Some(&shuffle(&[signs.clone(), candidates.clone(), copies.clone()])))]);
 
     // Line 2 of each stage's input turned into another version of its format.
     let bump = |text: &[u8], kind: &str| -> Vec<u8> {
@@ -434,7 +436,8 @@ fn every_stage_refuses_a_line_of_another_version() {
     let bad_copies = bad("bad-copies", bump(&copies, "x1"));
     let bad_tallies = bad("bad-tallies", bump(&tallies, "b1"));
     let bad_keys = bad("bad-keys", bump(&keys, "k1"));
-    let bad_candidates = bad("bad-candidates", bump(&candidates, "p1"));
+    let bad_candidates = bad("bad-candidates", bump(&shuffle(&[candidates]), "p1"));
+    let bad_shipped = bad("bad-shipped", bump(&shipped, "y1"));
     let (c, t) = (s(&copies_file), s(&tallies_file));
     let cases: Vec<(Vec<&str>, &PathBuf, &str)> = vec![
         (vec!["sign", "--counts", s(&bad_counts), input], &bad_counts, "c2"),
@@ -460,9 +463,11 @@ fn every_stage_refuses_a_line_of_another_version() {
         (vec!["keys", "--copies", s(&bad_copies), "--tallies", t, s(&signs_file)], &bad_copies, "x1"),
         (vec!["keys", "--copies", c, "--tallies", s(&bad_tallies), s(&signs_file)], &bad_tallies, "b1"),
         (vec!["buckets", s(&bad_keys)], &bad_keys, "k1"),
+        (vec!["join", s(&bad_signs)], &bad_signs, "s3"),
+        (vec!["join", s(&bad_copies)], &bad_copies, "x1"),
+        (vec!["join", s(&bad_candidates)], &bad_candidates, "p1"),
         (vec!["verify", s(&bad_signs)], &bad_signs, "s3"),
-        (vec!["verify", s(&signs_file), s(&bad_copies)], &bad_copies, "x1"),
-        (vec!["verify", s(&signs_file), s(&bad_candidates)], &bad_candidates, "p1"),
+        (vec!["verify", s(&bad_shipped)], &bad_shipped, "y1"),
     ];
     for (args, file, kind) in cases {
         let (code, out, err) = run_code(&args, None);
@@ -510,13 +515,17 @@ fn route_and_cluster_refuse_what_is_not_grouped() {
     let tallies_file = d.join("tallies");
     std::fs::write(&tallies_file, run(&["tally", "--copies", s(&copies_file)], Some(&signs))).unwrap();
     let keys = run(&["keys", "--copies", s(&copies_file), "--tallies", s(&tallies_file)], Some(&signs));
-    for (stage, lines) in [("copies", &groups), ("buckets", &keys)] {
+    let copies = std::fs::read(&copies_file).unwrap();
+    let candidates = run(&["buckets"], Some(&shuffle(std::slice::from_ref(&keys))));
+    let joined = shuffle(&[signs.clone(), candidates, copies]);
+    let shipped = shuffle(&[run(&["join"], Some(&joined)), signs.clone()]);
+    for (stage, lines) in [("copies", &groups), ("buckets", &keys), ("join", &joined), ("verify", &shipped)] {
         let (code, _, err) = run_code(&[stage], Some(&reversed(&shuffle(std::slice::from_ref(lines)))));
         assert_eq!(code, Some(2), "{stage}: {err}");
         assert!(err.contains("not sorted by key"), "{stage}: {err}");
     }
     // One stream only: a key's lines split across files would be split apart.
-    for stage in ["route", "cluster", "copies", "buckets"] {
+    for stage in ["route", "cluster", "copies", "buckets", "join", "verify"] {
         let (code, _, err) = run_code(&[stage, input, input], None);
         assert_eq!(code, Some(2), "{stage} took two files: {err}");
     }

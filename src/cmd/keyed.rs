@@ -1,5 +1,5 @@
 //! The `pairs` stage keyed (`newsdedup groups`, `copies`, `tally`, `keys`,
-//! `buckets`, `verify`): see [`newsdedup::keyed`].
+//! `buckets`, `join`, `verify`): see [`newsdedup::keyed`].
 
 use std::path::PathBuf;
 
@@ -7,7 +7,7 @@ use clap::Args;
 
 use newsdedup::error::Error;
 use newsdedup::exit::ExitCode;
-use newsdedup::keyed::{Copies, Tallies, VerifyInput};
+use newsdedup::keyed::{Copies, Tallies};
 
 use super::args::{stage_inputs, stage_output, thread_pool, SimArgs};
 
@@ -111,11 +111,26 @@ pub fn buckets(args: &BucketsArgs) -> Result<ExitCode, Error> {
 }
 
 #[derive(Debug, Clone, Args)]
-pub struct VerifyArgs {
-    /// Sign lines of every shard, copy lines and candidate lines
-    /// (`newsdedup buckets`), any order and mix; none or `-` reads stdin.
+pub struct JoinArgs {
+    /// Sign lines, candidate lines (`newsdedup buckets`) and copy lines
+    /// sorted by key, the ordinal (`sort -m` of sorted files), so that each
+    /// record's lines are together; one stream; none or `-` reads stdin.
     #[arg(value_name = "FILE")]
-    pub files: Vec<PathBuf>,
+    pub file: Option<PathBuf>,
+}
+
+pub fn join(args: &JoinArgs) -> Result<ExitCode, Error> {
+    stage_output(|w| stage_inputs(args.file.as_slice(), |input| newsdedup::keyed::join(input, w)))?;
+    Ok(ExitCode::Success)
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct VerifyArgs {
+    /// Sign lines and shipped lines (`newsdedup join`) sorted by key, the
+    /// ordinal, so that each record's lines are together; one stream; none
+    /// or `-` reads stdin.
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
     #[command(flatten)]
     pub sim: SimArgs,
     /// Worker threads (default: one per core).
@@ -125,14 +140,11 @@ pub struct VerifyArgs {
 
 pub fn verify(args: &VerifyArgs) -> Result<ExitCode, Error> {
     let p = args.sim.params()?;
-    let mut read = VerifyInput::default();
-    stage_inputs(&args.files, |input| read.read(input))?;
-    let edges = thread_pool(args.threads)?.install(|| read.verify(&p))?;
-    stage_output(|w| {
-        for e in &edges {
-            newsdedup::stages::write_pair(e, w).map_err(|e| Error::io("stdout", e))?;
-        }
-        Ok(())
-    })?;
+    let pool = thread_pool(args.threads)?;
+    // Not `stage_output`: the writer moves into the worker pool, so it holds
+    // stdout itself, not its (thread-bound) lock.
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
+    pool.install(|| stage_inputs(args.file.as_slice(), |input| newsdedup::keyed::verify(input, &p, &mut w)))?;
+    std::io::Write::flush(&mut w).map_err(|e| Error::io("stdout", e))?;
     Ok(ExitCode::Success)
 }

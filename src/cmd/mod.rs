@@ -78,19 +78,21 @@ pub enum Command {
     Count(count::CountArgs),
     /// Stage 2: one sign line per record of a shard.
     Sign(sign::SignArgs),
-    /// Stage 3: the verified pairs of all sign lines (global).
+    /// Stage 3: the verified pairs of all sign lines, in one process (global; or the keyed stages, groups to verify).
     Pairs(pairs::PairsArgs),
-    /// Stage 3, keyed (1 of 6): a group line per record with a body, keyed by what makes exact copies.
+    /// Stage 3, keyed (1 of 7): a group line per record with a body, keyed by what makes exact copies.
     Groups(keyed::GroupsArgs),
-    /// Stage 3, keyed (2 of 6): each exact copy with the copy that stands for it, from group lines grouped by key.
+    /// Stage 3, keyed (2 of 7): each exact copy with the copy that stands for it, from group lines grouped by key.
     Copies(keyed::CopiesArgs),
-    /// Stage 3, keyed (3 of 6): how many of a shard's records join each bucket of the candidate index.
+    /// Stage 3, keyed (3 of 7): how many of a shard's records join each bucket of the candidate index.
     Tally(keyed::TallyArgs),
-    /// Stage 3, keyed (4 of 6): a key entry line for each bucket a shard's records join (bucket caps applied).
+    /// Stage 3, keyed (4 of 7): a key entry line for each bucket a shard's records join (bucket caps applied).
     Keys(keyed::KeysArgs),
-    /// Stage 3, keyed (5 of 6): candidate pairs of each bucket, from key entry lines grouped by key.
+    /// Stage 3, keyed (5 of 7): candidate pairs of each bucket, from key entry lines grouped by key.
     Buckets(keyed::BucketsArgs),
-    /// Stage 3, keyed (6 of 6): the verified pairs of the candidates and copies, joined with all sign lines (global).
+    /// Stage 3, keyed (6 of 7): each candidate's first signature shipped to its partner, from sign, candidate and copy lines grouped by ordinal.
+    Join(keyed::JoinArgs),
+    /// Stage 3, keyed (7 of 7): the verified pairs, from sign and shipped lines grouped by ordinal.
     Verify(keyed::VerifyArgs),
     /// Stage 4: the connected components of the verified pairs (global, over the pairs only).
     Components(components::ComponentsArgs),
@@ -200,6 +202,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Tally(a)) => keyed::tally(a),
         Some(Command::Keys(a)) => keyed::keys(a),
         Some(Command::Buckets(a)) => keyed::buckets(a),
+        Some(Command::Join(a)) => keyed::join(a),
         Some(Command::Verify(a)) => keyed::verify(a),
         Some(Command::Components(a)) => components::run(a),
         Some(Command::Route(a)) => route::run(a),
