@@ -73,11 +73,12 @@ for n in "${sizes[@]}"; do
         size() { cat "$@" 2>/dev/null | wc -c; }
         for what in "count lines, per shard:count.*" "count lines, summed:counts" "sign lines:sign.*" "group lines:groups.*" \
             "copy lines:copies" "tally lines, per shard:tally.*" "tally lines, summed, buckets over the cap:large" \
-            "key entry lines:keys.*" "candidate lines:candidates" "pair lines:pairs" \
+            "key entry lines (through the sort, not kept):keys.*" "candidate lines:candidates" \
+            "shipped lines:shipped" "pair lines:pairs" \
             "component lines:components" "routed lines:routed" "link lines:links" "member lines:members.*" \
             "pieces:pieces.*"; do
             name=${what%%:*}
-            b=$(cd "$keep" && size ${what#*:})
+            if [ "${what#*:}" = "keys.*" ]; then b=$(cat "$keep/keys.bytes"); else b=$(cd "$keep" && size ${what#*:}); fi
             echo "| $name | $(mb "$b") | $((b / records)) |"
         done
         echo "| output | $(mb "$(stat -c %s "$tmp/single")") | $(($(stat -c %s "$tmp/single") / records)) |"

@@ -246,12 +246,15 @@ def dedup(sc, files, run_dir):
     # `copies` (collected: one line per exact copy); each shard's tally of
     # the buckets its records join, summed by key, the buckets over the cap
     # of 32 collected; key entry lines grouped by table key, each bucket
-    # through `buckets`; then `verify` (global, one partition) joins the
-    # candidates and copies with the sign lines.
+    # through `buckets` (the candidates verify would not refuse at a
+    # glance); candidate, copy and sign lines grouped by ordinal through
+    # `join`, which ships each pair's first signature to its partner;
+    # shipped and sign lines grouped by ordinal through `verify`.
     copies = by_line(signs.mapPartitions(lambda it: run(["groups"], it)), n, key_hash(n)).mapPartitions(
         lambda it: run(["copies"], it)
     ).collect()
     copies_b = sc.broadcast("".join(line + "\n" for line in copies))
+    copy_lines = sc.parallelize(copies, n)
     del copies
 
     def copies_file():
@@ -272,10 +275,12 @@ def dedup(sc, files, run_dir):
         lambda it: run(["keys", "--copies", copies_file(), "--tallies", local_file(large_b, "large", files_dir)], it)
     )
     candidates = by_line(keys, n, key_hash(n)).mapPartitions(lambda it: run(["buckets"], it))
+    shipped = by_line(signs.union(candidates).union(copy_lines), n, ordinal_hash(n)).mapPartitions(
+        lambda it: run(["join"], it)
+    )
     pairs = (
-        signs.union(candidates)
-        .coalesce(1)
-        .mapPartitions(lambda it: run(["verify", copies_file(), "-"], it))
+        by_line(signs.union(shipped), n, ordinal_hash(n))
+        .mapPartitions(lambda it: run(["verify"], it))
         .persist(StorageLevel.DISK_ONLY)
     )
     # 4. components of the pairs' graph: global, over the pairs only. 5.

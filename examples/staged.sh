@@ -7,6 +7,7 @@
 # Environment: NEWSDEDUP (the binary, default: newsdedup on PATH), FORMAT
 # (jsonl, json, text, filter, ids, tsv), CANONICAL (longest, first), SHARD_LINES (lines of a
 # JSON Lines shard, default 100000), SORT_MEMORY (sort -S, default 25%),
+# SORT_COMPRESS (a program for sort's temporary files, e.g. zstd),
 # KEEP (a directory to keep the stage files in, for measuring them).
 set -euo pipefail
 nd=${NEWSDEDUP:-newsdedup}
@@ -21,7 +22,7 @@ else
     work=$(mktemp -d)
     trap 'rm -rf "$work"' EXIT
 fi
-sort_() { sort -S "${SORT_MEMORY:-25%}" -T "$work" "$@"; }
+sort_() { sort -S "${SORT_MEMORY:-25%}" -T "$work" ${SORT_COMPRESS:+--compress-program="$SORT_COMPRESS"} "$@"; }
 # TIMES=1: each step's wall time on stderr.
 t0=$(date +%s.%N)
 lap() {
@@ -89,11 +90,13 @@ sort_ "$work"/tally.* | awk -F'\t' -v OFS='\t' '
     $1 != key { if (NR > 1 && n > 32) print key, kind, n; key = $1; kind = $2; n = 0 }
     { n += $3 } END { if (NR > 0 && n > 32) print key, kind, n }' >"$work/large"
 lap tally
+# The key entry lines are the largest shuffle (about 16 KB a record: the
+# sketch on each line); they go straight into the sort, and with KEEP only
+# their size is kept.
 for k in "${!shards[@]}"; do
-    "$nd" keys --copies "$work/copies" --tallies "$work/large" "$work/sign.$k" >"$work/keys.$k"
-done
-lap keys
-sort_ "$work"/keys.* | "$nd" buckets | sort_ >"$work/candidates"
+    "$nd" keys --copies "$work/copies" --tallies "$work/large" "$work/sign.$k"
+done | if [ -n "${KEEP:-}" ]; then tee >(wc -c >"$work/keys.bytes"); else cat; fi |
+    sort_ | "$nd" buckets | sort_ >"$work/candidates"
 lap buckets
 sort_ -m "$work"/sign.* "$work/candidates" "$work/copies" | "$nd" join | sort_ >"$work/shipped"
 lap join
