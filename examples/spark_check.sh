@@ -3,8 +3,8 @@
 # corpus (3,000 records, 6 partitions) plus the bundled listing, in every
 # output format, and on the bundled CSV in -f filter (CSV out), compared byte
 # for byte with one run. Needs pyspark (PYTHON,
-# default python3, must import it) and Java 17; about a minute, most of it
-# Spark's start-up, so it runs apart from `cargo test`.
+# default python3, must import it) and Java 17; about five minutes (seven
+# runs; Spark starts in each), so it runs apart from `cargo test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 py=${1:-python3}

@@ -1,5 +1,6 @@
-//! Stages that run apart (`newsdedup count`, `sign`, `pairs`, `components`,
-//! `route`, `cluster`, `apply`, `gather`, `merge`): the same library functions as a single
+//! Stages that run apart (`newsdedup count`, `sign`, `pairs` or its keyed
+//! steps in [`crate::keyed`], `components`, `route`, `cluster`, `apply`,
+//! `gather`, `merge`): the same library functions as a single
 //! run, composed over plain text lines that a shuffle (GNU `sort`, Spark)
 //! can group, so that any split of the input into shards gives the bytes one
 //! run gives.

@@ -1,5 +1,6 @@
-//! The stages run apart (`count`, `sign`, `pairs`, `cluster`, `apply`,
-//! `gather`, `merge`, over lines sorted byte-wise as GNU `sort` with
+//! The stages run apart (`count`, `sign`, the keyed pairs steps `groups`
+//! to `verify` and the one-process `pairs`, `components`, `route`,
+//! `cluster`, `apply`, `gather`, `merge`, over lines sorted byte-wise as GNU `sort` with
 //! `LC_ALL=C` sorts them) give byte for byte what one run gives, in every
 //! output format, for random splits of a generated corpus into shards and
 //! random processing orders, and over whole CSV and JSON array files; and
