@@ -406,7 +406,7 @@ fn keyed_stages_keep_what_passes_before_the_counts() {
     let global = run(&["pairs", s(&signs)], None);
     let text = String::from_utf8_lossy(&global).into_owned();
     assert!(text.contains("\turl\t") && text.contains("\ttext\t"), "{text}");
-    let keyed = keyed_pairs(d, &[signs.clone()], &[0], &mut Rng(3));
+    let keyed = keyed_pairs(d, std::slice::from_ref(&signs), &[0], &mut Rng(3));
     assert!(keyed == global, "keyed:\n{}\nglobal:\n{text}", String::from_utf8_lossy(&keyed));
 }
 
