@@ -15,8 +15,9 @@
 //! - the hash of the **canonical URL**.
 //!
 //! Exact copies are indexed once: the records with one normalized body (and,
-//! for stubs, one title) are paired with the first of them in
-//! [`content_ranks`] order, and only that first record joins the simhash and anchor tables. A million copies of one
+//! for stubs, one title) are paired with the first of them, the one with
+//! the least [`order_key`], and only that first record joins the simhash
+//! and anchor tables. A million copies of one
 //! page cost a million pairs, and every pair the first one finds is a pair of
 //! each copy's cluster. (Every record joins the URL table.)
 //!
@@ -26,8 +27,11 @@
 //! share min-hashes, so they sit side by side) and by a hash of (key,
 //! record), different in every bucket (partial copies share many anchors, so
 //! they meet in one of many differently ordered windows). Both orders, and
-//! every other tie, follow [`content_ranks`], never input positions, so
-//! shuffling the input proposes the same pairs. A bucket of `m`
+//! every other tie, follow each record's [`order_key`] (a hash of its own
+//! signature) before its input position, which decides only between
+//! records with identical signatures, so shuffling the input proposes the
+//! same pairs; and the keyed stages ([`crate::keyed`]), which see one
+//! bucket at a time, break every tie the same way. A bucket of `m`
 //! records costs at most `2 * m * WINDOW` pairs, not `m²`: a common phrase
 //! shared by thousands of records costs linear work.
 
