@@ -301,10 +301,17 @@ impl Tallies {
     }
 
     /// Only the large buckets.
-    pub fn large(mut self) -> Tallies {
+    pub fn large(mut self) -> LargeBuckets {
         self.sizes.retain(|_, n| *n > BUCKET_ALL_PAIRS as u64);
-        self
+        LargeBuckets { sizes: self.sizes }
     }
+}
+
+/// The sizes of the buckets over the cap ([`Tallies::large`]): every other
+/// bucket is small.
+#[derive(Debug)]
+pub struct LargeBuckets {
+    sizes: HashMap<(Table, u64), u64>,
 }
 
 // ---------------------------------------------------------------- keys
@@ -315,7 +322,7 @@ impl Tallies {
 pub fn write_keys<R: BufRead>(
     input: &mut LineInput<R>,
     copies: &Copies,
-    large: &Tallies,
+    large: &LargeBuckets,
     p: &Params,
     w: &mut dyn Write,
 ) -> Result<(), Error> {
