@@ -451,3 +451,16 @@ pub fn stage_output(f: impl FnOnce(&mut dyn std::io::Write) -> Result<(), Error>
     f(&mut w)?;
     std::io::Write::flush(&mut w).map_err(|e| Error::io("stdout", e))
 }
+
+/// [`stage_output`] for a stage whose writer runs inside a worker pool of
+/// `threads`: the writer holds stdout itself, not its lock, which is bound
+/// to the thread that takes it.
+pub fn stage_output_pooled(
+    threads: Option<usize>,
+    f: impl FnOnce(&mut (dyn std::io::Write + Send)) -> Result<(), Error> + Send,
+) -> Result<(), Error> {
+    let pool = thread_pool(threads)?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
+    pool.install(|| f(&mut w))?;
+    std::io::Write::flush(&mut w).map_err(|e| Error::io("stdout", e))
+}

@@ -8,7 +8,7 @@ use clap::Args;
 use newsdedup::error::Error;
 use newsdedup::exit::ExitCode;
 
-use super::args::{stage_inputs, thread_pool, CanonicalArg, SimArgs};
+use super::args::{stage_inputs, stage_output_pooled, CanonicalArg, SimArgs};
 
 #[derive(Debug, Clone, Args)]
 pub struct ClusterArgs {
@@ -30,15 +30,10 @@ pub struct ClusterArgs {
 
 pub fn run(args: &ClusterArgs) -> Result<ExitCode, Error> {
     let p = args.sim.params()?;
-    let pool = thread_pool(args.threads)?;
-    // Not `stage_output`: the writer moves into the worker pool, so it holds
-    // stdout itself, not its (thread-bound) lock.
-    let mut w = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
-    pool.install(|| {
+    stage_output_pooled(args.threads, |w| {
         stage_inputs(args.file.as_slice(), |input| {
-            newsdedup::stages::cluster_components(input, &p, args.canonical.into(), &mut w)
+            newsdedup::stages::cluster_components(input, &p, args.canonical.into(), w)
         })
     })?;
-    std::io::Write::flush(&mut w).map_err(|e| Error::io("stdout", e))?;
     Ok(ExitCode::Success)
 }

@@ -9,7 +9,7 @@ use newsdedup::error::Error;
 use newsdedup::exit::ExitCode;
 use newsdedup::keyed::{Copies, Tallies};
 
-use super::args::{stage_inputs, stage_output, thread_pool, SimArgs};
+use super::args::{stage_inputs, stage_output, stage_output_pooled, SimArgs};
 
 #[derive(Debug, Clone, Args)]
 pub struct GroupsArgs {
@@ -140,11 +140,8 @@ pub struct VerifyArgs {
 
 pub fn verify(args: &VerifyArgs) -> Result<ExitCode, Error> {
     let p = args.sim.params()?;
-    let pool = thread_pool(args.threads)?;
-    // Not `stage_output`: the writer moves into the worker pool, so it holds
-    // stdout itself, not its (thread-bound) lock.
-    let mut w = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
-    pool.install(|| stage_inputs(args.file.as_slice(), |input| newsdedup::keyed::verify(input, &p, &mut w)))?;
-    std::io::Write::flush(&mut w).map_err(|e| Error::io("stdout", e))?;
+    stage_output_pooled(args.threads, |w| {
+        stage_inputs(args.file.as_slice(), |input| newsdedup::keyed::verify(input, &p, w))
+    })?;
     Ok(ExitCode::Success)
 }
