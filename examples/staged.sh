@@ -23,6 +23,13 @@ else
     trap 'rm -rf "$work"' EXIT
 fi
 sort_() { sort -S "${SORT_MEMORY:-25%}" -T "$work" ${SORT_COMPRESS:+--compress-program="$SORT_COMPRESS"} "$@"; }
+# Lines KEY KIND COUNT sorted by key -> one line per key with the counts
+# summed, only where the sum is over $1.
+sum_by_key() {
+    awk -F'\t' -v OFS='\t' -v over="$1" '
+        $1 != key { if (NR > 1 && n > over) print key, kind, n; key = $1; kind = $2; n = 0 }
+        { n += $3 } END { if (NR > 0 && n > over) print key, kind, n }'
+}
 # TIMES=1: each step's wall time on stderr.
 t0=$(date +%s.%N)
 lap() {
@@ -55,9 +62,7 @@ lap split
 for k in "${!shards[@]}"; do
     "$nd" count "${shards[$k]}" >"$work/count.$k"
 done
-sort_ "$work"/count.* | awk -F'\t' -v OFS='\t' '
-    $1 != key { if (NR > 1) print key, kind, n; key = $1; kind = $2; n = 0 }
-    { n += $3 } END { if (NR > 0) print key, kind, n }' >"$work/counts"
+sort_ "$work"/count.* | sum_by_key -1 >"$work/counts"
 
 lap count
 # 2. sign: each shard numbered from the records before it.
@@ -86,9 +91,7 @@ lap copies
 for k in "${!shards[@]}"; do
     "$nd" tally --copies "$work/copies" "$work/sign.$k" >"$work/tally.$k"
 done
-sort_ "$work"/tally.* | awk -F'\t' -v OFS='\t' '
-    $1 != key { if (NR > 1 && n > 32) print key, kind, n; key = $1; kind = $2; n = 0 }
-    { n += $3 } END { if (NR > 0 && n > 32) print key, kind, n }' >"$work/large"
+sort_ "$work"/tally.* | sum_by_key 32 >"$work/large"
 lap tally
 # The key entry lines are the largest shuffle (about 16 KB a record: the
 # sketch on each line); they go straight into the sort, and with KEEP only

@@ -53,8 +53,8 @@ use std::io::{BufRead, Write};
 use crate::config::Params;
 use crate::error::Error;
 use crate::pairs::{
-    copy_group, joined_keys, keyed_bucket_pairs, minhash_for, order_key, record_keys, record_minhashes, BucketEntry,
-    Table, BUCKET_ALL_PAIRS,
+    copy_group, joined_keys, keyed_bucket_pairs, minhash_for, minhashes, order_key, record_keys, BucketEntry, Table,
+    BUCKET_ALL_PAIRS,
 };
 use crate::sign::Signature;
 use crate::stages::{
@@ -332,7 +332,7 @@ pub fn write_keys<R: BufRead>(
         if joined.is_empty() {
             return Ok(());
         }
-        let minhashes = record_minhashes(s);
+        let all_minhashes = minhashes(&s.shingles);
         let order = order_key(s);
         let o = ordinal(o);
         // What verify reads before it counts shared shingles, the same on
@@ -349,7 +349,7 @@ pub fn write_keys<R: BufRead>(
             base64_of(&bytes)
         );
         for (t, k) in joined {
-            let mh = minhash_for(&minhashes, k);
+            let mh = minhash_for(&all_minhashes, k);
             let key = table_key(t, k);
             if t == Table::Simhash {
                 writeln!(w, "{key}\t{KEY}\t{o}\t{order:016x}\t{mh:016x}\t{:016x}\t{glance}", s.fingerprint)
@@ -364,29 +364,17 @@ pub fn write_keys<R: BufRead>(
 
 // ---------------------------------------------------------------- buckets
 
-/// What a key entry line says of its record beyond its [`BucketEntry`]: an
-/// owned [`Glance`].
+/// What a key entry line says of its record beyond its [`BucketEntry`]: a
+/// [`Glance`] that owns its sketch.
 struct Seen {
-    text_key: u128,
-    url_key: Option<u64>,
-    stub: bool,
-    words: u32,
-    shingles: usize,
+    /// The glance, its sketch left empty.
+    rest: Glance<'static>,
     sketch: Vec<u64>,
-    ones: u32,
 }
 
 impl Seen {
     fn glance(&self) -> Glance<'_> {
-        Glance {
-            text_key: self.text_key,
-            url_key: self.url_key,
-            stub: self.stub,
-            words: self.words,
-            shingles: self.shingles,
-            sketch: &self.sketch,
-            ones: self.ones,
-        }
+        Glance { sketch: &self.sketch, ..self.rest }
     }
 }
 
@@ -422,7 +410,7 @@ fn key_entry<R>(input: &LineInput<R>, table: Table, f: &[String]) -> Result<(Buc
     }
     let sketch: Vec<u64> = bytes.chunks_exact(8).map(|c| u64::from_le_bytes(c.try_into().expect("8 bytes"))).collect();
     let ones = sketch.iter().map(|w| w.count_ones()).sum();
-    Ok((entry, Seen { text_key, url_key, stub, words, shingles, sketch, ones }))
+    Ok((entry, Seen { rest: Glance { text_key, url_key, stub, words, shingles, sketch: &[], ones }, sketch }))
 }
 
 /// Step 5, over key entry lines grouped by table key: each bucket's

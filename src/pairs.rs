@@ -78,6 +78,12 @@ fn mix(x: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// A pair in a simhash bucket is proposed only when its fingerprints are
+/// this close.
+fn within_hamming(x: u64, y: u64, p: &Params) -> bool {
+    hamming(x, y) <= p.max_hamming
+}
+
 /// Which of a record's [`MINHASHES`] min-hashes orders the large bucket
 /// of `key` (see [`bucket_pairs`]).
 pub(crate) fn minhash_slot(key: u64) -> usize {
@@ -261,7 +267,7 @@ fn pairs_by_key<K: Copy + Ord + Into<u64> + Send + Sync>(
 
 /// `MINHASHES` min-hashes of a shingle set (the plain minimum, then minima
 /// under fixed permutations of the hash space); `u64::MAX` when empty.
-fn minhashes(shingles: &[Member]) -> [u64; MINHASHES] {
+pub fn minhashes(shingles: &[Member]) -> [u64; MINHASHES] {
     let mut m = [u64::MAX; MINHASHES];
     for h in shingles.iter().map(|&h| u64::from(h)) {
         for (i, slot) in m.iter_mut().enumerate() {
@@ -367,7 +373,7 @@ pub(crate) fn candidates(sigs: &[Signature], rank: &[u32], p: &Params) -> Vec<Ca
         Candidate { a: f.min(i), b: f.max(i), via: via::TEXT }
     }));
     let Tables { simhash, anchor, url } = table_entries(sigs, &first, p);
-    let close = |x: u32, y: u32| hamming(sigs[x as usize].fingerprint, sigs[y as usize].fingerprint) <= p.max_hamming;
+    let close = |x: u32, y: u32| within_hamming(sigs[x as usize].fingerprint, sigs[y as usize].fingerprint, p);
     pairs_by_key(simhash, via::SIMHASH, minhash, &order, close, &mut all);
     pairs_by_key(anchor, via::ANCHOR, minhash, &order, |_, _| true, &mut all);
     pairs_by_key(url, via::URL, minhash, &order, |_, _| true, &mut all);
@@ -487,13 +493,7 @@ pub fn joined_keys(keys: Vec<(Table, u64)>, size: impl Fn(Table, u64) -> Option<
     joined
 }
 
-/// A record's min-hashes, of which [`minhash_for`] picks the one that
-/// orders it in a large bucket.
-pub fn record_minhashes(s: &Signature) -> [u64; MINHASHES] {
-    minhashes(&s.shingles)
-}
-
-/// Of a record's [`record_minhashes`], the one that orders it in the large
+/// Of a record's [`minhashes`], the one that orders it in the large
 /// bucket of `key` (see [`bucket_pairs`]).
 pub fn minhash_for(minhashes: &[u64; MINHASHES], key: u64) -> u64 {
     minhashes[minhash_slot(key)]
@@ -532,7 +532,7 @@ pub fn keyed_bucket_pairs(
         |m| entries[m as usize].order,
         |x, y| {
             let (i, j) = (x.min(y) as usize, x.max(y) as usize);
-            if table != Table::Simhash || hamming(entries[i].fingerprint, entries[j].fingerprint) <= p.max_hamming {
+            if table != Table::Simhash || within_hamming(entries[i].fingerprint, entries[j].fingerprint, p) {
                 push(i, j);
             }
         },

@@ -43,13 +43,23 @@ pub struct Signature {
 impl Signature {
     /// Both records carry the same canonical URL.
     pub fn same_url(&self, other: &Signature) -> bool {
-        self.url_key.is_some() && self.url_key == other.url_key
+        same_url_key(self.url_key, other.url_key)
     }
 
     /// Both records have the same non-empty normalized body.
     pub fn same_text(&self, other: &Signature) -> bool {
-        self.text_key != 0 && self.text_key == other.text_key
+        same_text_key(self.text_key, other.text_key)
     }
+}
+
+/// Two URL keys name the same canonical URL (neither is missing).
+pub(crate) fn same_url_key(a: Option<u64>, b: Option<u64>) -> bool {
+    a.is_some() && a == b
+}
+
+/// Two body keys name the same non-empty normalized body.
+pub(crate) fn same_text_key(a: u128, b: u128) -> bool {
+    a != 0 && a == b
 }
 
 /// Sign one article. `norm` and `scratch` are reusable buffers. An error

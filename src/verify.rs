@@ -15,7 +15,7 @@
 use crate::config::Params;
 use crate::fingerprint::hamming;
 use crate::shingle::Member;
-use crate::sign::Signature;
+use crate::sign::{same_text_key, same_url_key, Signature};
 
 /// Similarity figures of a pair of records.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -67,7 +67,11 @@ pub fn intersection(a: &[Member], b: &[Member]) -> usize {
 pub const GALLOP_RATIO: usize = 32;
 
 fn unbalanced(small: &[Member], large: &[Member]) -> bool {
-    small.len().saturating_mul(GALLOP_RATIO) < large.len()
+    unbalanced_sizes(small.len(), large.len())
+}
+
+fn unbalanced_sizes(small: usize, large: usize) -> bool {
+    small.saturating_mul(GALLOP_RATIO) < large
 }
 
 /// Size of the intersection by a plain merge. Branch-free: the comparison
@@ -470,9 +474,7 @@ fn sketch_bound(a: &Glance, b: &Glance) -> usize {
 /// same, and the shingle rules do not apply, or the sizes are balanced and
 /// the [`Sketches`] bound falls short of [`min_shared`].
 pub fn refused_at_a_glance(a: &Glance, b: &Glance, p: &Params) -> bool {
-    let same_url = a.url_key.is_some() && a.url_key == b.url_key;
-    let same_text = a.text_key != 0 && a.text_key == b.text_key;
-    if same_url || same_text {
+    if same_url_key(a.url_key, b.url_key) || same_text_key(a.text_key, b.text_key) {
         return false;
     }
     if !rules_apply(a.stub, a.words, b.stub, b.words, p) {
@@ -483,7 +485,7 @@ pub fn refused_at_a_glance(a: &Glance, b: &Glance, p: &Params) -> bool {
     // apart (a roundup and each story it holds) that costs more than
     // galloping the smaller set through the larger, and a record holding
     // thousands of others made verify quadratic.
-    let balanced = a.shingles.min(b.shingles).saturating_mul(GALLOP_RATIO) >= a.shingles.max(b.shingles);
+    let balanced = !unbalanced_sizes(a.shingles.min(b.shingles), a.shingles.max(b.shingles));
     balanced && sketch_bound(a, b) < need
 }
 
