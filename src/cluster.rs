@@ -43,7 +43,7 @@ use crate::config::Params;
 #[cfg(test)]
 use crate::pairs::content_ranks;
 use crate::sign::Signature;
-use crate::verify::{decide, similarity, Edge, Reason};
+use crate::verify::{decide, reaches, Edge, Reason};
 
 /// Members compared per side when two clusters meet.
 pub(crate) const LINK_SAMPLE: usize = 8;
@@ -60,8 +60,7 @@ fn contains(e: &Edge, p: &Params) -> bool {
 /// `link` of the smaller one's shingles. Copies of one story are related
 /// to each other; different stories are not, even on the same event.
 pub(crate) fn related(a: &Signature, b: &Signature, p: &Params) -> bool {
-    let s = similarity(a, b);
-    s.containment >= p.link || decide(a, b, &s, p).is_some()
+    reaches(a, b, |s| s.containment >= p.link || decide(a, b, s, p).is_some())
 }
 
 /// True when `container` is the larger side of a containment pair.

@@ -289,6 +289,20 @@ const BLOCK: usize = 8;
 /// at most once, so the count is exact. `None` as soon as it can no longer
 /// reach `need`: the bound is checked every 16 blocks.
 pub fn block_intersection_at_least(a: &[Member], b: &[Member], need: usize) -> Option<usize> {
+    block_merge(a, b, |_, most| (most < need).then_some(None), |n| (n >= need).then_some(n))
+}
+
+/// The merge of [`block_intersection_at_least`]: every 16 blocks,
+/// `settle(n, most)` is told the count so far and the most it can reach,
+/// and may end the merge with its verdict; `finish` makes the verdict of
+/// the whole count.
+#[inline(always)]
+fn block_merge<T>(
+    a: &[Member],
+    b: &[Member],
+    settle: impl Fn(usize, usize) -> Option<T>,
+    finish: impl FnOnce(usize) -> T,
+) -> T {
     let (mut i, mut j, mut n) = (0, 0, 0);
     loop {
         let mut steps = 0;
@@ -305,16 +319,45 @@ pub fn block_intersection_at_least(a: &[Member], b: &[Member], need: usize) -> O
             j += BLOCK * (yl <= xl) as usize;
             steps += 1;
         }
-        if n + (a.len() - i).min(b.len() - j) < need {
-            return None;
+        if let Some(verdict) = settle(n, n + (a.len() - i).min(b.len() - j)) {
+            return verdict;
         }
         if steps < 16 {
             break;
         }
     }
     // Fewer than a block left on one side: a plain merge of the rest.
-    let n = n + merge_intersection(&a[i..], &b[j..]);
-    (n >= need).then_some(n)
+    finish(n + merge_intersection(&a[i..], &b[j..]))
+}
+
+/// True when the [`Similarity`] of `a` and `b` satisfies `holds`, which
+/// must be monotone in the shingles shared (false below some count, true
+/// from it on, as every rule of [`decide`] is for two given records). The
+/// merge stops as soon as the count so far satisfies it, or the most the
+/// count can still reach does not: the answer is the one the whole count
+/// gives, at a fraction of its cost for records that plainly agree (the
+/// copies of one story that the cluster stage compares with each other).
+pub(crate) fn reaches(a: &Signature, b: &Signature, holds: impl Fn(&Similarity) -> bool) -> bool {
+    let (x, y) = (&a.shingles, &b.shingles);
+    let holds_at = |n: usize| holds(&similarity_of(a, b, n));
+    let (small, large) = if x.len() <= y.len() { (x, y) } else { (y, x) };
+    if unbalanced(small, large) {
+        return holds_at(intersection(x, y));
+    }
+    block_merge(
+        x,
+        y,
+        |n, most| {
+            if holds_at(n) {
+                Some(true)
+            } else if !holds_at(most) {
+                Some(false)
+            } else {
+                None
+            }
+        },
+        holds_at,
+    )
 }
 
 /// Partition sketches of every shingle set, an exact and cheap upper bound
@@ -628,6 +671,48 @@ mod tests {
             }
         }
         assert!(passed > 100 && pruned > 100, "passed {passed}, pruned {pruned}");
+    }
+
+    #[test]
+    fn reaches_gives_the_answer_of_the_whole_count() {
+        // Sets long enough to stop early (the verdict is checked every 16
+        // blocks of 8), unbalanced ones (the galloping path), and monotone
+        // tests on either side of the count.
+        let mut next = crate::test_rng::below(11);
+        let p = Params { min_words: 1, ..Params::default() };
+        let (mut yes, mut no) = (0, 0);
+        for round in 0..2000 {
+            let (na, nb, shared) = if round % 10 == 0 {
+                (next(40), 1500 + next(1500), next(40))
+            } else {
+                (next(1200), next(1200), next(1500))
+            };
+            let mut a: Vec<u32> = (0..na).map(|_| (next(1 << 20) + (1 << 24)) as u32).collect();
+            let mut b: Vec<u32> = (0..nb).map(|_| (next(1 << 20) + (2 << 24)) as u32).collect();
+            let common: Vec<u32> = (0..shared).map(|_| next(1 << 20) as u32).collect();
+            a.extend(&common);
+            b.extend(&common);
+            for v in [&mut a, &mut b] {
+                v.sort_unstable();
+                v.dedup();
+            }
+            let (sa, sb) = (sig(a, 500), sig(b, 400));
+            let whole = similarity(&sa, &sb);
+            let link = next(100) as f64 / 100.0;
+            let related = |s: &Similarity| s.containment >= link || decide(&sa, &sb, s, &p).is_some();
+            let at_least = next(whole.shared as u64 * 2 + 2) as usize;
+            let tests: [&dyn Fn(&Similarity) -> bool; 2] = [&related, &|s| s.shared >= at_least];
+            for holds in tests {
+                let want = holds(&whole);
+                assert_eq!(reaches(&sa, &sb, holds), want, "{whole:?}, link {link}, at least {at_least}");
+                if want {
+                    yes += 1;
+                } else {
+                    no += 1;
+                }
+            }
+        }
+        assert!(yes > 500 && no > 500, "yes {yes}, no {no}");
     }
 
     #[test]
