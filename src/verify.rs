@@ -640,6 +640,29 @@ mod tests {
         assert_eq!(intersection(&[], &[1]), 0);
     }
 
+    /// Two sorted, repeat-free sets drawn by `next`: `sizes.0` and
+    /// `sizes.1` draws of their own (below `spread`, the first set's above
+    /// `offset`, the second's above twice it), then `sizes.2` draws below
+    /// `spread` that both hold.
+    fn overlapping_sets(
+        next: &mut impl FnMut(u64) -> u64,
+        sizes: (u64, u64, u64),
+        spread: u64,
+        offset: u64,
+    ) -> (Vec<u32>, Vec<u32>) {
+        let (na, nb, shared) = sizes;
+        let mut a: Vec<u32> = (0..na).map(|_| (next(spread) + offset) as u32).collect();
+        let mut b: Vec<u32> = (0..nb).map(|_| (next(spread) + 2 * offset) as u32).collect();
+        let common: Vec<u32> = (0..shared).map(|_| next(spread) as u32).collect();
+        a.extend(&common);
+        b.extend(&common);
+        for v in [&mut a, &mut b] {
+            v.sort_unstable();
+            v.dedup();
+        }
+        (a, b)
+    }
+
     #[test]
     fn early_stop_never_rejects_a_pair_that_passes() {
         // Deterministic pseudo-random sets of many sizes and overlaps.
@@ -648,15 +671,7 @@ mod tests {
         let (mut passed, mut pruned) = (0, 0);
         for _ in 0..3000 {
             let (na, nb, shared) = (next(200), next(200), next(300));
-            let mut a: Vec<u32> = (0..na).map(|_| (next(100_000) + 1_000_000) as u32).collect();
-            let mut b: Vec<u32> = (0..nb).map(|_| (next(100_000) + 2_000_000) as u32).collect();
-            let common: Vec<u32> = (0..shared).map(|_| next(100_000) as u32).collect();
-            a.extend(&common);
-            b.extend(&common);
-            for v in [&mut a, &mut b] {
-                v.sort_unstable();
-                v.dedup();
-            }
+            let (a, b) = overlapping_sets(&mut next, (na, nb, shared), 100_000, 1_000_000);
             let (sa, sb) = (sig(a, 500), sig(b, 400));
             let s = similarity(&sa, &sb);
             let early = intersection_at_least(&sa.shingles, &sb.shingles, min_shared(&sa, &sb, &p));
@@ -687,15 +702,7 @@ mod tests {
             } else {
                 (next(1200), next(1200), next(1500))
             };
-            let mut a: Vec<u32> = (0..na).map(|_| (next(1 << 20) + (1 << 24)) as u32).collect();
-            let mut b: Vec<u32> = (0..nb).map(|_| (next(1 << 20) + (2 << 24)) as u32).collect();
-            let common: Vec<u32> = (0..shared).map(|_| next(1 << 20) as u32).collect();
-            a.extend(&common);
-            b.extend(&common);
-            for v in [&mut a, &mut b] {
-                v.sort_unstable();
-                v.dedup();
-            }
+            let (a, b) = overlapping_sets(&mut next, (na, nb, shared), 1 << 20, 1 << 24);
             let (sa, sb) = (sig(a, 500), sig(b, 400));
             let whole = similarity(&sa, &sb);
             let link = next(100) as f64 / 100.0;
