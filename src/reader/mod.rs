@@ -263,7 +263,7 @@ impl<R: BufRead> LineReader<R> {
             self.end = end;
         }
         let start = self.pos;
-        let stop = self.buf[start..self.end].iter().position(|&b| b == b'\r').map_or(self.end, |i| start + i);
+        let stop = memchr::memchr(b'\r', &self.buf[start..self.end]).map_or(self.end, |i| start + i);
         self.pos = stop + 1;
         self.number += 1;
         let bytes = &self.buf[start..stop];
