@@ -160,6 +160,81 @@ fn ascii_class(b: u8) -> AsciiClass {
     ASCII_CLASS[b as usize]
 }
 
+/// Eight bytes of `bytes` from `i` as a little-endian word (byte `i` lowest).
+#[inline(always)]
+fn word_at(bytes: &[u8], i: usize) -> u64 {
+    u64::from_le_bytes(bytes[i..i + 8].try_into().expect("eight bytes"))
+}
+
+const LOW: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `w` that is in `lo..=hi`, for bytes below
+/// 0x80 (`w & !HIGH`).
+#[inline(always)]
+fn in_range(w: u64, lo: u8, hi: u8) -> u64 {
+    // A byte below 0x80 plus 0x80 - lo reaches 0x80 when it is at least
+    // `lo`, plus 0x7f - hi when it is above `hi`; neither carries into the
+    // next byte.
+    let at_least_lo = w + LOW * u64::from(0x80 - lo);
+    let above_hi = w + LOW * u64::from(0x7f - hi);
+    at_least_lo & !above_hi & HIGH
+}
+
+/// The high bit of each byte of `w` that continues a word: a letter, a
+/// digit or `_` (as [`IS_WORD_BYTE`]; a byte above 0x7f never does).
+#[inline(always)]
+fn word_bytes(w: u64) -> u64 {
+    let seven = w & !HIGH;
+    // `| 0x20` folds upper case onto lower case and leaves digits as they are.
+    let found = in_range(seven | (LOW * 0x20), b'a', b'z') | in_range(seven, b'0', b'9') | in_range(seven, b'_', b'_');
+    found & !w
+}
+
+/// The first byte at or after `i` that continues a word (`bytes.len()` if
+/// none): eight bytes at a time, then one at a time.
+#[inline(always)]
+fn skip_other(bytes: &[u8], mut i: usize) -> usize {
+    while i + 8 <= bytes.len() {
+        let found = word_bytes(word_at(bytes, i));
+        if found != 0 {
+            return i + found.trailing_zeros() as usize / 8;
+        }
+        i += 8;
+    }
+    while i < bytes.len() && !IS_WORD_BYTE[bytes[i] as usize] {
+        i += 1;
+    }
+    i
+}
+
+/// Append the run of word bytes at `i`, lowercased, to `out`; returns the
+/// end of the run. Eight bytes at a time: each word's bytes are classified
+/// and lowercased together, and only its end is a branch.
+#[inline(always)]
+fn copy_word_run(bytes: &[u8], mut i: usize, out: &mut String) -> usize {
+    while i + 8 <= bytes.len() {
+        let w = word_at(bytes, i);
+        let others = !word_bytes(w) & HIGH;
+        // Lowercased, and every byte below 0x80: the bytes past the run are
+        // taken back, and need only be text.
+        let seven = w & !HIGH;
+        let lower = (seven | (in_range(seven, b'A', b'Z') >> 2)).to_le_bytes();
+        let k = if others == 0 { 8 } else { others.trailing_zeros() as usize / 8 };
+        out.push_str(std::str::from_utf8(&lower).expect("ASCII"));
+        out.truncate(out.len() - 8 + k);
+        i += k;
+        if k < 8 {
+            return i;
+        }
+    }
+    while i < bytes.len() && IS_WORD_BYTE[bytes[i] as usize] {
+        out.push(char::from(bytes[i].to_ascii_lowercase()));
+        i += 1;
+    }
+    i
+}
+
 /// [`normalize_into`] for ASCII `text`, without Unicode segmentation: the
 /// UAX #29 word rules restricted to ASCII. Letters, digits and `_` join
 /// (WB5, WB8-10, WB13a/b); `:` joins two letters (WB6/7), `,` and `;` two
@@ -185,9 +260,7 @@ pub fn normalize_ascii_into(text: &str, out: &mut String) -> usize {
     let mut words = 0;
     let mut i = 0;
     loop {
-        while i < n && !IS_WORD_BYTE[bytes[i] as usize] {
-            i += 1;
-        }
+        i = skip_other(bytes, i);
         if i == n {
             break;
         }
@@ -199,10 +272,7 @@ pub fn normalize_ascii_into(text: &str, out: &mut String) -> usize {
         }
         let first = bytes[i];
         loop {
-            while i < n && IS_WORD_BYTE[bytes[i] as usize] {
-                out.push(char::from(bytes[i].to_ascii_lowercase()));
-                i += 1;
-            }
+            i = copy_word_run(bytes, i, out);
             if i + 1 >= n {
                 break;
             }
