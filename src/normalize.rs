@@ -83,21 +83,22 @@ pub fn normalize_into(text: &str, out: &mut String) -> usize {
     let mut words = 0;
     let mut start = 0;
     while start < bytes.len() {
-        let Some(offset) = bytes[start..].iter().position(|b| !b.is_ascii()) else {
+        let Some(offset) = first_non_ascii(&bytes[start..]) else {
             words += normalize_ascii_into(&text[start..], out);
             break;
         };
         let first_non_ascii = start + offset;
         // The ASCII piece: up to the last space that an ASCII byte follows.
         let ascii_end = first_non_ascii.saturating_sub(1).max(start);
-        if let Some(space) = bytes[start..ascii_end].iter().rposition(|&b| b == b' ') {
+        if let Some(space) = memchr::memrchr(b' ', &bytes[start..ascii_end]) {
             let cut = start + space + 1;
             words += normalize_ascii_into(&text[start..cut], out);
             start = cut;
         }
         // The Unicode piece: up to the next space that an ASCII byte (or the end) follows.
-        let end = (first_non_ascii..bytes.len())
-            .find(|&q| bytes[q] == b' ' && bytes.get(q + 1).is_none_or(u8::is_ascii))
+        let end = memchr::memchr_iter(b' ', &bytes[first_non_ascii..])
+            .map(|q| first_non_ascii + q)
+            .find(|&q| bytes.get(q + 1).is_none_or(u8::is_ascii))
             .map_or(bytes.len(), |q| q + 1);
         words += normalize_unicode_into(&text[start..end], out);
         start = end;
@@ -158,6 +159,20 @@ const IS_WORD_BYTE: [bool; 256] = {
 #[inline(always)]
 fn ascii_class(b: u8) -> AsciiClass {
     ASCII_CLASS[b as usize]
+}
+
+/// Where the first byte above 0x7f of `bytes` is: eight bytes at a time
+/// (a line is searched before it is normalized, and most are ASCII).
+fn first_non_ascii(bytes: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    while i + 8 <= bytes.len() {
+        let high = word_at(bytes, i) & HIGH;
+        if high != 0 {
+            return Some(i + high.trailing_zeros() as usize / 8);
+        }
+        i += 8;
+    }
+    bytes[i..].iter().position(|b| !b.is_ascii()).map(|p| i + p)
 }
 
 /// Eight bytes of `bytes` from `i` as a little-endian word (byte `i` lowest).
@@ -460,6 +475,25 @@ mod tests {
         let once = normalize("カタカナ\u{202F}İstanbul");
         assert_eq!(once, "カタカナ i\u{307}stanbul");
         assert_eq!(normalize(&once), once);
+    }
+
+    #[test]
+    fn ascii_runs_of_every_length_cut_where_unicode_segmentation_does() {
+        // `normalize_into` finds the first non-ASCII byte and the spaces
+        // around it eight bytes at a time: an ASCII run of every length up
+        // to three words of eight, ending in a space or not, before a mark
+        // that joins a space (U+0903), one that does not, and a letter.
+        let run = "Ab c'd 9,5 efghijk LMNOP_q rs.t uvwxyz";
+        for n in 0..run.len() {
+            for space in ["", " ", "  "] {
+                for other in ["\u{903}", "\u{301}", "é", "\u{A0}", "’s"] {
+                    let text = format!("{}{space}{other}x {}", &run[..n], &run[..run.len() - n]);
+                    let (mut fast, mut slow) = (String::new(), String::new());
+                    assert_eq!(normalize_into(&text, &mut fast), normalize_unicode_into(&text, &mut slow), "{text:?}");
+                    assert_eq!(fast, slow, "{text:?}");
+                }
+            }
+        }
     }
 
     #[test]
