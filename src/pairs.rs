@@ -379,8 +379,9 @@ pub(crate) fn candidates(sigs: &[Signature], rank: &[u32], p: &Params) -> Vec<Ca
     pairs_by_key(url, via::URL, minhash, &order, |_, _| true, &mut all);
 
     // Sorted, and each pair kept once with the union of its keys, in place:
-    // a second vector beside `all` was the pipeline's peak.
-    all.par_sort_unstable_by_key(|c| (c.a, c.b));
+    // a second vector beside `all` was the pipeline's peak. The key packs
+    // `(a, b)` into one u64 (the same order, one compare instead of two).
+    all.par_sort_unstable_by_key(|c| (u64::from(c.a) << 32) | u64::from(c.b));
     all.dedup_by(|later, kept| {
         let same = later.a == kept.a && later.b == kept.b;
         if same {
