@@ -210,6 +210,10 @@ fn word_bytes(w: u64) -> u64 {
 /// none): eight bytes at a time, then one at a time.
 #[inline(always)]
 fn skip_other(bytes: &[u8], mut i: usize) -> usize {
+    // Most gaps are one space: the byte after it is looked at first.
+    if i + 1 < bytes.len() && IS_WORD_BYTE[bytes[i + 1] as usize] {
+        return if IS_WORD_BYTE[bytes[i] as usize] { i } else { i + 1 };
+    }
     while i + 8 <= bytes.len() {
         let found = word_bytes(word_at(bytes, i));
         if found != 0 {
