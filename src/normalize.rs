@@ -262,9 +262,10 @@ fn copy_word_run(bytes: &[u8], mut i: usize, out: &mut String) -> usize {
 /// `.`, `:` and `'` are dropped, letters lowercased, and a word without a
 /// letter or digit (`_`) is left out.
 ///
-/// One pass: each byte of a word is lowercased onto `out` as it is scanned,
-/// and a mark that joins is kept (`,`, `;`) or dropped as it is met (a copy
-/// of each whole word, lowercased in place, cost 10% more).
+/// One pass, eight bytes at a time: the gaps are skipped and each run of
+/// word bytes is lowercased onto `out` a `u64` at a time (`skip_other`,
+/// `copy_word_run`; one byte at a time was 30% slower), and a mark that
+/// joins is kept (`,`, `;`) or dropped as it is met.
 ///
 /// # Panics
 ///
@@ -484,9 +485,10 @@ mod tests {
     #[test]
     fn ascii_runs_of_every_length_cut_where_unicode_segmentation_does() {
         // `normalize_into` finds the first non-ASCII byte and the spaces
-        // around it eight bytes at a time: an ASCII run of every length up
-        // to three words of eight, ending in a space or not, before a mark
-        // that joins a space (U+0903), one that does not, and a letter.
+        // around it eight bytes at a time: every prefix of a 38-byte ASCII
+        // run (words of 2 to 7 bytes, marks, `_`), then no, one or two
+        // spaces, then a mark that joins a space (U+0903), one that does
+        // not, an accented letter, a NBSP or a curly apostrophe.
         let run = "Ab c'd 9,5 efghijk LMNOP_q rs.t uvwxyz";
         for n in 0..run.len() {
             for space in ["", " ", "  "] {
