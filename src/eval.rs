@@ -21,7 +21,7 @@ use serde_json::{json, Value};
 
 use crate::config::{CanonicalRule, Params};
 use crate::error::{Error, Problem, ProblemKind};
-use crate::explain::{analyse, cluster_of, PairReport};
+use crate::explain::{analyse, cluster_of, proposals, PairReport};
 use crate::record::Article;
 use crate::writer::round4;
 
@@ -288,7 +288,10 @@ pub fn evaluate_observed(
         by_pred.entry(pred[k]).or_default().push(k);
         by_truth.entry(tru_no[k]).or_default().push(k);
     }
-    let analyse_pair = |i: usize, j: usize| analyse(scored[i], scored[j], &d, &of, p);
+    // The keys behind each proposal, found when the first error is listed.
+    let keys = std::cell::OnceCell::new();
+    let analyse_pair =
+        |i: usize, j: usize| analyse(scored[i], scored[j], &d, &of, keys.get_or_init(|| proposals(&d, p)), p);
     let canonical_id = |g: &[usize]| articles[d.clusters[pred[g[0]] as usize].canonical as usize].id.clone();
     let truth_label = |g: &[usize]| tru[g[0]].to_owned();
     let false_merges = errors(by_pred.values().collect(), &tru_no, max_errors, &canonical_id, &analyse_pair);

@@ -9,7 +9,7 @@ use crate::boilerplate::Fate;
 use crate::cluster::Hub;
 use crate::config::Params;
 use crate::error::Error;
-use crate::pairs::via;
+use crate::pairs::{proposed_via, via, Proposal};
 use crate::record::Article;
 use crate::verify::{decide, shingle_rules_apply, similarity, Edge, Reason, Similarity};
 use crate::writer::round4;
@@ -45,13 +45,21 @@ fn via_names(v: u8) -> Vec<&'static str> {
         .collect()
 }
 
-/// Analyse the pair `(a, b)` of a finished run.
-pub fn analyse(a: u32, b: u32, d: &Dedup, cluster_of: &[u32], p: &Params) -> PairReport {
+/// The candidate index's proposals of a finished run, with the keys behind
+/// each: the run keeps its pairs only ([`crate::pairs::Candidate`]), so
+/// they are proposed once more.
+pub fn proposals(d: &Dedup, p: &Params) -> Vec<Proposal> {
+    crate::pairs::proposals(&d.sigs, &d.ranks, p)
+}
+
+/// Analyse the pair `(a, b)` of a finished run; `proposals` are its
+/// [`proposals`].
+pub fn analyse(a: u32, b: u32, d: &Dedup, cluster_of: &[u32], proposals: &[Proposal], p: &Params) -> PairReport {
     let (x, y) = (a.min(b), a.max(b));
     let (sa, sb) = (&d.sigs[a as usize], &d.sigs[b as usize]);
     let sim = similarity(sa, sb);
     let reason = decide(sa, sb, &sim, p);
-    let proposed = d.candidates.binary_search_by_key(&(x, y), |c| (c.a, c.b)).map_or(0, |i| d.candidates[i].via);
+    let proposed = proposed_via(proposals, x, y);
     let failed_because = reason.is_none().then(|| {
         if sa.stub || sb.stub {
             format!(

@@ -62,12 +62,51 @@ pub mod via {
     pub(crate) const URL: u8 = 8;
 }
 
-/// A proposed pair, `a < b`, with the keys that proposed it.
+/// A proposed pair, `a < b`: eight bytes, as a run at scale holds tens
+/// of millions of them. Which keys proposed it is [`Proposal`]'s, for
+/// `explain` and `eval`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Candidate {
     pub a: u32,
     pub b: u32,
+}
+
+/// A proposed pair with the keys that proposed it ([`via`] flags).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Proposal {
+    pub pair: Candidate,
     pub via: u8,
+}
+
+/// What the candidate index writes for each pair it proposes: the pair
+/// alone ([`Candidate`], the run's) or with its keys ([`Proposal`]).
+trait Proposed: Copy + Send + Sync {
+    fn new(a: u32, b: u32, via: u8) -> Self;
+    fn pair(&self) -> Candidate;
+    /// Fold `other`, the same pair proposed again, into `self`.
+    fn absorb(&mut self, other: &Self);
+}
+
+impl Proposed for Candidate {
+    fn new(a: u32, b: u32, _: u8) -> Self {
+        Candidate { a, b }
+    }
+    fn pair(&self) -> Candidate {
+        *self
+    }
+    fn absorb(&mut self, _: &Self) {}
+}
+
+impl Proposed for Proposal {
+    fn new(a: u32, b: u32, via: u8) -> Self {
+        Proposal { pair: Candidate { a, b }, via }
+    }
+    fn pair(&self) -> Candidate {
+        self.pair
+    }
+    fn absorb(&mut self, other: &Self) {
+        self.via |= other.via;
+    }
 }
 
 fn mix(x: u64) -> u64 {
@@ -212,13 +251,13 @@ fn rarest_large_buckets_in<K: Sync>(entries: &[(K, u32)], starts: &[usize], reco
 /// Group `(key, record)` entries by key and append each bucket's pairs to
 /// `out`. Keys are as narrow as their table allows (an anchor is a 32-bit
 /// [`Member`]): the entries are the largest thing this stage holds.
-fn pairs_by_key<K: Copy + Ord + Into<u64> + Send + Sync>(
+fn pairs_by_key<K: Copy + Ord + Into<u64> + Send + Sync, T: Proposed>(
     mut entries: Vec<(K, u32)>,
     flag: u8,
     minhash: &[[u64; MINHASHES]],
     order: &[u64],
     keep: impl Fn(u32, u32) -> bool + Sync,
-    out: &mut Vec<Candidate>,
+    out: &mut Vec<T>,
 ) {
     entries.par_sort_unstable();
     entries.dedup();
@@ -237,7 +276,7 @@ fn pairs_by_key<K: Copy + Ord + Into<u64> + Send + Sync>(
     // Each worker's pairs in a vector of its own, copied once into `out`
     // (reserved at its final size): merging them two by two held each pair
     // in up to three growing vectors at the peak.
-    let parts: Vec<Vec<Candidate>> = starts
+    let parts: Vec<Vec<T>> = starts
         .par_windows(2)
         .filter(|w| w[1] - w[0] > 1)
         .fold(Vec::new, |mut out, w| {
@@ -251,7 +290,7 @@ fn pairs_by_key<K: Copy + Ord + Into<u64> + Send + Sync>(
                 |m| order[m as usize],
                 |x, y| {
                     if keep(x, y) {
-                        out.push(Candidate { a: x.min(y), b: x.max(y), via: flag });
+                        out.push(T::new(x.min(y), x.max(y), flag));
                     }
                 },
             );
@@ -357,10 +396,26 @@ pub(crate) fn first_copies(sigs: &[Signature], rank: &[u32], order: &[u64]) -> V
     first
 }
 
-/// All candidate pairs for `sigs`, sorted by `(a, b)`, each once, with the
-/// union of the keys that proposed it.
+/// All candidate pairs for `sigs`, sorted by `(a, b)`, each once.
 /// `rank` is [`content_ranks`] of `sigs`.
 pub(crate) fn candidates(sigs: &[Signature], rank: &[u32], p: &Params) -> Vec<Candidate> {
+    proposed(sigs, rank, p)
+}
+
+/// [`candidates`], each with the union of the keys that proposed it: what
+/// `explain` and `eval` report of a pair.
+pub fn proposals(sigs: &[Signature], rank: &[u32], p: &Params) -> Vec<Proposal> {
+    proposed(sigs, rank, p)
+}
+
+/// Which keys proposed the pair `(a, b)` (either order) among
+/// `proposals` (sorted, as [`proposals`] gives them); 0 when none did.
+pub fn proposed_via(proposals: &[Proposal], a: u32, b: u32) -> u8 {
+    let key = Candidate { a: a.min(b), b: a.max(b) };
+    proposals.binary_search_by_key(&key, |p| p.pair).map_or(0, |i| proposals[i].via)
+}
+
+fn proposed<T: Proposed>(sigs: &[Signature], rank: &[u32], p: &Params) -> Vec<T> {
     let minhash: Vec<[u64; MINHASHES]> = sigs.par_iter().map(|s| minhashes(&s.shingles)).collect();
     let minhash = &minhash[..];
     let order: Vec<u64> = sigs.par_iter().map(order_key).collect();
@@ -370,7 +425,7 @@ pub(crate) fn candidates(sigs: &[Signature], rank: &[u32], p: &Params) -> Vec<Ca
     // exact copies: each paired with the first of them
     all.extend((0..sigs.len() as u32).filter(|&i| first[i as usize] != i).map(|i| {
         let f = first[i as usize];
-        Candidate { a: f.min(i), b: f.max(i), via: via::TEXT }
+        T::new(f.min(i), f.max(i), via::TEXT)
     }));
     let Tables { simhash, anchor, url } = table_entries(sigs, &first, p);
     let close = |x: u32, y: u32| within_hamming(sigs[x as usize].fingerprint, sigs[y as usize].fingerprint, p);
@@ -381,11 +436,14 @@ pub(crate) fn candidates(sigs: &[Signature], rank: &[u32], p: &Params) -> Vec<Ca
     // Sorted, and each pair kept once with the union of its keys, in place:
     // a second vector beside `all` was the pipeline's peak. The key packs
     // `(a, b)` into one u64 (the same order, one compare instead of two).
-    all.par_sort_unstable_by_key(|c| (u64::from(c.a) << 32) | u64::from(c.b));
+    all.par_sort_unstable_by_key(|c| {
+        let c = c.pair();
+        (u64::from(c.a) << 32) | u64::from(c.b)
+    });
     all.dedup_by(|later, kept| {
-        let same = later.a == kept.a && later.b == kept.b;
+        let same = later.pair() == kept.pair();
         if same {
-            kept.via |= later.via;
+            kept.absorb(later);
         }
         same
     });
@@ -596,8 +654,9 @@ mod tests {
         let far2 = base ^ 0b1111;
         let sigs =
             vec![sig(base, vec![1 << 8]), sig(near, vec![2 << 8]), sig(far, vec![3 << 8]), sig(far2, vec![5 << 8])];
-        let c = candidates(&sigs, &content_ranks(&sigs), &p);
-        let pairs: Vec<(u32, u32)> = c.iter().filter(|c| c.via & via::SIMHASH != 0).map(|c| (c.a, c.b)).collect();
+        let c = proposals(&sigs, &content_ranks(&sigs), &p);
+        let pairs: Vec<(u32, u32)> =
+            c.iter().filter(|c| c.via & via::SIMHASH != 0).map(|c| (c.pair.a, c.pair.b)).collect();
         assert_eq!(pairs, [(0, 1)]);
     }
 
@@ -607,17 +666,23 @@ mod tests {
         let anchor = 7u32 << ANCHOR_BITS;
         let n = 1000u32;
         let sigs: Vec<Signature> = (0..n).map(|i| sig(mix(i as u64), vec![1 + i * 16 + 1, anchor])).collect();
-        let c = candidates(&sigs, &content_ranks(&sigs), &p);
+        let c = proposals(&sigs, &content_ranks(&sigs), &p);
         let anchored = c.iter().filter(|c| c.via & via::ANCHOR != 0).count();
         assert!(anchored <= 2 * n as usize * WINDOW, "{anchored}");
         assert!(anchored >= n as usize, "{anchored}");
         // Every record is in some pair.
         let mut seen = vec![false; n as usize];
         for c in &c {
-            seen[c.a as usize] = true;
-            seen[c.b as usize] = true;
+            seen[c.pair.a as usize] = true;
+            seen[c.pair.b as usize] = true;
         }
         assert!(seen.iter().all(|&s| s));
+    }
+
+    #[test]
+    fn a_candidate_is_eight_bytes() {
+        // A run at 1M records holds tens of millions of them at once.
+        assert_eq!(std::mem::size_of::<Candidate>(), 8);
     }
 
     #[test]
@@ -627,9 +692,11 @@ mod tests {
         let mut b = sig(1, vec![16, 35]);
         b.url_key = Some(9);
         let sigs = [a, b];
-        let c = candidates(&sigs, &content_ranks(&sigs), &Params::default());
+        let c = proposals(&sigs, &content_ranks(&sigs), &Params::default());
         assert_eq!(c.len(), 1);
         assert_eq!(c[0].via, via::SIMHASH | via::ANCHOR | via::URL);
+        assert_eq!(proposed_via(&c, 1, 0), c[0].via);
+        assert_eq!(candidates(&sigs, &content_ranks(&sigs), &Params::default()), [c[0].pair]);
     }
 
     #[test]
@@ -642,11 +709,11 @@ mod tests {
         let first = firsts(&sigs);
         assert!(first[..1000].iter().all(|&f| f == first[0]), "one first copy of the 1000");
         assert_eq!(first[1000..], [1000, 1001, 1000]);
-        let c = candidates(&sigs, &content_ranks(&sigs), &p);
+        let c = proposals(&sigs, &content_ranks(&sigs), &p);
         // 999 copies of record 0, the repeated stub, and what the tables
         // propose between the three first copies (0, 1000, 1001).
         assert!(c.iter().filter(|c| c.via & via::TEXT != 0).count() == 1000, "{}", c.len());
-        assert!(c.iter().all(|c| [first[0], 1000, 1001].contains(&c.a.min(c.b))), "every pair has a first copy");
+        assert!(c.iter().all(|c| [first[0], 1000, 1001].contains(&c.pair.a)), "every pair has a first copy");
         assert!(c.len() <= 1000 + 3, "{}", c.len());
     }
 

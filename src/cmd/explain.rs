@@ -5,7 +5,7 @@ use clap::Args;
 use newsdedup::config::CanonicalRule;
 use newsdedup::error::Error;
 use newsdedup::exit::ExitCode;
-use newsdedup::explain::{analyse, cluster_of, find_id, report_text};
+use newsdedup::explain::{analyse, cluster_of, find_id, proposals, report_text};
 
 use super::args::{InputArgs, ReportFormat, SimArgs};
 use super::progress::Progress;
@@ -37,7 +37,7 @@ pub fn run(args: &ExplainArgs) -> Result<ExitCode, Error> {
     let d =
         loaded.pool.install(|| newsdedup::dedup_observed(arts, &p, CanonicalRule::Longest, &mut progress.hook()))?;
     progress.finish();
-    let r = analyse(a, b, &d, &cluster_of(&d, arts.len()), &p);
+    let r = analyse(a, b, &d, &cluster_of(&d, arts.len()), &proposals(&d, &p), &p);
     let text = if args.json || args.format == ReportFormat::Json {
         serde_json::to_string_pretty(&r.to_json(arts, &p)).expect("JSON values serialize") + "\n"
     } else {
