@@ -12,6 +12,8 @@
 //! 5. containment `>= containment`: duplicate (a truncated copy joins its
 //!    full version).
 
+use rdst::RadixSort;
+
 use crate::config::Params;
 use crate::fingerprint::hamming;
 use crate::shingle::Member;
@@ -558,8 +560,13 @@ pub(crate) fn verify<T: Sync>(
     pairs
         .par_chunks(block)
         .flat_map_iter(|items| {
-            let mut order: Vec<(u32, u32)> = items.iter().map(&pair).map(|(a, b)| (b, a)).collect();
-            order.sort_unstable();
+            // (b, a) packed into a u64, radix-sorted on this block's thread
+            // (the blocks run in parallel): a third of the comparison
+            // sort's time.
+            let mut order: Vec<u64> =
+                items.iter().map(&pair).map(|(a, b)| (u64::from(b) << 32) | u64::from(a)).collect();
+            order.radix_sort_builder().with_single_threaded_tuner().with_parallel(false).sort();
+            let unpack = |k: u64| ((k >> 32) as u32, k as u32);
             let mut edges: Vec<Edge> = order
                 .chunks(WARM_CHUNK)
                 .flat_map(|chunk| {
@@ -567,12 +574,12 @@ pub(crate) fn verify<T: Sync>(
                     // at once sends the loads out together, so that their
                     // waits overlap.
                     let mut touched = 0u64;
-                    for &(b, _) in chunk {
+                    for b in chunk.iter().map(|&k| unpack(k).0) {
                         let s = &sigs[b as usize];
                         touched ^= s.text_key as u64 ^ s.words as u64 ^ sketches.head(b);
                     }
                     std::hint::black_box(touched);
-                    chunk.iter().filter_map(|&(b, a)| verify_one(sigs, &sketches, &fences, a, b, p))
+                    chunk.iter().map(|&k| unpack(k)).filter_map(|(b, a)| verify_one(sigs, &sketches, &fences, a, b, p))
                 })
                 .collect();
             edges.sort_unstable_by_key(|e| (e.a, e.b));
