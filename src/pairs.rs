@@ -99,6 +99,18 @@ impl Proposed for Candidate {
     fn absorb(&mut self, _: &Self) {}
 }
 
+impl Proposed for Proposal {
+    fn new(a: u32, b: u32, via: u8) -> Self {
+        Proposal { pair: Candidate { a, b }, via }
+    }
+    fn pair(&self) -> Candidate {
+        self.pair
+    }
+    fn absorb(&mut self, other: &Self) {
+        self.via |= other.via;
+    }
+}
+
 impl RadixKey for Candidate {
     const LEVELS: usize = 8;
     #[inline]
@@ -134,18 +146,6 @@ impl<K: Copy + Into<u64>> RadixKey for Entry<K> {
         } else {
             (self.key.into() >> (8 * (level - 4))) as u8
         }
-    }
-}
-
-impl Proposed for Proposal {
-    fn new(a: u32, b: u32, via: u8) -> Self {
-        Proposal { pair: Candidate { a, b }, via }
-    }
-    fn pair(&self) -> Candidate {
-        self.pair
-    }
-    fn absorb(&mut self, other: &Self) {
-        self.via |= other.via;
     }
 }
 
@@ -476,8 +476,8 @@ fn proposed<T: Proposed>(sigs: &[Signature], rank: &[u32], p: &Params) -> Vec<T>
     pairs_by_key(url, via::URL, minhash, &order, |_, _| true, &mut all);
 
     // Sorted, and each pair kept once with the union of its keys, in place:
-    // a second vector beside `all` was the pipeline's peak. The key packs
-    // `(a, b)` into one u64 (the same order, one compare instead of two).
+    // a second vector beside `all` was the pipeline's peak. A radix sort on
+    // `(a, b)` (see `pairs_by_key`).
     all.radix_sort_builder().with_low_mem_tuner().sort();
     all.dedup_by(|later, kept| {
         let same = later.pair() == kept.pair();
