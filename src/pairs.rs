@@ -721,6 +721,12 @@ mod tests {
 
     #[test]
     fn radix_keys_order_as_the_types_do() {
+        fn sorts_as_compared<T: RadixKey + Ord + Copy + Send + Sync + std::fmt::Debug>(mut v: Vec<T>, what: &str) {
+            let mut by_radix = v.clone();
+            by_radix.radix_sort_builder().with_low_mem_tuner().sort();
+            v.sort_unstable();
+            assert_eq!(by_radix, v, "{} {what}", v.len());
+        }
         // rdst picks its algorithm by input size: sizes from a comparison
         // sort's to a multi-threaded radix sort's.
         let mut next = crate::test_rng::below(11);
@@ -732,22 +738,11 @@ mod tests {
                 })
                 .collect();
             pairs.extend_from_slice(&pairs.clone()[..n / 3]);
-            let mut by_radix = pairs.clone();
-            by_radix.radix_sort_builder().with_low_mem_tuner().sort();
-            pairs.sort_unstable();
-            assert_eq!(by_radix, pairs, "{n} candidates");
-            let mut anchors: Vec<Entry<Member>> =
-                pairs.iter().map(|c| Entry { key: c.b ^ 0x8000_0001, record: c.a.rotate_left(7) }).collect();
-            let mut by_radix = anchors.clone();
-            by_radix.radix_sort_builder().with_low_mem_tuner().sort();
-            anchors.sort_unstable();
-            assert_eq!(by_radix, anchors, "{n} anchor entries");
-            let mut keyed: Vec<Entry<u64>> =
-                pairs.iter().map(|c| Entry { key: mix(u64::from(c.b)), record: c.a }).collect();
-            let mut by_radix = keyed.clone();
-            by_radix.radix_sort_builder().with_low_mem_tuner().sort();
-            keyed.sort_unstable();
-            assert_eq!(by_radix, keyed, "{n} 64-bit entries");
+            let anchors = pairs.iter().map(|c| Entry { key: c.b ^ 0x8000_0001, record: c.a.rotate_left(7) }).collect();
+            sorts_as_compared::<Entry<Member>>(anchors, "anchor entries");
+            let keyed = pairs.iter().map(|c| Entry { key: mix(u64::from(c.b)), record: c.a }).collect();
+            sorts_as_compared::<Entry<u64>>(keyed, "64-bit entries");
+            sorts_as_compared(pairs, "candidates");
         }
     }
 
