@@ -561,8 +561,8 @@ pub(crate) fn verify<T: Sync>(
         .par_chunks(block)
         .flat_map_iter(|items| {
             // (b, a) packed into a u64, radix-sorted on this block's thread
-            // (the blocks run in parallel): a third of the comparison
-            // sort's time.
+            // (the blocks run in parallel): verify at 100k 0.424-0.430 s ->
+            // 0.392-0.403 s against the comparison sort of (b, a) tuples.
             let mut order: Vec<u64> =
                 items.iter().map(&pair).map(|(a, b)| (u64::from(b) << 32) | u64::from(a)).collect();
             order.radix_sort_builder().with_single_threaded_tuner().with_parallel(false).sort();
