@@ -318,8 +318,64 @@ pub fn normalize_ascii_into(text: &str, out: &mut String) -> usize {
             continue;
         }
         words += 1;
+        i = copy_plain_words(bytes, i, out, &mut words);
     }
     words
+}
+
+/// After a word kept on `out`, with `i` just past it: the plain words that
+/// follow (letters and digits, one space before each), copied lowercased
+/// sixteen bytes at a time, each time up to the last space before anything
+/// else; returns where the copy ended (a space, or `i`), and counts the
+/// words copied onto `words`.
+///
+/// Each space of such a stretch is the separator the word loop would write
+/// before the word that follows it, and each word is whole: a space joins
+/// nothing, and the stretch ends at a space. Most of a news text is such
+/// stretches, of two or three words each sixteen bytes, and each costs the
+/// word loop one branch instead of a pass for every word (the `normalize`
+/// benchmark: 34.1 ms -> 31.2 ms).
+#[inline(always)]
+fn copy_plain_words(bytes: &[u8], mut i: usize, out: &mut String, words: &mut usize) -> usize {
+    // Sixteen bytes as one `u128`, with [`in_range`] and its constants for
+    // it: as two `u64` halves through the helpers above, the benchmark took
+    // 39.9 ms.
+    const LOW: u128 = u128::MAX / 0xff;
+    const HIGH: u128 = LOW << 7;
+    #[inline(always)]
+    fn in_range(w: u128, lo: u8, hi: u8) -> u128 {
+        let at_least_lo = w + LOW * u128::from(0x80 - lo);
+        let above_hi = w + LOW * u128::from(0x7f - hi);
+        at_least_lo & !above_hi & HIGH
+    }
+    while i + 16 <= bytes.len() {
+        let w = u128::from_le_bytes(bytes[i..i + 16].try_into().expect("sixteen bytes"));
+        let seven = w & !HIGH;
+        let spaces = in_range(seven, b' ', b' ') & !w;
+        // The stretch runs from the space at `i`.
+        if spaces & 0x80 == 0 {
+            break;
+        }
+        let alnum = (in_range(seven | (LOW * 0x20), b'a', b'z') | in_range(seven, b'0', b'9')) & !w;
+        // The first byte that is neither a letter, a digit nor a space, or
+        // the second of two spaces: the stretch ends at the last space
+        // before it.
+        let stop = (HIGH & !(spaces | alnum)) | (spaces & (spaces << 8));
+        let below = if stop == 0 { u128::MAX } else { (1u128 << stop.trailing_zeros()) - 1 };
+        let last = (127 - (spaces & below).leading_zeros()) as usize / 8;
+        if last == 0 {
+            break;
+        }
+        // Sixteen bytes, all below 0x80, then the ones past the stretch
+        // taken back (as in `copy_word_run`: a push of a fixed length is a
+        // store).
+        let lower = (seven | (in_range(seven, b'A', b'Z') >> 2)).to_le_bytes();
+        out.push_str(std::str::from_utf8(&lower).expect("ASCII"));
+        out.truncate(out.len() - 16 + last);
+        *words += (spaces & ((1u128 << (8 * last)) - 1)).count_ones() as usize;
+        i += last;
+    }
+    i
 }
 
 /// [`normalize_into`] for any text, by Unicode word segmentation: the

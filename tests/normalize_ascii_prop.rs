@@ -17,6 +17,13 @@ fn ascii_text() -> impl Strategy<Value = String> {
         )
         .prop_map(|p| p.concat()),
         1 => "[\\x00-\\x7f]{0,80}",
+        // Plain words and single spaces, broken now and then: the stretches
+        // that are copied sixteen bytes at a time, ending at every offset.
+        2 => prop::collection::vec(
+            ("[A-Za-z0-9]{1,17}", prop_oneof![12 => Just(" ".to_owned()), 1 => "[ .,'_:;\\-\t]{1,2}", 1 => "[a-z]{0,3}[\\x00-\\x7f]"]),
+            0..40,
+        )
+        .prop_map(|p| p.into_iter().map(|(w, s)| w + &s).collect()),
     ]
 }
 
