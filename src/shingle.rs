@@ -118,16 +118,23 @@ pub fn for_each_shingle<'a>(text: &'a str, k: usize, mut f: impl FnMut(&'a str))
         starts[words % RING] = space + 1;
         words += 1;
     };
-    let mut chunks = bytes.chunks_exact(64);
+    // Sixteen bytes at a time, a high bit for each space: exactly the zero
+    // bytes of `w ^ 0x2020..` (no carry crosses a byte, as a borrow can in
+    // the shorter test for any zero byte). The bit-per-byte mask of 64
+    // bytes this replaced compiled to a shift for each byte; the `shingle`
+    // benchmark went from 33.0 ms to 29.0 ms (30.0 ms eight bytes at a time).
+    const LOW: u128 = u128::MAX / 0xff;
+    const HIGH: u128 = LOW << 7;
+    let mut chunks = bytes.chunks_exact(16);
     let mut base = 0;
     for chunk in &mut chunks {
-        // A bit a byte, set for spaces: compiles to vector compares.
-        let mut mask = chunk.iter().enumerate().fold(0u64, |m, (i, &b)| m | (u64::from(b == b' ') << i));
-        while mask != 0 {
-            on_space(base + mask.trailing_zeros() as usize);
-            mask &= mask - 1;
+        let x = u128::from_le_bytes(chunk.try_into().expect("sixteen bytes")) ^ (LOW * u128::from(b' '));
+        let mut spaces = !(((x & !HIGH) + !HIGH) | x) & HIGH;
+        while spaces != 0 {
+            on_space(base + spaces.trailing_zeros() as usize / 8);
+            spaces &= spaces - 1;
         }
-        base += 64;
+        base += 16;
     }
     for (i, &b) in chunks.remainder().iter().enumerate() {
         if b == b' ' {
@@ -243,13 +250,17 @@ mod tests {
 
     #[test]
     fn one_pass_windows_equal_the_iterator() {
-        // Double, leading and trailing spaces, 64-byte chunk edges, every k
+        // Double, leading and trailing spaces, 16-byte chunk edges, every k
         // up to past the ring.
         let mut texts: Vec<String> = vec!["".into(), " ".into(), "a".into(), "  a  b ".into(), "a b c".into()];
         let long: Vec<String> = (0..300).map(|i| "w".repeat(1 + i % 13) + &i.to_string()).collect();
         texts.push(long.join(" "));
         texts.push(long.join("  "));
         texts.push(format!(" {} ", long[..40].join(" ")));
+        // Bytes one bit from a space (`!`, NUL, the NBSP's second byte)
+        // right after one: a test for zero bytes that lets a borrow cross
+        // them counts them as spaces.
+        texts.push("a !b \u{a0}c\u{2020} d!! e\0 ! f\u{a0} ".repeat(9));
         for t in &texts {
             for k in [0, 1, 2, 3, 5, 16, 31, 32, 40] {
                 let mut got = Vec::new();
