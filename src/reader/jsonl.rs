@@ -43,84 +43,43 @@ fn read_in_batches<R: BufRead>(
     out: &mut ReadOutcome,
     batch_bytes: usize,
 ) -> io::Result<u64> {
-    // Lines are parsed in batches (4 MB or 8,192 lines), in parallel; each
-    // line's problems (bad UTF-8 first, then what parsing found) and its
-    // record join `out` in input order, as if read one by one. The next
-    // batch is read on this thread while the last one is parsed and added
-    // to `out` (its bodies spooled) on the others: at 100k, reading,
-    // parsing and adding took 115, 106 and 85 ms one after the other.
+    // Lines are parsed in batches (4 MB or 8,192 lines), in parallel; each line's problems (bad
+    // UTF-8 first, then what parsing found) and its record join `out` in
+    // input order, as if read one by one.
     let keep = Keep::of(opts, false);
-    let mut batch = Batch::read(&mut lines, name, batch_bytes)?;
+    let mut batch: Vec<(u64, String, Vec<Problem>)> = Vec::new();
+    let mut bytes = 0;
     loop {
-        let last = batch.last;
-        let mut next = None;
-        let mut added = Ok(());
-        rayon::in_place_scope(|scope| {
-            let (added, out) = (&mut added, &mut *out);
-            scope.spawn(move |_| *added = batch.add_to(name, opts, keep, out));
-            if !last {
-                next = Some(Batch::read(&mut lines, name, batch_bytes));
+        let mut problems = Vec::new();
+        let next = lines.next_str(name, &mut problems)?.map(|(number, text)| (number, text.into_owned()));
+        let done = next.is_none();
+        if let Some((number, text)) = next {
+            if text.trim().is_empty() {
+                out.problems.extend(problems);
+            } else {
+                bytes += text.len();
+                batch.push((number, text, problems));
             }
-        });
-        added?;
-        match next {
-            Some(read) => batch = read?,
-            None => break,
+        }
+        if done || bytes >= batch_bytes || batch.len() >= BATCH_LINES {
+            let parsed: Vec<(Article, Vec<ProblemKind>)> = batch
+                .par_iter()
+                .map(|(number, text, _)| {
+                    let origin = Origin { file: name.clone(), line: *number };
+                    parse(serde_json::from_str::<Value>(text), text, origin, None, &opts.fields, keep)
+                })
+                .collect();
+            for ((_, _, read), (article, found)) in batch.drain(..).zip(parsed) {
+                out.problems.extend(read);
+                add(article, found, out)?;
+            }
+            bytes = 0;
+        }
+        if done {
+            break;
         }
     }
     Ok(lines.count())
-}
-
-/// Lines of JSON Lines read together, to be parsed in parallel.
-struct Batch {
-    /// Each record's line: its number, its text, and the problems reading
-    /// it found (bad UTF-8).
-    lines: Vec<(u64, String, Vec<Problem>)>,
-    /// The problems of the blank lines among them, which go first.
-    blank: Vec<Problem>,
-    /// The input ends with this batch.
-    last: bool,
-}
-
-impl Batch {
-    /// The next lines of `lines`, up to `batch_bytes` or [`BATCH_LINES`].
-    fn read<R: BufRead>(lines: &mut LineReader<R>, name: &str, batch_bytes: usize) -> io::Result<Batch> {
-        let mut batch = Batch { lines: Vec::new(), blank: Vec::new(), last: false };
-        let mut bytes = 0;
-        while bytes < batch_bytes && batch.lines.len() < BATCH_LINES {
-            let mut problems = Vec::new();
-            let Some((number, text)) = lines.next_str(name, &mut problems)? else {
-                batch.last = true;
-                break;
-            };
-            if text.trim().is_empty() {
-                batch.blank.extend(problems);
-            } else {
-                bytes += text.len();
-                batch.lines.push((number, text.into_owned(), problems));
-            }
-        }
-        Ok(batch)
-    }
-
-    /// Parse the batch in parallel and add its records and problems to
-    /// `out`, in input order.
-    fn add_to(self, name: &Arc<str>, opts: &ReadOptions, keep: Option<Keep>, out: &mut ReadOutcome) -> io::Result<()> {
-        let parsed: Vec<(Article, Vec<ProblemKind>)> = self
-            .lines
-            .par_iter()
-            .map(|(number, text, _)| {
-                let origin = Origin { file: name.clone(), line: *number };
-                parse(serde_json::from_str::<Value>(text), text, origin, None, &opts.fields, keep)
-            })
-            .collect();
-        out.problems.extend(self.blank);
-        for ((_, _, read), (article, found)) in self.lines.into_iter().zip(parsed) {
-            out.problems.extend(read);
-            add(article, found, out)?;
-        }
-        Ok(())
-    }
 }
 
 /// Bytes of JSON Lines parsed at a time (see [`read`]).
