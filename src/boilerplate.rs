@@ -176,43 +176,6 @@ impl LineCounts {
     }
 }
 
-/// The boilerplate of records whose outlets and short lines `of` gives: the same as [`LineCounts::add`] of each and then
-/// [`LineCounts::boilerplate`], counted in parallel. Each thread counts the
-/// `(outlet, line)` keys of one share of the key space (by the line's hash)
-/// over all the records, in a table of its own; the lines held often enough
-/// are gathered from the shares. One table for all, on one thread, took
-/// 0.5 s of a million records' sign stage.
-pub fn boilerplate_of<T: Sync>(
-    records: &[T],
-    of: impl Fn(&T) -> (u64, &[u64]) + Sync,
-    min_records: usize,
-) -> Boilerplate {
-    use rayon::prelude::*;
-    if min_records == 0 {
-        return Boilerplate::default();
-    }
-    let min = min_records.max(2);
-    let unknown = unknown_source();
-    let shares = rayon::current_num_threads() as u64;
-    let lines = (0..shares)
-        .into_par_iter()
-        .flat_map_iter(|share| {
-            let mut counts: HashMap<(u64, u64), u32> = HashMap::new();
-            for r in records {
-                let (outlet, short_lines) = of(r);
-                if outlet == unknown {
-                    continue;
-                }
-                for &h in short_lines.iter().filter(|&&h| h % shares == share) {
-                    *counts.entry((outlet, h)).or_default() += 1;
-                }
-            }
-            counts.into_iter().filter(|&(_, n)| n as usize >= min).map(|(k, _)| k)
-        })
-        .collect();
-    Boilerplate { lines }
-}
-
 /// The outlet key of records without an outlet.
 fn unknown_source() -> u64 {
     static KEY: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
@@ -417,37 +380,6 @@ pub struct Body {
 mod tests {
     use super::*;
     use crate::record::Origin;
-
-    #[test]
-    fn boilerplate_of_equals_one_table_of_counts_on_any_number_of_threads() {
-        // Outlets and lines drawn from small ranges, so that keys repeat
-        // across records; the unknown outlet too, which is never counted.
-        let mut next = crate::test_rng::below(7);
-        let outlets = [source_key("a"), source_key("b"), source_key("c"), unknown_source()];
-        let records: Vec<(u64, Vec<u64>)> = (0..2_000)
-            .map(|_| {
-                let outlet = outlets[next(4) as usize];
-                let mut lines: Vec<u64> = (0..next(6)).map(|_| next(40) * 0x9E37_79B9_7F4A_7C15).collect();
-                lines.sort_unstable();
-                lines.dedup();
-                (outlet, lines)
-            })
-            .collect();
-        for min in [0, 1, 2, 3, 40, 120] {
-            let mut counts = LineCounts::default();
-            records.iter().for_each(|(o, l)| counts.add(*o, l));
-            let mut expected: Vec<_> = counts.boilerplate(min).lines.into_iter().collect();
-            expected.sort_unstable();
-            assert!(min == 0 || min == 120 || !expected.is_empty(), "min {min} finds some lines");
-            for threads in [1, 2, 3, 8] {
-                let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
-                let found = pool.install(|| boilerplate_of(&records, |(o, l)| (*o, &l[..]), min));
-                let mut found: Vec<_> = found.lines.into_iter().collect();
-                found.sort_unstable();
-                assert_eq!(found, expected, "min {min}, {threads} threads");
-            }
-        }
-    }
 
     fn art(source: &str, body: &str) -> Article {
         let mut a = Article::at(Origin { file: "t".into(), line: 1 });

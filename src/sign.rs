@@ -11,7 +11,7 @@ use std::io;
 use rayon::prelude::*;
 use xxhash_rust::xxh3::{xxh3_128, xxh3_64};
 
-use crate::boilerplate::{boilerplate_of, normalize_lines, source_key, Body, Boilerplate, LineCounts};
+use crate::boilerplate::{normalize_lines, source_key, Body, Boilerplate, LineCounts};
 use crate::config::{Fingerprint, Params};
 use crate::fingerprint::{fingerprint_fast, LaneCounts};
 use crate::normalize::normalize_into;
@@ -404,7 +404,7 @@ pub fn resign<'a, E: From<io::Error> + Send>(
 /// to `sign(articles, &Boilerplate::detect(articles, min), p)`.
 pub fn detect_and_sign(articles: &[Article], p: &Params) -> io::Result<(Boilerplate, Vec<Signature>)> {
     let mut records = first_pass(articles, p)?;
-    let boiler = boilerplate_of(&records, |r| (r.outlet, &r.short_lines[..]), p.boilerplate_min);
+    let boiler = count_lines(&records, p).boilerplate(p.boilerplate_min);
     resign_all(&mut records, articles, &boiler, p)?;
     Ok((boiler, records.into_iter().map(|r| r.sig).collect()))
 }
