@@ -264,7 +264,10 @@ fn min_shared_of(x: usize, y: usize, p: &Params) -> usize {
     let (x, y) = (x as f64, y as f64);
     let by_jaccard = p.jaccard * (x + y) / (1.0 + p.jaccard);
     let by_containment = p.containment * x.min(y);
-    (by_jaccard.min(by_containment).floor() as usize).saturating_sub(1)
+    // `as` rounds toward zero, and below zero (or NaN) to 0: `floor` for
+    // every value here, without the call to libm's `floor` that x86-64's
+    // base instruction set needs for each candidate pair.
+    (by_jaccard.min(by_containment) as usize).saturating_sub(1)
 }
 
 /// Size of the intersection of two sorted, repeat-free slices, or `None`
@@ -633,6 +636,23 @@ fn verify_one(sigs: &[Signature], sketches: &Sketches, fences: &Fences, a: u32, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn min_shared_rounds_down_as_floor_does() {
+        for jaccard in [0.0, 0.3, 0.5, 0.7, 0.85, 1.0, -0.5, f64::NAN] {
+            for containment in [0.0, 0.5, 0.8, 1.0, -2.0] {
+                let p = Params { jaccard, containment, ..Params::default() };
+                for x in (0..300).chain([1_000, 4_999, 1 << 20]) {
+                    for y in [0, 1, 2, 3, 7, 10, 99, 100, 101, 500, 10_000] {
+                        let (fx, fy) = (x as f64, y as f64);
+                        let v = (jaccard * (fx + fy) / (1.0 + jaccard)).min(containment * fx.min(fy));
+                        let floor = (v.floor() as usize).saturating_sub(1);
+                        assert_eq!(min_shared_of(x, y, &p), floor, "{x} {y} {jaccard} {containment}");
+                    }
+                }
+            }
+        }
+    }
 
     fn sig(shingles: Vec<Member>, words: u32) -> Signature {
         Signature {
