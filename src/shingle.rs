@@ -119,10 +119,11 @@ pub fn for_each_shingle<'a>(text: &'a str, k: usize, mut f: impl FnMut(&'a str))
         words += 1;
     };
     // Sixteen bytes at a time, a high bit for each space: exactly the zero
-    // bytes of `w ^ 0x2020..` (no carry crosses a byte, as a borrow can in
-    // the shorter test for any zero byte). The bit-per-byte mask of 64
-    // bytes this replaced compiled to a shift for each byte; the `shingle`
-    // benchmark went from 33.0 ms to 29.0 ms (30.0 ms eight bytes at a time).
+    // bytes of `x`, the bytes XOR 0x20 (no carry crosses a byte, as a
+    // borrow can in the shorter test for any zero byte). The bit-per-byte
+    // mask of 64 bytes this replaced compiled to a shift for each byte; the
+    // `shingle` benchmark went from 33.0 ms to 29.0 ms (30.0 ms eight bytes
+    // at a time).
     const LOW: u128 = u128::MAX / 0xff;
     const HIGH: u128 = LOW << 7;
     let mut chunks = bytes.chunks_exact(16);
