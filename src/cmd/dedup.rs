@@ -112,7 +112,21 @@ pub fn run(args: &DedupArgs) -> Result<ExitCode, Error> {
             result.timings.iter().map(|(name, t)| format!("{name} {:.3}s", t.as_secs_f64())).collect();
         newsdedup::message!("stages: {}", stages.join(", "));
     }
-    loaded.finish(if args.check && result.duplicates() > 0 { ExitCode::DuplicatesFound } else { ExitCode::Success })
+    let found = result.duplicates() > 0;
+    let code = loaded.finish(if args.check && found { ExitCode::DuplicatesFound } else { ExitCode::Success });
+    exit_frees(result);
+    exit_frees(loaded);
+    code
+}
+
+/// Leave `value` for the process's exit to free: the run's records,
+/// signatures and clusters are millions of small blocks, and returning them
+/// one by one to the allocator just before the exit returns all of its
+/// memory at once took 3% of a run's time. Only for what the command holds
+/// to its end (nothing of it is written, flushed or removed on drop: the
+/// spool is an unnamed file, the output is already persisted).
+fn exit_frees<T>(value: T) {
+    std::mem::forget(value);
 }
 
 /// `--against INDEX`: today's new stories only, and a report of the others.
@@ -176,7 +190,10 @@ fn against(args: &DedupArgs, path: &std::path::Path) -> Result<ExitCode, Error> 
         newsdedup::message!("stages: {}", stages.join(", "));
     }
     let found = result.duplicates() + result.matches.len() > 0;
-    loaded.finish(if args.check && found { ExitCode::DuplicatesFound } else { ExitCode::Success })
+    let code = loaded.finish(if args.check && found { ExitCode::DuplicatesFound } else { ExitCode::Success });
+    exit_frees(result);
+    exit_frees(loaded);
+    code
 }
 
 /// `--check`: one line on stderr per duplicate found in this run, in the
