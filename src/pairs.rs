@@ -531,7 +531,10 @@ fn table_entries(sigs: &[Signature], first: &[u32], p: &Params) -> Tables {
         .into_par_iter()
         .map(|b| block(b).map(|i| anchors_of(i).count()).sum())
         .collect();
-    let mut anchor = vec![Entry { key: 0 as Member, record: 0 }; counts.iter().sum()];
+    // Set to zero on every thread first: `vec![entry; n]` wrote its
+    // hundreds of megabytes, and took their fresh pages, on one thread.
+    let mut anchor = Vec::new();
+    anchor.par_extend(rayon::iter::repeat_n(Entry { key: 0 as Member, record: 0 }, counts.iter().sum()));
     crate::split_by_lengths(&mut anchor, counts).into_par_iter().enumerate().for_each(|(b, stretch)| {
         let entries = block(b).flat_map(|i| anchors_of(i).map(move |key| Entry { key, record: i as u32 }));
         let mut filled = 0;
