@@ -338,10 +338,27 @@ impl SignatureRecord {
 /// no boilerplate, with its outlet and short line hashes, in parallel, in
 /// input order. Each body is normalized once.
 pub fn first_pass(articles: &[Article], p: &Params) -> io::Result<Vec<SignatureRecord>> {
-    articles
+    // Collected straight into their vector, each thread writing its own
+    // part: collecting `io::Result`s made rayon gather pieces and copy them
+    // all once more on one thread. A record that fails (its body cannot be
+    // read back from the spool) is left empty and its error returned.
+    let failed = std::sync::Mutex::new(None);
+    let records = articles
         .par_iter()
-        .map_init(|| (String::new(), String::new()), |(norm, scratch), a| first_pass_one(a, p, norm, scratch))
-        .collect()
+        .map_init(
+            || (String::new(), String::new()),
+            |(norm, scratch), a| {
+                first_pass_one(a, p, norm, scratch).unwrap_or_else(|e| {
+                    failed.lock().unwrap_or_else(|e| e.into_inner()).get_or_insert(e);
+                    SignatureRecord::default()
+                })
+            },
+        )
+        .collect();
+    match failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        Some(e) => Err(e),
+        None => Ok(records),
+    }
 }
 
 /// [`first_pass`] of one article. `norm` and `scratch` are reusable buffers.
