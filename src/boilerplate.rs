@@ -22,6 +22,11 @@
 
 use std::collections::{HashMap, HashSet};
 
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::normalize::{normalize_into, strip_agency_slug};
+use crate::record::Article;
+
 /// The hasher of the (outlet, line) tables: foldhash, seeded at random per
 /// process as std's SipHash is (no input can choose its collisions), and
 /// cheaper on two `u64`s. Counting the short lines (one thread): 100k
@@ -29,11 +34,6 @@ use std::collections::{HashMap, HashSet};
 /// 0.63-0.74 s against 0.52-0.64 s, where the table's memory, not the
 /// hashing, is most of the time.
 type Hasher = foldhash::fast::RandomState;
-
-use xxhash_rust::xxh3::xxh3_64;
-
-use crate::normalize::{normalize_into, strip_agency_slug};
-use crate::record::Article;
 
 /// Longest line, in normalized words, that can count as outlet boilerplate.
 pub const LINE_MAX_WORDS: usize = 20;

@@ -122,9 +122,10 @@ pub fn run(args: &DedupArgs) -> Result<ExitCode, Error> {
 /// Leave `value` for the process's exit to free: the run's records,
 /// signatures and clusters are millions of small blocks, and returning them
 /// one by one to the allocator just before the exit returns all of its
-/// memory at once took 3% of a run's time. Only for what the command holds
-/// to its end (nothing of it is written, flushed or removed on drop: the
-/// spool is an unnamed file, the output is already persisted).
+/// memory at once took 30 ms of a 100k-record run and 0.4 s of a 1M one.
+/// Only for what the command holds to its end (nothing of it is written,
+/// flushed or removed on drop: the spool is an unnamed file, the output is
+/// already persisted).
 fn exit_frees<T>(value: T) {
     std::mem::forget(value);
 }
