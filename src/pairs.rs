@@ -287,23 +287,30 @@ fn pairs_by_key<K: Copy + Ord + Into<u64> + Send + Sync, T: Proposed>(
     let parts: Vec<Vec<T>> = starts
         .par_windows(2)
         .filter(|w| w[1] - w[0] > 1)
-        .fold(Vec::new, |mut out, w| {
-            let key = entries[w[0]].key.into();
-            let slot = minhash_slot(key);
-            let mut members: Vec<u32> = (w[0]..w[1]).filter(|&i| joins[i]).map(|i| entries[i].record).collect();
-            bucket_pairs(
-                key,
-                &mut members,
-                |m| minhash[m as usize][slot],
-                |m| order[m as usize],
-                |x, y| {
-                    if keep(x, y) {
-                        out.push(T::new(x.min(y), x.max(y), flag));
-                    }
-                },
-            );
-            out
-        })
+        // Each worker's bucket members in one buffer it reuses (a bucket
+        // is a few records, and there are millions of buckets).
+        .fold(
+            || (Vec::new(), Vec::new()),
+            |(mut out, mut members), w| {
+                let key = entries[w[0]].key.into();
+                let slot = minhash_slot(key);
+                members.clear();
+                members.extend((w[0]..w[1]).filter(|&i| joins[i]).map(|i| entries[i].record));
+                bucket_pairs(
+                    key,
+                    &mut members,
+                    |m| minhash[m as usize][slot],
+                    |m| order[m as usize],
+                    |x, y| {
+                        if keep(x, y) {
+                            out.push(T::new(x.min(y), x.max(y), flag));
+                        }
+                    },
+                );
+                (out, members)
+            },
+        )
+        .map(|(out, _)| out)
         .collect();
     drop(entries);
     out.reserve(parts.iter().map(Vec::len).sum());
