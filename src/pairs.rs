@@ -255,14 +255,15 @@ fn rarest_large_buckets<K>(entries: &[Entry<K>], starts: &[usize], records: usiz
 }
 
 /// Group `(key, record)` entries by key and append each bucket's pairs to
-/// `out`. Keys are as narrow as their table allows (an anchor is a 32-bit
-/// [`Member`]): the entries are the largest thing this stage holds.
+/// `out`, those that `keep` keeps when it is given. Keys are as narrow as
+/// their table allows (an anchor is a 32-bit [`Member`]): the entries are
+/// the largest thing this stage holds.
 fn pairs_by_key<K: Copy + Ord + Into<u64> + Send + Sync, T: Proposed>(
     mut entries: Vec<Entry<K>>,
     flag: u8,
     minhash: &[[u64; MINHASHES]],
     order: &[u64],
-    keep: impl Fn(u32, u32) -> bool + Sync,
+    keep: Option<&(dyn Fn(u32, u32) -> bool + Sync)>,
     out: &mut Vec<T>,
 ) {
     // A radix sort (rdst, on the run's threads): 2 to 3 times faster than
@@ -281,41 +282,93 @@ fn pairs_by_key<K: Copy + Ord + Into<u64> + Send + Sync, T: Proposed>(
     // by side in min-hash order, in any large bucket they share; the budget
     // keeps records made of common phrases from costing 8 pairs per phrase.
     let joins = rarest_large_buckets(&entries, &starts, minhash.len());
-    // Each worker's pairs in a vector of its own, copied once into `out`
-    // (reserved at its final size): merging them two by two held each pair
-    // in up to three growing vectors at the peak.
-    let parts: Vec<Vec<T>> = starts
-        .par_windows(2)
-        .filter(|w| w[1] - w[0] > 1)
-        // Each worker's bucket members in one buffer it reuses (a bucket
-        // is a few records, and there are millions of buckets).
-        .fold(
-            || (Vec::new(), Vec::new()),
-            |(mut out, mut members), w| {
-                let key = entries[w[0]].key.into();
-                let slot = minhash_slot(key);
-                members.clear();
-                members.extend((w[0]..w[1]).filter(|&i| joins[i]).map(|i| entries[i].record));
-                bucket_pairs(
-                    key,
-                    &mut members,
-                    |m| minhash[m as usize][slot],
-                    |m| order[m as usize],
-                    |x, y| {
-                        if keep(x, y) {
-                            out.push(T::new(x.min(y), x.max(y), flag));
-                        }
-                    },
-                );
-                (out, members)
-            },
-        )
-        .map(|(out, _)| out)
-        .collect();
-    drop(entries);
-    out.reserve(parts.iter().map(Vec::len).sum());
-    for part in parts {
-        out.extend(part);
+    let members_of = |w: &[usize], members: &mut Vec<u32>| {
+        members.clear();
+        members.extend((w[0]..w[1]).filter(|&i| joins[i]).map(|i| entries[i].record));
+    };
+    // Walk the buckets of `chunk` (indices into `starts`' windows), giving
+    // each pair that `keep` keeps to `push`. `members` is the walker's
+    // buffer (a bucket is a few records, and there are millions of them).
+    let walk = |chunk: std::ops::Range<usize>, members: &mut Vec<u32>, push: &mut dyn FnMut(T)| {
+        for w in starts[chunk.start..chunk.end + 1].windows(2).filter(|w| w[1] - w[0] > 1) {
+            let key = entries[w[0]].key.into();
+            let slot = minhash_slot(key);
+            members_of(w, members);
+            bucket_pairs(
+                key,
+                members,
+                |m| minhash[m as usize][slot],
+                |m| order[m as usize],
+                |x, y| {
+                    if keep.is_none_or(|keep| keep(x, y)) {
+                        push(T::new(x.min(y), x.max(y), flag));
+                    }
+                },
+            );
+        }
+    };
+    let buckets = starts.len() - 1;
+    let chunks: Vec<std::ops::Range<usize>> =
+        (0..buckets).step_by(WALK_CHUNK).map(|c| c..(c + WALK_CHUNK).min(buckets)).collect();
+    let start = out.len();
+    match keep {
+        // Every pair is kept: each chunk's pairs are counted first
+        // ([`bucket_pair_count`]) and written straight to their place in
+        // `out`, in parallel; the pairs are the largest thing this stage
+        // makes (84 million at 1M), and a vector per worker, copied into
+        // `out` after, took their memory twice.
+        None => {
+            let counts: Vec<usize> = chunks
+                .par_iter()
+                .map(|chunk| {
+                    starts[chunk.start..chunk.end + 1]
+                        .windows(2)
+                        .map(|w| bucket_pair_count(joins[w[0]..w[1]].iter().filter(|&&j| j).count()))
+                        .sum()
+                })
+                .collect();
+            out.par_extend(rayon::iter::repeat_n(T::new(0, 0, 0), counts.iter().sum()));
+            let places = crate::split_by_lengths(&mut out[start..], counts);
+            places.into_par_iter().zip(chunks).for_each_init(Vec::new, |members, (place, chunk)| {
+                let mut at = 0;
+                walk(chunk, members, &mut |pair| {
+                    place[at] = pair;
+                    at += 1;
+                });
+                assert_eq!(at, place.len(), "as many pairs as counted");
+            });
+        }
+        // Pairs filtered as they are made (the simhash tables keep only
+        // close fingerprints, a few pairs a record): each worker's in a
+        // vector of its own, copied once into `out` (reserved at its final
+        // size).
+        Some(_) => {
+            let parts: Vec<Vec<T>> = chunks
+                .into_par_iter()
+                .map_init(Vec::new, |members, chunk| {
+                    let mut part = Vec::new();
+                    walk(chunk, members, &mut |pair| part.push(pair));
+                    part
+                })
+                .collect();
+            out.reserve(parts.iter().map(Vec::len).sum());
+            for part in parts {
+                out.extend(part);
+            }
+        }
+    }
+}
+
+/// Buckets walked by one task of [`pairs_by_key`].
+const WALK_CHUNK: usize = 4096;
+
+/// The pairs [`bucket_pairs`] proposes in a bucket of `m` members.
+fn bucket_pair_count(m: usize) -> usize {
+    if m <= BUCKET_ALL_PAIRS {
+        m * m.saturating_sub(1) / 2
+    } else {
+        // Each of two walks pairs member i with the next min(WINDOW, m - 1 - i).
+        2 * (WINDOW * (m - WINDOW) + WINDOW * (WINDOW - 1) / 2)
     }
 }
 
@@ -444,9 +497,9 @@ fn proposed<T: Proposed>(sigs: &[Signature], rank: &[u32], p: &Params) -> Vec<T>
     }));
     let Tables { simhash, anchor, url } = table_entries(sigs, &first, p);
     let close = |x: u32, y: u32| within_hamming(sigs[x as usize].fingerprint, sigs[y as usize].fingerprint, p);
-    pairs_by_key(simhash, via::SIMHASH, minhash, &order, close, &mut all);
-    pairs_by_key(anchor, via::ANCHOR, minhash, &order, |_, _| true, &mut all);
-    pairs_by_key(url, via::URL, minhash, &order, |_, _| true, &mut all);
+    pairs_by_key(simhash, via::SIMHASH, minhash, &order, Some(&close), &mut all);
+    pairs_by_key(anchor, via::ANCHOR, minhash, &order, None, &mut all);
+    pairs_by_key(url, via::URL, minhash, &order, None, &mut all);
 
     // Sorted, and each pair kept once with the union of its keys, in place:
     // a second vector beside `all` was the pipeline's peak. A radix sort on
@@ -815,6 +868,16 @@ mod tests {
         let got: Vec<(Member, u32)> =
             table_entries(&sigs, &first, &Params::default()).anchor.iter().map(|e| (e.key, e.record)).collect();
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn bucket_pair_count_is_what_bucket_pairs_proposes() {
+        for m in 0..=200u32 {
+            let mut members: Vec<u32> = (0..m).collect();
+            let mut n = 0;
+            bucket_pairs(u64::from(m), &mut members, |x| mix(u64::from(x)), |x| u64::from(x) * 7, |_, _| n += 1);
+            assert_eq!(bucket_pair_count(m as usize), n, "{m} members");
+        }
     }
 
     #[test]
