@@ -282,10 +282,6 @@ fn pairs_by_key<K: Copy + Ord + Into<u64> + Send + Sync, T: Proposed>(
     // by side in min-hash order, in any large bucket they share; the budget
     // keeps records made of common phrases from costing 8 pairs per phrase.
     let joins = rarest_large_buckets(&entries, &starts, minhash.len());
-    let members_of = |w: &[usize], members: &mut Vec<u32>| {
-        members.clear();
-        members.extend((w[0]..w[1]).filter(|&i| joins[i]).map(|i| entries[i].record));
-    };
     // Walk the buckets of `chunk` (indices into `starts`' windows), giving
     // each pair that `keep` keeps to `push`. `members` is the walker's
     // buffer (a bucket is a few records, and there are millions of them).
@@ -293,7 +289,8 @@ fn pairs_by_key<K: Copy + Ord + Into<u64> + Send + Sync, T: Proposed>(
         for w in starts[chunk.start..chunk.end + 1].windows(2).filter(|w| w[1] - w[0] > 1) {
             let key = entries[w[0]].key.into();
             let slot = minhash_slot(key);
-            members_of(w, members);
+            members.clear();
+            members.extend((w[0]..w[1]).filter(|&i| joins[i]).map(|i| entries[i].record));
             bucket_pairs(
                 key,
                 members,
