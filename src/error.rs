@@ -164,6 +164,15 @@ impl Error {
         Error::Io { path: path.into(), source }
     }
 
+    /// An error reading a body back ([`crate::record::Body::text`]), named
+    /// by where it was: the spool, or the input it was left in.
+    pub fn body(source: std::io::Error) -> Error {
+        match source.get_ref().and_then(|e| e.downcast_ref::<crate::record::ReadBackError>()) {
+            Some(r) => Error::io(&r.input, std::io::Error::new(source.kind(), r.message.clone())),
+            None => Error::io(crate::spool::NAME, source),
+        }
+    }
+
     /// True when the error is a closed pipe on output: `newsdedup | head` is
     /// not a failure.
     pub(crate) fn is_broken_pipe(&self) -> bool {

@@ -236,7 +236,7 @@ pub fn report_text(arts: &[Article], d: &Dedup, r: &PairReport, p: &Params) -> R
             if s.stub { ", stub" } else { "" },
             arts[canon[&i] as usize].id
         );
-        let body = art.body.text().map_err(|e| Error::io(crate::spool::NAME, e))?;
+        let body = art.body.text().map_err(Error::body)?;
         text += &left_out(&d.boilerplate.line_fates(&art.source, &body, p.min_line_words));
     }
     text += &format!(

@@ -561,7 +561,7 @@ impl Index {
         let mut taken: Option<HashSet<String>> = None;
         for (i, j) in clashes {
             let archived = self.article(j as usize).map_err(|e| Error::io(&self.name, e))?;
-            if same_text(&archived, &read.articles[i]).map_err(|e| Error::io(crate::spool::NAME, e))? {
+            if same_text(&archived, &read.articles[i]).map_err(Error::body)? {
                 rescrapes.push(Rescrape { today: i, archived: j });
                 continue;
             }
@@ -595,8 +595,8 @@ impl Index {
     /// signed again.
     pub fn append(&mut self, articles: &[Article]) -> Result<usize, Error> {
         let p = self.params.clone();
-        let spool = |e| Error::io(crate::spool::NAME, e);
-        let mut new = sign::first_pass(articles, &p).map_err(spool)?;
+        let read_back = Error::body;
+        let mut new = sign::first_pass(articles, &p).map_err(read_back)?;
         if p.boilerplate_min > 0 {
             for r in &new {
                 self.counts.add(r.outlet, &r.short_lines);
@@ -604,10 +604,10 @@ impl Index {
         }
         let resigned = self.rebase(self.counts.boilerplate(p.boilerplate_min))?;
         let today = |i: usize| Ok::<_, io::Error>(Cow::Borrowed(&articles[i]));
-        sign::resign(&mut new, &self.boiler, &self.boiler, &p, today).map_err(spool)?;
+        sign::resign(&mut new, &self.boiler, &self.boiler, &p, today).map_err(read_back)?;
         for (a, r) in articles.iter().zip(new) {
             let mut fields = Vec::new();
-            encode_fields(a, &mut fields).map_err(spool)?;
+            encode_fields(a, &mut fields).map_err(read_back)?;
             self.places.push(Place::New(self.pending.len() as u32));
             self.pending.push(fields);
             self.ids.push(a.id.clone());
@@ -699,7 +699,7 @@ impl Index {
             .par_iter()
             .map_init(|| (String::new(), String::new()), |(n, s), a| sign::first_pass_one(a, &p, n, s))
             .collect::<io::Result<_>>()
-            .map_err(|e| Error::io(crate::spool::NAME, e))?;
+            .map_err(Error::body)?;
         if p.boilerplate_min > 0 {
             for r in &new {
                 self.counts.add(r.outlet, &r.short_lines);
@@ -707,7 +707,7 @@ impl Index {
         }
         let resigned = self.rebase(self.counts.boilerplate(p.boilerplate_min))?;
         let fetch = |i: usize| Ok::<_, io::Error>(Cow::Borrowed(fresh_articles[i]));
-        sign::resign(&mut new, &self.boiler, &self.boiler, &p, fetch).map_err(|e| Error::io(crate::spool::NAME, e))?;
+        sign::resign(&mut new, &self.boiler, &self.boiler, &p, fetch).map_err(Error::body)?;
         let archived = self.records.len();
         let mut sigs: Vec<Signature> = Vec::with_capacity(archived + new.len());
         sigs.extend(std::mem::take(&mut self.records).into_iter().map(|r| r.sig));

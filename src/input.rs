@@ -2,7 +2,7 @@
 //! reading them all, with problems reported once, in input order.
 
 use std::fs::File;
-use std::io::{self, BufReader};
+use std::io;
 use std::path::PathBuf;
 
 use crate::error::{Error, Problem, ProblemKind};
@@ -63,7 +63,7 @@ pub fn read_each_with(files: &[PathBuf], opts: &ReadOptions, stop_at_first: bool
                 if file.metadata()?.is_dir() {
                     return Err(io::Error::other("is a directory"));
                 }
-                reader::read_input_with(BufReader::with_capacity(1 << 16, file), &name, opts, out)
+                reader::read_file_with(file, &name, opts, out)
             })
         };
         if let Err(e) = result {

@@ -105,7 +105,7 @@ pub fn dedup_observed(
 ) -> Result<Dedup, error::Error> {
     on_stage("sign");
     let clock = std::time::Instant::now();
-    let (boilerplate, sigs) = sign::detect_and_sign(articles, p).map_err(|e| error::Error::io(spool::NAME, e))?;
+    let (boilerplate, sigs) = sign::detect_and_sign(articles, p).map_err(error::Error::body)?;
     let timings = vec![("sign", clock.elapsed())];
     on_stage("pairs");
     Ok(dedup_signed(boilerplate, sigs, p, rule, timings, on_stage))

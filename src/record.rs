@@ -137,16 +137,87 @@ impl Article {
 #[derive(Clone)]
 pub enum Body {
     Text(String),
-    Spooled { spool: Arc<Spool>, at: u64, len: u64 },
+    Spooled {
+        spool: Arc<Spool>,
+        at: u64,
+        len: u64,
+    },
+    /// Left where the reader found it: a JSON string of `raw` bytes at byte
+    /// `at` of an input file, whose text is `len` bytes with XXH3 `hash`.
+    InInput(Box<InInput>),
 }
 
+/// Where a body left in its input lies ([`Body::InInput`]).
+#[derive(Debug, Clone)]
+pub struct InInput {
+    pub input: Arc<InputFile>,
+    pub at: u64,
+    pub raw: u64,
+    pub len: u64,
+    pub hash: u64,
+}
+
+/// An input file read as it lies on disk (not compressed, not a pipe), kept
+/// open so that bodies can be read back from it ([`Body::InInput`]).
+#[derive(Debug)]
+pub struct InputFile {
+    pub file: std::fs::File,
+    /// The input's name, for errors.
+    pub name: String,
+}
+
+impl InInput {
+    /// The text of the JSON string at `at`, checked against the length and
+    /// hash it had when it was read: an input changed since is an error
+    /// naming it ([`ReadBackError`]), never a different body.
+    fn read(&self) -> io::Result<String> {
+        let error =
+            |kind, message: String| io::Error::new(kind, ReadBackError { input: self.input.name.clone(), message });
+        let changed = || {
+            let at = self.at;
+            error(
+                io::ErrorKind::InvalidData,
+                format!("changed while newsdedup ran (a body read back from byte {at} differs)"),
+            )
+        };
+        let raw = usize::try_from(self.raw).map_err(|_| changed())?;
+        let mut buf = vec![0; raw];
+        crate::spool::read_at(&self.input.file, &mut buf, self.at).map_err(|e| match e.kind() {
+            io::ErrorKind::UnexpectedEof => changed(),
+            kind => error(kind, e.to_string()),
+        })?;
+        let text: String = serde_json::from_slice(&buf).map_err(|_| changed())?;
+        if text.len() as u64 != self.len || xxhash_rust::xxh3::xxh3_64(text.as_bytes()) != self.hash {
+            return Err(changed());
+        }
+        Ok(text)
+    }
+}
+
+/// An error reading a body back from its input ([`Body::InInput`]), which
+/// it names (any other error reading a body back is the spool's).
+#[derive(Debug)]
+pub struct ReadBackError {
+    pub input: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for ReadBackError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.input, self.message)
+    }
+}
+
+impl std::error::Error for ReadBackError {}
+
 impl Body {
-    /// The text: borrowed when in memory, read back from the spool otherwise
-    /// (an error there names the spool).
+    /// The text: borrowed when in memory, read back from the spool or the
+    /// input otherwise (an error there names the spool or the input).
     pub fn text(&self) -> io::Result<Cow<'_, str>> {
         match self {
             Body::Text(s) => Ok(Cow::Borrowed(s)),
             Body::Spooled { spool, at, len } => spool.read(*at, *len).map(Cow::Owned),
+            Body::InInput(i) => i.read().map(Cow::Owned),
         }
     }
 
@@ -154,7 +225,7 @@ impl Body {
     pub fn in_memory(&self) -> Option<&str> {
         match self {
             Body::Text(s) => Some(s),
-            Body::Spooled { .. } => None,
+            Body::Spooled { .. } | Body::InInput(_) => None,
         }
     }
 
@@ -163,6 +234,7 @@ impl Body {
         match self {
             Body::Text(s) => s.len() as u64,
             Body::Spooled { len, .. } => *len,
+            Body::InInput(i) => i.len,
         }
     }
 
@@ -206,6 +278,7 @@ impl std::fmt::Debug for Body {
         match self {
             Body::Text(s) => s.fmt(f),
             Body::Spooled { at, len, .. } => write!(f, "Spooled {{ at: {at}, len: {len} }}"),
+            Body::InInput(i) => write!(f, "InInput {{ at: {}, len: {} }}", i.at, i.len),
         }
     }
 }

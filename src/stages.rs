@@ -851,7 +851,7 @@ pub fn gather<R: BufRead>(
         ords.extend(group.iter().map(|(o, _)| *o));
         let articles: Vec<Article> = group.drain(..).map(|(_, a)| a).collect();
         // The articles come from member lines: their bodies are in memory.
-        let in_memory = |e| Error::io(crate::spool::NAME, e);
+        let in_memory = Error::body;
         let sigs = crate::sign::sign(&articles, boiler, p).map_err(in_memory)?;
         let pieces = pieces(format, &articles, &ords, &sigs, canonical as u32, as_of).map_err(in_memory)?;
         write_pieces(pieces, format.format, w).map_err(|e| Error::io("stdout", e))

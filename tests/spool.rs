@@ -196,3 +196,125 @@ fn the_command_line_spools_and_leaves_no_file_behind() {
     assert_eq!(fallback.status.code(), Some(0), "{}", String::from_utf8_lossy(&fallback.stderr));
     assert!(fallback.stdout == out.stdout, "the output depends on where the bodies were");
 }
+
+/// `bytes` written to a file named `name` in `dir`, read back with every
+/// body to spool: left in the file where it can be.
+fn read_file(dir: &std::path::Path, bytes: &[u8], name: &str) -> ReadOutcome {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    let opts = ReadOptions { spool_above: Some(0), keep_shape: true, ..Default::default() };
+    let mut out = ReadOutcome::default();
+    newsdedup::reader::read_file_with(std::fs::File::open(&path).unwrap(), name, &opts, &mut out).unwrap();
+    newsdedup::reader::check_unique_ids(&mut out);
+    out
+}
+
+fn in_input(a: &Article) -> bool {
+    matches!(a.body, Body::InInput(_))
+}
+
+/// JSON Lines whose bodies are every shape a reader meets: escapes, a BOM,
+/// CRLF and lone CR endings, a key given twice, the `text` alias, a body
+/// that is not a string, broken UTF-8, a lone surrogate, broken JSON.
+fn odd_jsonl() -> Vec<u8> {
+    let mut v: Vec<u8> = Vec::new();
+    v.extend_from_slice(
+        b"\xEF\xBB\xBF{\"id\": \"bom\", \"body\": \"After a BOM, \\\"quoted\\\"\\nand a new line.\"}\n",
+    );
+    v.extend_from_slice(
+        b"{\"id\": \"crlf\", \"title\": \"T\", \"body\": \"caf\\u00e9 \xC3\xA9 \\ud83d\\ude00 tab\\tend\"}\r\n",
+    );
+    v.extend_from_slice(
+        b"{\"id\": \"cr1\", \"body\": \"first of two on one line\"}\r{\"id\": \"cr2\", \"body\": \"second\"}\n",
+    );
+    v.extend_from_slice(
+        b"{\"id\": \"twice\", \"body\": \"the first\", \"source\": \"S\", \"body\": \"the last is kept\"}\n",
+    );
+    v.extend_from_slice(b"{\"id\": \"alias\", \"body\": null, \"text\": \"read from text\"}\n");
+    v.extend_from_slice(b"{\"id\": \"both\", \"text\": \"text first\", \"body\": \"then body\"}\n");
+    v.extend_from_slice(b"{\"id\": \"number\", \"body\": 12.50}\n");
+    v.extend_from_slice(b"{\"id\": \"object\", \"body\": {\"nested\": [1, 2]}}\n");
+    v.extend_from_slice(b"{\"id\": \"utf8\", \"body\": \"broken \xFF byte\"}\n");
+    v.extend_from_slice(b"{\"id\": \"surrogate\", \"body\": \"lone \\ud800 half\"}\n");
+    v.extend_from_slice(b"{\"id\": \"broken\", \"body\": \"no end\n");
+    v.extend_from_slice(b"  \n");
+    v.extend_from_slice(
+        b"{\"id\": \"private\", \"$serde_json::private::Number\": \"1\", \"body\": \"kept as an object\"}\n",
+    );
+    v.extend_from_slice(b"{\"id\": \"empty\", \"body\": \"\"}\n");
+    v.extend_from_slice(b"{\"id\": \"trailing\", \"body\": \"x\"} junk\n");
+    v.extend_from_slice(b"{\"id\": \"last\", \"body\": \"no newline at the end\"}");
+    v
+}
+
+#[test]
+fn bodies_left_in_a_file_give_the_same_records_and_output_as_bodies_in_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut all = inputs();
+    all.push((odd_jsonl(), "odd.jsonl".to_owned()));
+    all.push((gzip(&odd_jsonl()), "odd.jsonl.gz".to_owned()));
+    for (bytes, name) in all {
+        let memory = read(&bytes, &name, None);
+        let file = read_file(dir.path(), &bytes, &name);
+        assert_eq!(memory.articles, file.articles, "{name}");
+        assert_eq!(memory.problems, file.problems, "{name}");
+        assert!(outputs(&file.articles) == outputs(&memory.articles), "{name}: the output differs");
+        // Only JSON Lines read as they lie leave bodies in the file; every
+        // other body is spooled, as it was.
+        let left = file.articles.iter().filter(|a| in_input(a)).count();
+        let jsonl = name.ends_with(".jsonl");
+        assert_eq!(left > 0, jsonl, "{name}: {left} bodies left in the input");
+        if !jsonl {
+            assert!(file.articles.iter().all(|a| a.body.is_empty() || a.body.in_memory().is_none()), "{name}");
+        }
+    }
+    // Which of the odd records stay in the file: those whose body is a
+    // string and whose line is read as it lies.
+    let file = read_file(dir.path(), &odd_jsonl(), "odd.jsonl");
+    let left: Vec<&str> = file.articles.iter().filter(|a| in_input(a)).map(|a| a.id.as_str()).collect();
+    assert_eq!(left, ["bom", "crlf", "cr1", "cr2", "twice", "alias", "both", "last"]);
+    let body = |id: &str| file.articles.iter().find(|a| a.id == id).unwrap().body.text().unwrap().into_owned();
+    assert_eq!(body("bom"), "After a BOM, \"quoted\"\nand a new line.");
+    assert_eq!(body("crlf"), "caf\u{e9} \u{e9} \u{1F600} tab\tend");
+    assert_eq!(body("twice"), "the last is kept");
+    assert_eq!(body("both"), "text first");
+}
+
+#[test]
+fn an_input_changed_under_a_run_is_an_error_naming_it_never_another_body() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "{\"id\": \"a\", \"body\": \"The original body of the record.\"}\n";
+    let out = read_file(dir.path(), text.as_bytes(), "in.jsonl");
+    assert!(in_input(&out.articles[0]));
+    let path = dir.path().join("in.jsonl");
+    let rewrite = |new: &str| {
+        use std::io::{Seek, Write};
+        // In place: the run's handle sees the change.
+        let mut f = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+        f.seek(std::io::SeekFrom::Start(0)).unwrap();
+        f.write_all(new.as_bytes()).unwrap();
+        f.set_len(new.len() as u64).unwrap();
+    };
+    for changed in [
+        // Same length, other words: the hash tells.
+        "{\"id\": \"a\", \"body\": \"The replaced body of the record.\"}\n",
+        // No longer a string there.
+        "{\"id\": \"a\", \"text\": [\"The original body of the\", 1]}\n",
+        // Cut short.
+        "{\"id\": \"a\"}",
+    ] {
+        rewrite(changed);
+        let e = out.articles[0].body.text().unwrap_err();
+        assert!(e.to_string().starts_with("in.jsonl: changed while"), "{e}");
+        match newsdedup::dedup(&out.articles, &Params::default(), CanonicalRule::Longest) {
+            Err(Error::Io { path, source }) => {
+                assert_eq!(path, "in.jsonl");
+                assert!(source.to_string().starts_with("changed while newsdedup ran"), "{source}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    // Put back, it reads as before.
+    rewrite(text);
+    assert_eq!(out.articles[0].body.text().unwrap(), "The original body of the record.");
+}

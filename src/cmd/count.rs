@@ -26,7 +26,7 @@ pub fn run(args: &CountArgs) -> Result<ExitCode, Error> {
     let loaded = args.input.load_keeping_shapes(&Progress::new(false, 0), KeepShape::Kind)?;
     let arts = &loaded.read.articles;
     let records = loaded.pool.install(|| newsdedup::sign::first_pass(arts, &p));
-    let counts = newsdedup::sign::count_lines(&records.map_err(|e| Error::io(newsdedup::spool::NAME, e))?, &p);
+    let counts = newsdedup::sign::count_lines(&records.map_err(Error::body)?, &p);
     let shapes = Shapes::of(arts);
     stage_output(|w| newsdedup::stages::write_counts(&counts, &shapes, w).map_err(|e| Error::io("stdout", e)))?;
     loaded.finish(ExitCode::Success)

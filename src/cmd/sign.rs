@@ -31,10 +31,7 @@ pub fn run(args: &SignArgs) -> Result<ExitCode, Error> {
     let (boiler, _) = counted_boilerplate(&args.counts, &p)?;
     let loaded = args.input.load(&Progress::new(false, 0))?;
     let arts = &loaded.read.articles;
-    let records = loaded
-        .pool
-        .install(|| newsdedup::sign::sign_under(arts, &boiler, &p))
-        .map_err(|e| Error::io(newsdedup::spool::NAME, e))?;
+    let records = loaded.pool.install(|| newsdedup::sign::sign_under(arts, &boiler, &p)).map_err(Error::body)?;
     stage_output(|w| {
         for (i, (a, r)) in arts.iter().zip(&records).enumerate() {
             newsdedup::stages::write_sign(args.ordinal_base + i as u64, &a.id, r, w)

@@ -20,7 +20,7 @@ use serde_json::{Map, Value};
 
 use rayon::prelude::*;
 
-use super::{Fields, LineReader, ReadOptions, ReadOutcome};
+use super::{BodyAt, Fields, LineReader, ReadOptions, ReadOutcome};
 use crate::error::{Problem, ProblemKind};
 use crate::record::{is_provenance, provenance_name, Article, Origin, Prior, Shape};
 
@@ -47,31 +47,35 @@ fn read_in_batches<R: BufRead>(
     // UTF-8 first, then what parsing found) and its record join `out` in
     // input order, as if read one by one.
     let keep = Keep::of(opts, false);
-    let mut batch: Vec<(u64, String, Vec<Problem>)> = Vec::new();
+    // Where each line starts in the input, when its bodies can be read back
+    // from there (see [`ReadOutcome::push_found`]).
+    let locate = out.reads_back();
+    let mut batch: Vec<(u64, Option<u64>, String, Vec<Problem>)> = Vec::new();
     let mut bytes = 0;
     loop {
         let mut problems = Vec::new();
-        let next = lines.next_str(name, &mut problems)?.map(|(number, text)| (number, text.into_owned()));
+        let next = lines.next_str_at(name, &mut problems)?.map(|(number, at, text)| (number, at, text.into_owned()));
         let done = next.is_none();
-        if let Some((number, text)) = next {
+        if let Some((number, at, text)) = next {
             if text.trim().is_empty() {
                 out.problems.extend(problems);
             } else {
                 bytes += text.len();
-                batch.push((number, text, problems));
+                batch.push((number, at.filter(|_| locate), text, problems));
             }
         }
         if done || bytes >= batch_bytes || batch.len() >= BATCH_LINES {
-            let parsed: Vec<(Article, Vec<ProblemKind>)> = batch
+            let parsed: Vec<(Article, Vec<ProblemKind>, Option<BodyAt>)> = batch
                 .par_iter()
-                .map(|(number, text, _)| {
+                .map(|(number, at, text, _)| {
                     let origin = Origin { file: name.clone(), line: *number };
-                    parse(serde_json::from_str::<Value>(text), text, origin, None, &opts.fields, keep)
+                    parse_line(text, *at, origin, &opts.fields, keep)
                 })
                 .collect();
-            for ((_, _, read), (article, found)) in batch.drain(..).zip(parsed) {
+            for ((_, _, _, read), (article, found, body_at)) in batch.drain(..).zip(parsed) {
                 out.problems.extend(read);
-                add(article, found, out)?;
+                out.problems.extend(problems_of(&article, found));
+                out.push_found(article, body_at)?;
             }
             bytes = 0;
         }
@@ -129,9 +133,107 @@ fn parse(
 /// Add a record and its problems to `out` (its body to the spool, when
 /// bodies are spooled).
 fn add(article: Article, problems: Vec<ProblemKind>, out: &mut ReadOutcome) -> io::Result<()> {
-    let line = article.origin.line;
-    out.problems.extend(problems.into_iter().map(|kind| Problem { file: article.origin.file.to_string(), line, kind }));
+    out.problems.extend(problems_of(&article, problems));
     out.push(article)
+}
+
+/// `article`'s problems, found where it was read.
+fn problems_of(article: &Article, problems: Vec<ProblemKind>) -> impl Iterator<Item = Problem> + '_ {
+    let line = article.origin.line;
+    problems.into_iter().map(move |kind| Problem { file: article.origin.file.to_string(), line, kind })
+}
+
+/// The record of one JSON Lines line `text` and its problems, as [`parse`]
+/// reads it. With `at`, where `text` starts in an input that bodies can be
+/// read back from, also where its body's JSON string lies there, when the
+/// body is one ([`object_with_spans`] tells).
+fn parse_line(
+    text: &str,
+    at: Option<u64>,
+    origin: Origin,
+    fields: &Fields,
+    keep: Option<Keep>,
+) -> (Article, Vec<ProblemKind>, Option<BodyAt>) {
+    if let Some((object, spans)) = at.and_then(|_| object_with_spans(text, fields)) {
+        let mut problems = Vec::new();
+        let mut article = Article::at(origin);
+        let body_key = fill(&mut article, Ok(Value::Object(object)), text, fields, keep, &mut problems);
+        let span = body_key.and_then(|k| spans.into_iter().find(|(key, _)| *key == k));
+        let body_at = match (span, article.body.in_memory(), at) {
+            (Some((_, span)), Some(body), Some(at)) => Some(BodyAt {
+                at: at + span.start as u64,
+                raw: span.len() as u64,
+                hash: xxhash_rust::xxh3::xxh3_64(body.as_bytes()),
+            }),
+            _ => None,
+        };
+        return (article, problems, body_at);
+    }
+    let (article, problems) = parse(serde_json::from_str::<Value>(text), text, origin, None, fields, keep);
+    (article, problems, None)
+}
+
+/// `text` parsed as `serde_json::from_str::<Value>` parses it, when that is
+/// an object whose every field [`Fields`] reads as the body holds a string,
+/// with where in `text` each such string lies (for a key given twice, the
+/// last, whose value the object keeps). `None` for anything else, which is
+/// then parsed as before: the objects are the same either way.
+fn object_with_spans(
+    text: &str,
+    fields: &Fields,
+) -> Option<(Map<String, Value>, Vec<(String, std::ops::Range<usize>)>)> {
+    use serde::de::{Deserializer as _, Error as _, MapAccess, Visitor};
+    use serde_json::value::RawValue;
+
+    struct Object<'a> {
+        text: &'a str,
+        fields: &'a Fields,
+    }
+    impl<'de> Visitor<'de> for Object<'_> {
+        type Value = (Map<String, Value>, Vec<(String, std::ops::Range<usize>)>);
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an object")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
+            let (mut object, mut spans) = (Map::new(), Vec::new());
+            while let Some(key) = access.next_key::<String>()? {
+                // serde_json's own `Value` reads these keys as its private
+                // tokens (an exact number, a raw value).
+                if key.starts_with("$serde_json::private::") {
+                    return Err(A::Error::custom("a private key"));
+                }
+                if self.fields.role(&key) != Some("body") {
+                    let value: Value = access.next_value()?;
+                    object.insert(key, value);
+                    continue;
+                }
+                let raw: &'de RawValue = access.next_value()?;
+                let raw = raw.get();
+                if raw == "null" {
+                    spans.retain(|(k, _)| *k != key);
+                    object.insert(key, Value::Null);
+                    continue;
+                }
+                // A body that is not a string is parsed as before (where
+                // nesting counts from the top of the line).
+                if !raw.starts_with('"') {
+                    return Err(A::Error::custom("a body that is not a string"));
+                }
+                let value: String = serde_json::from_str(raw).map_err(A::Error::custom)?;
+                let start = raw.as_ptr() as usize - self.text.as_ptr() as usize;
+                spans.retain(|(k, _)| *k != key);
+                spans.push((key.clone(), start..start + raw.len()));
+                object.insert(key, Value::String(value));
+            }
+            Ok((object, spans))
+        }
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    let found = (&mut de).deserialize_map(Object { text, fields }).ok()?;
+    de.end().ok()?;
+    Some(found)
 }
 
 /// JSON whitespace.
@@ -334,6 +436,7 @@ fn replace_lone_surrogates(text: &str) -> Option<String> {
 /// Fill `article` from one parsed JSON value (`text` its source, kept as the
 /// body when it is not an object), its known fields named by `fields`. With
 /// `keep`, an object's shape is kept (its text too when `keep.text`).
+/// Returns the key of the body when a string of the object is the body.
 fn fill(
     article: &mut Article,
     parsed: Result<Value, serde_json::Error>,
@@ -341,7 +444,7 @@ fn fill(
     fields: &Fields,
     keep: Option<Keep>,
     problems: &mut Vec<ProblemKind>,
-) {
+) -> Option<String> {
     // The text kept as the record's shape: a lone surrogate repaired, so
     // that `--format filter` writes valid JSON.
     let mut repaired = None;
@@ -350,7 +453,7 @@ fn fill(
         Ok(_) => {
             problems.push(ProblemKind::NotAnObject);
             article.body = text.into();
-            return;
+            return None;
         }
         // serde_json refuses half a surrogate pair; read it as U+FFFD instead
         // of losing every field of the record.
@@ -364,7 +467,7 @@ fn fill(
                 _ => {
                     problems.push(ProblemKind::InvalidJson(e.to_string()));
                     article.body = text.into();
-                    return;
+                    return None;
                 }
             }
         }
@@ -381,6 +484,7 @@ fn fill(
         article.shape = Some(Box::new(Shape::Json { raw, array, provenance, present }));
     }
     let mut body = None;
+    let mut body_key = None;
     for (key, value) in object {
         match fields.role(&key) {
             Some("id") => match value {
@@ -396,7 +500,12 @@ fn fill(
             Some("date") => article.date = Some(string_field(&key, value, problems)).filter(|s| !s.is_empty()),
             Some("url") => article.url = Some(string_field(&key, value, problems)).filter(|s| !s.is_empty()),
             // `null` counts as absent, so `{"body": null, "text": "..."}` reads the text.
-            Some("body") if body.is_none() && !value.is_null() => body = Some(string_field(&key, value, problems)),
+            Some("body") if body.is_none() && !value.is_null() => {
+                if value.is_string() {
+                    body_key = Some(key.clone());
+                }
+                body = Some(string_field(&key, value, problems));
+            }
             Some("body") if value.is_null() => {}
             Some("categories") => match value {
                 Value::Array(items) => {
@@ -425,6 +534,7 @@ fn fill(
         None => problems.push(ProblemKind::MissingNamedField(fields.body.clone())),
     }
     article.prior = prior(&mut article.extra);
+    body_key
 }
 
 /// The exact text of the numeric field `key` of object `text` (`1e2` stays

@@ -21,7 +21,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use crate::error::{Problem, ProblemKind};
-use crate::record::Article;
+use crate::record::{Article, Body, InInput, InputFile};
 use crate::spool::Spool;
 
 /// Which parser reads an input.
@@ -152,6 +152,19 @@ pub struct ReadOutcome {
     pub inputs: Vec<String>,
     /// Where bodies go (see [`ReadOptions::spool_above`]).
     spooling: Spooling,
+    /// The input being read, when it is a file read as it lies on disk
+    /// ([`read_file_with`]): a body that would be spooled and is found as
+    /// a JSON string in it is left there ([`Body::InInput`]).
+    in_file: Option<Arc<InputFile>>,
+}
+
+/// Where a record's body lies in the input being read: a JSON string of
+/// `raw` bytes at byte `at`, whose text has XXH3 `hash`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BodyAt {
+    pub at: u64,
+    pub raw: u64,
+    pub hash: u64,
 }
 
 /// The state of [`ReadOptions::spool_above`] over the inputs read.
@@ -173,7 +186,21 @@ enum Spooling {
 impl ReadOutcome {
     /// Add a record read, its body spooled as [`ReadOptions::spool_above`]
     /// says; an error writing the spool is an I/O error of the input.
-    pub fn push(&mut self, mut article: Article) -> io::Result<()> {
+    pub fn push(&mut self, article: Article) -> io::Result<()> {
+        self.push_found(article, None)
+    }
+
+    /// True when bodies found in the input being read can be left there
+    /// ([`push_found`](ReadOutcome::push_found)).
+    pub(crate) fn reads_back(&self) -> bool {
+        self.in_file.is_some()
+    }
+
+    /// [`push`](ReadOutcome::push) a record whose body, with `found`, lies
+    /// there in the input being read: a body to spool is then left in the
+    /// input instead, and read back from it ([`Body::InInput`]). Writing it
+    /// again would only copy what the input already holds.
+    pub(crate) fn push_found(&mut self, mut article: Article, found: Option<BodyAt>) -> io::Result<()> {
         if let Spooling::Below { above, held } = &mut self.spooling {
             *held += article.body.len();
             if *held > *above {
@@ -184,7 +211,13 @@ impl ReadOutcome {
             }
         }
         if let Spooling::On(spool) = &self.spooling {
-            article.body.spool(spool)?;
+            match (found, &self.in_file) {
+                (Some(BodyAt { at, raw, hash }), Some(input)) if !article.body.is_empty() => {
+                    let (input, len) = (Arc::clone(input), article.body.len());
+                    article.body = Body::InInput(Box::new(InInput { input, at, raw, len, hash }));
+                }
+                _ => article.body.spool(spool)?,
+            }
         }
         self.articles.push(article);
         Ok(())
@@ -227,11 +260,14 @@ pub struct LineReader<R> {
     /// End of `buf`'s text, without its final line ending.
     end: usize,
     number: u64,
+    /// Bytes read before `buf`'s, and with them.
+    before_buf: u64,
+    read: u64,
 }
 
 impl<R: BufRead> LineReader<R> {
     pub fn new(reader: R) -> Self {
-        LineReader { reader, buf: Vec::new(), pos: 1, end: 0, number: 0 }
+        LineReader { reader, buf: Vec::new(), pos: 1, end: 0, number: 0, before_buf: 0, read: 0 }
     }
 
     /// Number of lines read so far.
@@ -245,13 +281,17 @@ impl<R: BufRead> LineReader<R> {
         Ok(self.number)
     }
 
-    /// The next line: its number and its bytes, without the ending or a BOM.
-    fn next_bytes(&mut self) -> io::Result<Option<(u64, &[u8])>> {
+    /// The next line: its number, the offset of its first byte in the
+    /// input, and its bytes, without the ending or a BOM.
+    fn next_bytes(&mut self) -> io::Result<Option<(u64, u64, &[u8])>> {
         if self.pos > self.end {
             self.buf.clear();
-            if self.reader.read_until(b'\n', &mut self.buf)? == 0 {
+            let n = self.reader.read_until(b'\n', &mut self.buf)?;
+            if n == 0 {
                 return Ok(None);
             }
+            self.before_buf = self.read;
+            self.read += n as u64;
             let mut end = self.buf.len();
             if self.buf[end - 1] == b'\n' {
                 end -= 1;
@@ -267,16 +307,32 @@ impl<R: BufRead> LineReader<R> {
         self.pos = stop + 1;
         self.number += 1;
         let bytes = &self.buf[start..stop];
-        Ok(Some((self.number, bytes.strip_prefix(BOM).unwrap_or(bytes))))
+        let (skip, bytes) = match bytes.strip_prefix(BOM) {
+            Some(rest) => (BOM.len(), rest),
+            None => (0, bytes),
+        };
+        Ok(Some((self.number, self.before_buf + (start + skip) as u64, bytes)))
     }
 
     /// The next line as text; invalid UTF-8 is replaced and reported in
     /// `problems` under `name`.
     pub fn next_str(&mut self, name: &str, problems: &mut Vec<Problem>) -> io::Result<Option<(u64, Cow<'_, str>)>> {
-        let Some((number, bytes)) = self.next_bytes()? else {
+        Ok(self.next_str_at(name, problems)?.map(|(number, _, text)| (number, text)))
+    }
+
+    /// [`next_str`](LineReader::next_str), with the offset of the line's
+    /// first byte in the input when its text is those bytes (valid UTF-8).
+    pub fn next_str_at(
+        &mut self,
+        name: &str,
+        problems: &mut Vec<Problem>,
+    ) -> io::Result<Option<(u64, Option<u64>, Cow<'_, str>)>> {
+        let Some((number, at, bytes)) = self.next_bytes()? else {
             return Ok(None);
         };
-        Ok(Some((number, utf8(bytes, name, number, problems))))
+        let text = utf8(bytes, name, number, problems);
+        let at = matches!(text, Cow::Borrowed(_)).then_some(at);
+        Ok(Some((number, at, text)))
     }
 }
 
@@ -468,6 +524,10 @@ pub fn read_input_with<R: BufRead>(
     let mut head = Vec::with_capacity(4);
     (&mut reader).take(4).read_to_end(&mut head)?;
     let what = compression(&head);
+    if what.is_some() {
+        // Offsets in the decompressed text are not the file's.
+        out.in_file = None;
+    }
     let reader = io::Cursor::new(head).chain(reader);
     match what {
         Some(Compression::Gzip) => {
@@ -481,6 +541,20 @@ pub fn read_input_with<R: BufRead>(
         }
         None => read_decoded(reader, name, opts, out),
     }
+}
+
+/// [`read_input_with`] of an opened `file`, named `name`. When it is a
+/// regular file (not a pipe or a device), bodies that would be spooled are
+/// read back from it instead ([`Body::InInput`]), unless it is compressed.
+pub fn read_file_with(file: std::fs::File, name: &str, opts: &ReadOptions, out: &mut ReadOutcome) -> io::Result<()> {
+    let back = match file.metadata() {
+        Ok(m) if m.is_file() => file.try_clone().ok(),
+        _ => None,
+    };
+    out.in_file = back.map(|file| Arc::new(InputFile { file, name: name.to_owned() }));
+    let read = read_input_with(io::BufReader::with_capacity(1 << 16, file), name, opts, out);
+    out.in_file = None;
+    read
 }
 
 /// [`read_input_with`] once the input is decompressed.
