@@ -47,7 +47,8 @@ pub struct Article {
     pub date: Option<String>,
     pub url: Option<String>,
     pub categories: Vec<String>,
-    /// The text, in memory or in the run's spool ([`Body::text`] reads it).
+    /// The text, in memory, in the run's spool or left in its input
+    /// ([`Body::text`] reads it).
     pub body: Body,
     /// Unknown JSONL fields, passed through to the output in input order.
     pub extra: Map<String, Value>,
@@ -133,7 +134,8 @@ impl Article {
 }
 
 /// An article's body: its text in memory, or where it lies in a [`Spool`]
-/// (see [`crate::reader::ReadOptions::spool_above`]), read back when needed.
+/// (see [`crate::reader::ReadOptions::spool_above`]) or in its input file,
+/// read back when needed.
 #[derive(Clone)]
 pub enum Body {
     Text(String),
