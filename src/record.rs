@@ -145,7 +145,7 @@ pub enum Body {
         len: u64,
     },
     /// Left where the reader found it: a JSON string of `raw` bytes at byte
-    /// `at` of an input file, whose text is `len` bytes with XXH3 `hash`.
+    /// `at` of an input file, with XXH3 `hash`, whose text is `len` bytes.
     InInput(Box<InInput>),
 }
 
@@ -169,10 +169,10 @@ pub struct InputFile {
 }
 
 impl InInput {
-    /// The text of the JSON string at `at`, checked against the length and
-    /// hash it had when it was read: an input changed since is an error
+    /// The text of the JSON string at `at`, checked against the hash its
+    /// bytes had when they were read: an input changed since is an error
     /// naming it ([`ReadBackError`]), never a different body.
-    fn read(&self) -> io::Result<String> {
+    pub(crate) fn read(&self) -> io::Result<String> {
         let error =
             |kind, message: String| io::Error::new(kind, ReadBackError { input: self.input.name.clone(), message });
         let changed = || {
@@ -188,12 +188,69 @@ impl InInput {
             io::ErrorKind::UnexpectedEof => changed(),
             kind => error(kind, e.to_string()),
         })?;
-        let text: String = serde_json::from_slice(&buf).map_err(|_| changed())?;
-        if text.len() as u64 != self.len || xxhash_rust::xxh3::xxh3_64(text.as_bytes()) != self.hash {
+        if xxhash_rust::xxh3::xxh3_64(&buf) != self.hash {
             return Err(changed());
         }
-        Ok(text)
+        // The bytes are those serde_json checked as a JSON string when they
+        // were read: decoding them needs no more checks than UTF-8.
+        let mut text = Vec::with_capacity(usize::try_from(self.len).unwrap_or(0));
+        walk_json_string(&buf, |bytes| text.extend_from_slice(bytes)).ok_or_else(changed)?;
+        match String::from_utf8(text) {
+            Ok(text) if text.len() as u64 == self.len => Ok(text),
+            _ => Err(changed()),
+        }
     }
+}
+
+/// Walk `raw`, a JSON string with its quotes, handing `emit` its text in
+/// pieces (runs of bytes as written, and each escape decoded); returns the
+/// text's length. `None` for an escape it does not know, or a `\u` escape
+/// of half a surrogate pair (which serde_json refuses). Bytes other than
+/// escapes are not checked: `raw` is one that serde_json has read.
+pub(crate) fn walk_json_string(raw: &[u8], mut emit: impl FnMut(&[u8])) -> Option<usize> {
+    let inner = raw.strip_prefix(b"\"")?.strip_suffix(b"\"")?;
+    let hex = |i: usize| -> Option<u32> {
+        let digits = inner.get(i..i + 4)?;
+        if !digits.iter().all(u8::is_ascii_hexdigit) {
+            return None;
+        }
+        u32::from_str_radix(std::str::from_utf8(digits).ok()?, 16).ok()
+    };
+    let (mut len, mut i) = (0, 0);
+    while let Some(skip) = memchr::memchr(b'\\', &inner[i..]) {
+        emit(&inner[i..i + skip]);
+        len += skip;
+        i += skip;
+        let (c, step) = match *inner.get(i + 1)? {
+            b'"' => ('"', 2),
+            b'\\' => ('\\', 2),
+            b'/' => ('/', 2),
+            b'b' => ('\u{8}', 2),
+            b'f' => ('\u{c}', 2),
+            b'n' => ('\n', 2),
+            b'r' => ('\r', 2),
+            b't' => ('\t', 2),
+            b'u' => match hex(i + 2)? {
+                high @ 0xD800..=0xDBFF => {
+                    if inner.get(i + 6..i + 8)? != b"\\u" {
+                        return None;
+                    }
+                    let low = hex(i + 8).filter(|low| (0xDC00..=0xDFFF).contains(low))?;
+                    (char::from_u32(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))?, 12)
+                }
+                0xDC00..=0xDFFF => return None,
+                n => (char::from_u32(n)?, 6),
+            },
+            _ => return None,
+        };
+        let mut utf8 = [0; 4];
+        let bytes = c.encode_utf8(&mut utf8).as_bytes();
+        emit(bytes);
+        len += bytes.len();
+        i += step;
+    }
+    emit(&inner[i..]);
+    Some(len + inner.len() - i)
 }
 
 /// An error reading a body back from its input ([`Body::InInput`]), which

@@ -243,6 +243,8 @@ fn odd_jsonl() -> Vec<u8> {
     );
     v.extend_from_slice(b"{\"id\": \"empty\", \"body\": \"\"}\n");
     v.extend_from_slice(b"{\"id\": \"trailing\", \"body\": \"x\"} junk\n");
+    v.extend_from_slice(b"{\"id\": \"control\", \"body\": \"a raw \x01 control byte\"}\n");
+    v.extend_from_slice(b"{\"id\": \"escapes\", \"body\": \"\\/ \\u0000 \\u00E9 \\uD83D\\uDE00 \\\\\", \"text\": \"other\"}\n");
     v.extend_from_slice(b"{\"id\": \"last\", \"body\": \"no newline at the end\"}");
     v
 }
@@ -272,12 +274,16 @@ fn bodies_left_in_a_file_give_the_same_records_and_output_as_bodies_in_memory() 
     // string and whose line is read as it lies.
     let file = read_file(dir.path(), &odd_jsonl(), "odd.jsonl");
     let left: Vec<&str> = file.articles.iter().filter(|a| in_input(a)).map(|a| a.id.as_str()).collect();
-    assert_eq!(left, ["bom", "crlf", "cr1", "cr2", "twice", "alias", "both", "last"]);
+    assert_eq!(left, ["bom", "crlf", "cr1", "cr2", "twice", "alias", "both", "escapes", "last"]);
     let body = |id: &str| file.articles.iter().find(|a| a.id == id).unwrap().body.text().unwrap().into_owned();
     assert_eq!(body("bom"), "After a BOM, \"quoted\"\nand a new line.");
     assert_eq!(body("crlf"), "caf\u{e9} \u{e9} \u{1F600} tab\tend");
     assert_eq!(body("twice"), "the last is kept");
     assert_eq!(body("both"), "text first");
+    assert_eq!(body("escapes"), "/ \u{0} \u{e9} \u{1F600} \\");
+    // The body field not taken is passed through, decoded.
+    let both = file.articles.iter().find(|a| a.id == "both").unwrap();
+    assert_eq!(both.extra["body"], "then body");
 }
 
 #[test]

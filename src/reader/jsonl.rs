@@ -145,8 +145,10 @@ fn problems_of(article: &Article, problems: Vec<ProblemKind>) -> impl Iterator<I
 
 /// The record of one JSON Lines line `text` and its problems, as [`parse`]
 /// reads it. With `at`, where `text` starts in an input that bodies can be
-/// read back from, also where its body's JSON string lies there, when the
-/// body is one ([`object_with_spans`] tells).
+/// read back from: when the body is a JSON string as written in the line
+/// ([`object_and_body`]), it is not decoded, and where it lies is returned
+/// instead ([`BodyAt`]; the record's body is then empty until
+/// [`ReadOutcome::push_found`] places it).
 fn parse_line(
     text: &str,
     at: Option<u64>,
@@ -154,34 +156,41 @@ fn parse_line(
     fields: &Fields,
     keep: Option<Keep>,
 ) -> (Article, Vec<ProblemKind>, Option<BodyAt>) {
-    if let Some((object, spans)) = at.and_then(|_| object_with_spans(text, fields)) {
+    if let Some((object, body)) = at.and_then(|_| object_and_body(text, fields)) {
         let mut problems = Vec::new();
-        let mut article = Article::at(origin);
+        let mut article = Article::at(origin.clone());
         let body_key = fill(&mut article, Ok(Value::Object(object)), text, fields, keep, &mut problems);
-        let span = body_key.and_then(|k| spans.into_iter().find(|(key, _)| *key == k));
-        let body_at = match (span, article.body.in_memory(), at) {
-            (Some((_, span)), Some(body), Some(at)) => Some(BodyAt {
-                at: at + span.start as u64,
-                raw: span.len() as u64,
-                hash: xxhash_rust::xxh3::xxh3_64(body.as_bytes()),
-            }),
-            _ => None,
-        };
-        return (article, problems, body_at);
+        match (body, at) {
+            (None, _) => return (article, problems, None),
+            (Some(b), Some(at)) if body_key.as_deref() == Some(b.key.as_str()) => {
+                let raw = &text.as_bytes()[b.span.clone()];
+                let hash = xxhash_rust::xxh3::xxh3_64(raw);
+                let found = BodyAt { at: at + b.span.start as u64, raw: raw.len() as u64, len: b.len as u64, hash };
+                return (article, problems, Some(found));
+            }
+            // Not the body `fill` took (it always is): read as before.
+            _ => {}
+        }
     }
     let (article, problems) = parse(serde_json::from_str::<Value>(text), text, origin, None, fields, keep);
     (article, problems, None)
 }
 
-/// `text` parsed as `serde_json::from_str::<Value>` parses it, when that is
-/// an object whose every field [`Fields`] reads as the body holds a string,
-/// with where in `text` each such string lies (for a key given twice, the
-/// last, whose value the object keeps). `None` for anything else, which is
-/// then parsed as before: the objects are the same either way.
-fn object_with_spans(
-    text: &str,
-    fields: &Fields,
-) -> Option<(Map<String, Value>, Vec<(String, std::ops::Range<usize>)>)> {
+/// The body [`object_and_body`] left undecoded: its key, where its JSON
+/// string lies in the line, and the length of its text.
+struct RawBody {
+    key: String,
+    span: std::ops::Range<usize>,
+    len: usize,
+}
+
+/// `text` parsed as `serde_json::from_str::<Value>` parses it, except that
+/// the body (the first field [`Fields`] reads as the body that is not
+/// `null`, as [`fill`] takes it) is an empty string, returned undecoded as
+/// a [`RawBody`]. `None` when `text` is not an object, or a field read as
+/// the body holds anything but a string or `null`, or a string that
+/// [`json_string_len`] does not vouch for: such a line is parsed as before.
+fn object_and_body(text: &str, fields: &Fields) -> Option<(Map<String, Value>, Option<RawBody>)> {
     use serde::de::{Deserializer as _, Error as _, MapAccess, Visitor};
     use serde_json::value::RawValue;
 
@@ -190,14 +199,17 @@ fn object_with_spans(
         fields: &'a Fields,
     }
     impl<'de> Visitor<'de> for Object<'_> {
-        type Value = (Map<String, Value>, Vec<(String, std::ops::Range<usize>)>);
+        type Value = (Map<String, Value>, Option<RawBody>);
 
         fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
             f.write_str("an object")
         }
 
         fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
-            let (mut object, mut spans) = (Map::new(), Vec::new());
+            let mut object = Map::new();
+            // Each body field's string, undecoded: for a key given twice,
+            // the last, whose value the object keeps.
+            let mut raws: Vec<(String, &'de str, usize)> = Vec::new();
             while let Some(key) = access.next_key::<String>()? {
                 // serde_json's own `Value` reads these keys as its private
                 // tokens (an exact number, a raw value).
@@ -211,29 +223,43 @@ fn object_with_spans(
                 }
                 let raw: &'de RawValue = access.next_value()?;
                 let raw = raw.get();
+                raws.retain(|(k, _, _)| *k != key);
                 if raw == "null" {
-                    spans.retain(|(k, _)| *k != key);
                     object.insert(key, Value::Null);
                     continue;
                 }
-                // A body that is not a string is parsed as before (where
-                // nesting counts from the top of the line).
-                if !raw.starts_with('"') {
-                    return Err(A::Error::custom("a body that is not a string"));
-                }
-                let value: String = serde_json::from_str(raw).map_err(A::Error::custom)?;
-                let start = raw.as_ptr() as usize - self.text.as_ptr() as usize;
-                spans.retain(|(k, _)| *k != key);
-                spans.push((key.clone(), start..start + raw.len()));
-                object.insert(key, Value::String(value));
+                // Anything else is parsed as before (where nesting counts
+                // from the top of the line).
+                let len = json_string_len(raw).ok_or_else(|| A::Error::custom("not a plain string"))?;
+                raws.push((key.clone(), raw, len));
+                object.insert(key, Value::String(String::new()));
             }
-            Ok((object, spans))
+            let body = object.iter().find(|(k, v)| self.fields.role(k) == Some("body") && !v.is_null()).map(|(k, _)| k.clone());
+            let mut found = None;
+            for (key, raw, len) in raws {
+                if body.as_ref() == Some(&key) {
+                    let start = raw.as_ptr() as usize - self.text.as_ptr() as usize;
+                    found = Some(RawBody { key, span: start..start + raw.len(), len });
+                } else {
+                    let value: String = serde_json::from_str(raw).map_err(A::Error::custom)?;
+                    object.insert(key, Value::String(value));
+                }
+            }
+            Ok((object, found))
         }
     }
     let mut de = serde_json::Deserializer::from_str(text);
     let found = (&mut de).deserialize_map(Object { text, fields }).ok()?;
     de.end().ok()?;
     Some(found)
+}
+
+/// The length in bytes of the text of `raw`, a JSON string with its quotes
+/// (as serde_json has checked it), without decoding it. `None` for an
+/// escape it does not know, or a `\u` escape of half a surrogate pair
+/// (serde_json refuses those; the line is then read as before).
+fn json_string_len(raw: &str) -> Option<usize> {
+    crate::record::walk_json_string(raw.as_bytes(), |_| {})
 }
 
 /// JSON whitespace.
@@ -586,6 +612,56 @@ pub(crate) fn filtered_prior(duplicates: Vec<Value>) -> Prior {
 mod tests {
     use super::*;
     use crate::reader::{read_input, InputFormat};
+
+    /// `json_string_len` vouches only for strings serde_json decodes, and
+    /// gives their text's length; the same walk decodes them as serde_json
+    /// does (as a body read back from its input is decoded).
+    fn check_len(raw: &str) {
+        let decoded = serde_json::from_str::<String>(raw);
+        if let Some(len) = json_string_len(raw) {
+            let text = decoded.unwrap_or_else(|e| panic!("{raw}: vouched for, but serde_json says {e}"));
+            assert_eq!(len, text.len(), "{raw}");
+            let mut walked = Vec::new();
+            crate::record::walk_json_string(raw.as_bytes(), |b| walked.extend_from_slice(b));
+            assert_eq!(String::from_utf8(walked).unwrap(), text, "{raw}");
+        }
+    }
+
+    #[test]
+    fn json_string_len_is_the_decoded_length() {
+        for (raw, len) in [
+            (r#""""#, Some(0)),
+            (r#""plain""#, Some(5)),
+            (r#""a\nb\"c\\d\/e\bf\fg\rh\ti""#, Some(17)),
+            (r#""caf\u00e9 caf\u00E9 café""#, Some(17)),
+            (r#""\u0000\u007f\u0080\u07ff\u0800\uffff""#, Some(1 + 1 + 2 + 2 + 3 + 3)),
+            (r#""\ud83d\ude00 \uD83D\uDE00""#, Some(9)),
+            (r#""lone \ud800 half""#, None),
+            (r#""lone \udc00 half""#, None),
+            (r#""\ud800\u0041""#, None),
+            (r#""\ud800""#, None),
+            (r#""\u12""#, None),
+            (r#""\u12g4""#, None),
+            (r#""\x41""#, None),
+            ("plain", None),
+        ] {
+            assert_eq!(json_string_len(raw), len, "{raw}");
+            check_len(raw);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn json_string_len_agrees_with_serde_json(text in "\\PC*", pieces in proptest::collection::vec(0usize..12, 0..8)) {
+            // Any text as serde_json writes it.
+            let raw = serde_json::to_string(&text).unwrap();
+            proptest::prop_assert_eq!(json_string_len(&raw), Some(text.len()));
+            // And escapes of every kind, well formed or not, put together.
+            let bits = [r"\n", r"\u00e9", r"\ud83d\ude00", r"\ud83d", r"\ude00", r"\uD7FF", r"\/", r"\q", r"\u", "é", "x", r"\\"];
+            let mixed = format!("\"{}\"", pieces.iter().map(|&i| bits[i]).collect::<String>());
+            check_len(&mixed);
+        }
+    }
 
     fn read(text: &str) -> ReadOutcome {
         let mut out = ReadOutcome::default();

@@ -158,12 +158,14 @@ pub struct ReadOutcome {
     in_file: Option<Arc<InputFile>>,
 }
 
-/// Where a record's body lies in the input being read: a JSON string of
-/// `raw` bytes at byte `at`, whose text has XXH3 `hash`.
+/// Where a record's body lies in the input being read, the body itself not
+/// decoded (the record's is empty): a JSON string of `raw` bytes at byte
+/// `at`, with XXH3 `hash`, whose text is `len` bytes.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct BodyAt {
     pub at: u64,
     pub raw: u64,
+    pub len: u64,
     pub hash: u64,
 }
 
@@ -197,12 +199,17 @@ impl ReadOutcome {
     }
 
     /// [`push`](ReadOutcome::push) a record whose body, with `found`, lies
-    /// there in the input being read: a body to spool is then left in the
-    /// input instead, and read back from it ([`Body::InInput`]). Writing it
-    /// again would only copy what the input already holds.
+    /// undecoded in the input being read. A body to spool is left there
+    /// instead, and read back from it ([`Body::InInput`]): writing it again
+    /// would only copy what the input already holds. A body to keep in
+    /// memory is read back now.
     pub(crate) fn push_found(&mut self, mut article: Article, found: Option<BodyAt>) -> io::Result<()> {
+        let found = found.map(|f| {
+            let input = Arc::clone(self.in_file.as_ref().expect("bodies are found only in a file read as it lies"));
+            InInput { input, at: f.at, raw: f.raw, len: f.len, hash: f.hash }
+        });
         if let Spooling::Below { above, held } = &mut self.spooling {
-            *held += article.body.len();
+            *held += found.as_ref().map_or(article.body.len(), |f| f.len);
             if *held > *above {
                 self.spooling = match Spool::new() {
                     Ok(s) => Spooling::On(Arc::new(s)),
@@ -210,14 +217,12 @@ impl ReadOutcome {
                 };
             }
         }
-        if let Spooling::On(spool) = &self.spooling {
-            match (found, &self.in_file) {
-                (Some(BodyAt { at, raw, hash }), Some(input)) if !article.body.is_empty() => {
-                    let (input, len) = (Arc::clone(input), article.body.len());
-                    article.body = Body::InInput(Box::new(InInput { input, at, raw, len, hash }));
-                }
-                _ => article.body.spool(spool)?,
-            }
+        match (found, &self.spooling) {
+            (Some(f), _) if f.len == 0 => article.body = Body::Text(String::new()),
+            (Some(f), Spooling::On(_)) => article.body = Body::InInput(Box::new(f)),
+            (Some(f), _) => article.body = Body::Text(f.read()?),
+            (None, Spooling::On(spool)) => article.body.spool(spool)?,
+            (None, _) => {}
         }
         self.articles.push(article);
         Ok(())
