@@ -200,9 +200,14 @@ fn the_command_line_spools_and_leaves_no_file_behind() {
 /// `bytes` written to a file named `name` in `dir`, read back with every
 /// body to spool: left in the file where it can be.
 fn read_file(dir: &std::path::Path, bytes: &[u8], name: &str) -> ReadOutcome {
+    read_file_above(dir, bytes, name, Some(0))
+}
+
+/// [`read_file`] with bodies spooled (or left in the file) as `spool_above` says.
+fn read_file_above(dir: &std::path::Path, bytes: &[u8], name: &str, spool_above: Option<u64>) -> ReadOutcome {
     let path = dir.join(name);
     std::fs::write(&path, bytes).unwrap();
-    let opts = ReadOptions { spool_above: Some(0), keep_shape: true, ..Default::default() };
+    let opts = ReadOptions { spool_above, keep_shape: true, ..Default::default() };
     let mut out = ReadOutcome::default();
     newsdedup::reader::read_file_with(std::fs::File::open(&path).unwrap(), name, &opts, &mut out).unwrap();
     newsdedup::reader::check_unique_ids(&mut out);
@@ -244,7 +249,9 @@ fn odd_jsonl() -> Vec<u8> {
     v.extend_from_slice(b"{\"id\": \"empty\", \"body\": \"\"}\n");
     v.extend_from_slice(b"{\"id\": \"trailing\", \"body\": \"x\"} junk\n");
     v.extend_from_slice(b"{\"id\": \"control\", \"body\": \"a raw \x01 control byte\"}\n");
-    v.extend_from_slice(b"{\"id\": \"escapes\", \"body\": \"\\/ \\u0000 \\u00E9 \\uD83D\\uDE00 \\\\\", \"text\": \"other\"}\n");
+    v.extend_from_slice(
+        b"{\"id\": \"escapes\", \"body\": \"\\/ \\u0000 \\u00E9 \\uD83D\\uDE00 \\\\\", \"text\": \"other\"}\n",
+    );
     v.extend_from_slice(b"{\"id\": \"last\", \"body\": \"no newline at the end\"}");
     v
 }
@@ -268,6 +275,24 @@ fn bodies_left_in_a_file_give_the_same_records_and_output_as_bodies_in_memory() 
         assert_eq!(left > 0, jsonl, "{name}: {left} bodies left in the input");
         if !jsonl {
             assert!(file.articles.iter().all(|a| a.body.is_empty() || a.body.in_memory().is_none()), "{name}");
+        }
+    }
+    // Under a threshold the first bodies stay in memory and the rest in the
+    // file; with no spool at all, every body is in memory.
+    if let Some(web) = common::web_corpus() {
+        let bytes = std::fs::read(web).unwrap();
+        let memory = read(&bytes, "web.jsonl", None);
+        for (above, in_memory) in [(None, memory.articles.len()), (Some(20_000), 0)] {
+            let file = read_file_above(dir.path(), &bytes, "web.jsonl", above);
+            assert_eq!(memory.articles, file.articles);
+            let held = file.articles.iter().filter(|a| a.body.in_memory().is_some()).count();
+            if above.is_none() {
+                assert_eq!(held, in_memory);
+                continue;
+            }
+            let first = file.articles.iter().position(in_input).expect("bodies left in the file");
+            assert!(first > 0 && file.articles[..first].iter().all(|a| a.body.in_memory().is_some()));
+            assert!(file.articles[first..].iter().all(|a| in_input(a) || a.body.is_empty()));
         }
     }
     // Which of the odd records stay in the file: those whose body is a

@@ -234,7 +234,10 @@ fn object_and_body(text: &str, fields: &Fields) -> Option<(Map<String, Value>, O
                 raws.push((key.clone(), raw, len));
                 object.insert(key, Value::String(String::new()));
             }
-            let body = object.iter().find(|(k, v)| self.fields.role(k) == Some("body") && !v.is_null()).map(|(k, _)| k.clone());
+            let body = object
+                .iter()
+                .find(|(k, v)| self.fields.role(k) == Some("body") && !v.is_null())
+                .map(|(k, _)| k.clone());
             let mut found = None;
             for (key, raw, len) in raws {
                 if body.as_ref() == Some(&key) {

@@ -133,7 +133,9 @@ pub struct ReadOptions {
     /// many bytes, each later body goes to a [`Spool`] (an anonymous
     /// temporary file) and is read back when needed. `None` (the default)
     /// keeps every body in memory; `Some(0)` spools every body. When no
-    /// temporary file can be made, bodies stay in memory.
+    /// temporary file can be made, bodies stay in memory. A JSON Lines file
+    /// read by [`read_file_with`] leaves each such body that is a string
+    /// in the file instead ([`crate::record::Body::InInput`]).
     pub spool_above: Option<u64>,
 }
 
@@ -193,16 +195,17 @@ impl ReadOutcome {
     }
 
     /// True when bodies found in the input being read can be left there
-    /// ([`push_found`](ReadOutcome::push_found)).
+    /// ([`push_found`](ReadOutcome::push_found)): it is a file read as it
+    /// lies, and bodies are not all kept in memory.
     pub(crate) fn reads_back(&self) -> bool {
-        self.in_file.is_some()
+        self.in_file.is_some() && !matches!(self.spooling, Spooling::Off)
     }
 
     /// [`push`](ReadOutcome::push) a record whose body, with `found`, lies
     /// undecoded in the input being read. A body to spool is left there
     /// instead, and read back from it ([`Body::InInput`]): writing it again
-    /// would only copy what the input already holds. A body to keep in
-    /// memory is read back now.
+    /// would only copy what the input already holds (so too when no spool
+    /// could be made). A body to keep in memory is read back now.
     pub(crate) fn push_found(&mut self, mut article: Article, found: Option<BodyAt>) -> io::Result<()> {
         let found = found.map(|f| {
             let input = Arc::clone(self.in_file.as_ref().expect("bodies are found only in a file read as it lies"));
@@ -219,7 +222,7 @@ impl ReadOutcome {
         }
         match (found, &self.spooling) {
             (Some(f), _) if f.len == 0 => article.body = Body::Text(String::new()),
-            (Some(f), Spooling::On(_)) => article.body = Body::InInput(Box::new(f)),
+            (Some(f), Spooling::On(_) | Spooling::Failed) => article.body = Body::InInput(Box::new(f)),
             (Some(f), _) => article.body = Body::Text(f.read()?),
             (None, Spooling::On(spool)) => article.body.spool(spool)?,
             (None, _) => {}
@@ -327,11 +330,7 @@ impl<R: BufRead> LineReader<R> {
 
     /// [`next_str`](LineReader::next_str), with the offset of the line's
     /// first byte in the input when its text is those bytes (valid UTF-8).
-    pub fn next_str_at(
-        &mut self,
-        name: &str,
-        problems: &mut Vec<Problem>,
-    ) -> io::Result<Option<(u64, Option<u64>, Cow<'_, str>)>> {
+    pub fn next_str_at(&mut self, name: &str, problems: &mut Vec<Problem>) -> io::Result<Option<LineAt<'_>>> {
         let Some((number, at, bytes)) = self.next_bytes()? else {
             return Ok(None);
         };
@@ -340,6 +339,10 @@ impl<R: BufRead> LineReader<R> {
         Ok(Some((number, at, text)))
     }
 }
+
+/// A line of [`LineReader::next_str_at`]: its number, where it starts in
+/// the input (when its text is its bytes), and its text.
+pub type LineAt<'a> = (u64, Option<u64>, Cow<'a, str>);
 
 /// `bytes` as text; invalid UTF-8 is replaced and reported at `name:line`.
 fn utf8<'a>(bytes: &'a [u8], name: &str, line: u64, problems: &mut Vec<Problem>) -> Cow<'a, str> {
