@@ -349,3 +349,31 @@ fn an_input_changed_under_a_run_is_an_error_naming_it_never_another_body() {
     rewrite(text);
     assert_eq!(out.articles[0].body.text().unwrap(), "The original body of the record.");
 }
+
+#[test]
+fn no_more_than_so_many_inputs_are_held_open_for_their_bodies() {
+    use newsdedup::reader::INPUTS_HELD;
+    let dir = tempfile::tempdir().unwrap();
+    let opts = ReadOptions { spool_above: Some(0), ..Default::default() };
+    let mut out = ReadOutcome::default();
+    // An input whose bodies are all spooled (listing text) holds nothing open.
+    let listing = std::fs::read(common::sample()).unwrap();
+    std::fs::write(dir.path().join("sample.txt"), &listing).unwrap();
+    let file = std::fs::File::open(dir.path().join("sample.txt")).unwrap();
+    newsdedup::reader::read_file_with(file, "sample.txt", &opts, &mut out).unwrap();
+    let listed = out.articles.len();
+    for i in 0..INPUTS_HELD + 3 {
+        let name = format!("day{i}.jsonl");
+        let text = format!("{{\"id\": \"{i}\", \"body\": \"The story of day {i}.\"}}\n");
+        std::fs::write(dir.path().join(&name), text).unwrap();
+        let file = std::fs::File::open(dir.path().join(&name)).unwrap();
+        newsdedup::reader::read_file_with(file, &name, &opts, &mut out).unwrap();
+    }
+    let days = &out.articles[listed..];
+    let left: Vec<bool> = days.iter().map(in_input).collect();
+    assert!(left[..INPUTS_HELD].iter().all(|&l| l), "the first {INPUTS_HELD} inputs are held");
+    assert!(left[INPUTS_HELD..].iter().all(|&l| !l), "later inputs spool their bodies");
+    for (i, a) in days.iter().enumerate() {
+        assert_eq!(a.body.text().unwrap(), format!("The story of day {i}."));
+    }
+}

@@ -158,7 +158,16 @@ pub struct ReadOutcome {
     /// ([`read_file_with`]): a body that would be spooled and is found as
     /// a JSON string in it is left there ([`Body::InInput`]).
     in_file: Option<Arc<InputFile>>,
+    /// Inputs kept open because bodies were left in them (at most
+    /// [`INPUTS_HELD`]).
+    inputs_held: usize,
 }
+
+/// Input files kept open at most for bodies left in them: each holds a file
+/// descriptor to the end of the run, and a run over thousands of files
+/// must not run out of them (the usual limit is 1,024). Later files spool
+/// their bodies.
+pub const INPUTS_HELD: usize = 128;
 
 /// Where a record's body lies in the input being read, the body itself not
 /// decoded (the record's is empty): a JSON string of `raw` bytes at byte
@@ -553,15 +562,20 @@ pub fn read_input_with<R: BufRead>(
 
 /// [`read_input_with`] of an opened `file`, named `name`. When it is a
 /// regular file (not a pipe or a device), bodies that would be spooled are
-/// read back from it instead ([`Body::InInput`]), unless it is compressed.
+/// read back from it instead ([`Body::InInput`]), unless it is compressed
+/// or [`INPUTS_HELD`] inputs are already held open for their bodies.
 pub fn read_file_with(file: std::fs::File, name: &str, opts: &ReadOptions, out: &mut ReadOutcome) -> io::Result<()> {
     let back = match file.metadata() {
         Ok(m) if m.is_file() => file.try_clone().ok(),
         _ => None,
     };
+    let back = back.filter(|_| out.inputs_held < INPUTS_HELD);
     out.in_file = back.map(|file| Arc::new(InputFile { file, name: name.to_owned() }));
     let read = read_input_with(io::BufReader::with_capacity(1 << 16, file), name, opts, out);
-    out.in_file = None;
+    // Held when a record holds it (its descriptor is closed otherwise).
+    if out.in_file.take().is_some_and(|f| Arc::strong_count(&f) > 1) {
+        out.inputs_held += 1;
+    }
     read
 }
 
