@@ -144,8 +144,9 @@ pub enum Body {
         at: u64,
         len: u64,
     },
-    /// Left where the reader found it: a JSON string of `raw` bytes at byte
-    /// `at` of an input file, with XXH3 `hash`, whose text is `len` bytes.
+    /// Left where the reader found it: `raw` bytes at byte `at` of an input
+    /// file, with XXH3 `hash`, whose text is `len` bytes: a JSON string (of
+    /// JSON Lines), or the text as it is (of listing text).
     InInput(Box<InInput>),
 }
 
@@ -157,6 +158,9 @@ pub struct InInput {
     pub raw: u64,
     pub len: u64,
     pub hash: u64,
+    /// The bytes are a JSON string, decoded when read back; otherwise they
+    /// are the text.
+    pub json: bool,
 }
 
 /// An input file read as it lies on disk (not compressed, not a pipe), kept
@@ -169,9 +173,9 @@ pub struct InputFile {
 }
 
 impl InInput {
-    /// The text of the JSON string at `at`, checked against the hash its
-    /// bytes had when they were read: an input changed since is an error
-    /// naming it ([`ReadBackError`]), never a different body.
+    /// The text at `at` (decoded, for a JSON string), checked against the
+    /// hash its bytes had when they were read: an input changed since is an
+    /// error naming it ([`ReadBackError`]), never a different body.
     pub(crate) fn read(&self) -> io::Result<String> {
         let error =
             |kind, message: String| io::Error::new(kind, ReadBackError { input: self.input.name.clone(), message });
@@ -190,6 +194,9 @@ impl InInput {
         })?;
         if xxhash_rust::xxh3::xxh3_64(&buf) != self.hash {
             return Err(changed());
+        }
+        if !self.json {
+            return String::from_utf8(buf).map_err(|_| changed());
         }
         // The bytes are those serde_json checked as a JSON string when they
         // were read: decoding them needs no more checks than UTF-8.

@@ -8,8 +8,9 @@
 //! positioned reads, from any thread. The file has no name (it is unlinked
 //! at once, or opened without one), so nothing is left behind however the
 //! run ends; its pages are the kernel's page cache, not the process's memory.
-//! A JSON Lines file read as it lies needs no spool for its bodies: they are
-//! read back from the file itself ([`crate::record::Body::InInput`]).
+//! A JSON Lines or listing file read as it lies needs no spool for most of
+//! its bodies: they are read back from the file itself
+//! ([`crate::record::Body::InInput`]).
 
 use std::fs::File;
 use std::io;

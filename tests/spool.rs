@@ -256,26 +256,50 @@ fn odd_jsonl() -> Vec<u8> {
     v
 }
 
+/// Listing text whose bodies are every shape a reader meets: a BOM, blank
+/// runs, CRLF and lone CR endings, trailing spaces at the end of a body and
+/// inside it, a whitespace-only line, broken UTF-8, a BOM inside (files
+/// joined by `cat`), stray text, an entry with no body, no final newline.
+fn odd_listing() -> Vec<u8> {
+    let mut v: Vec<u8> = Vec::new();
+    for part in [
+        &b"\xEF\xBB\xBFLatest news with #X\n\nSome stray words\nbefore the first entry.\n\n\n"[..],
+        b"The Sun\n3 days ago\n- Politics\nPlain title\nA body of two lines,\nthe second one here.\n\n\nAfter two blank lines.\n\n",
+        b"Yahoo\r\n1 day ago\r\n- World\r\nCRLF title\r\nA body in CRLF lines\r\nends here.\r\n",
+        b"BBC\n2 days ago\n- News\nTitle  \nOnly its last line\nhas trailing spaces   \n   \n",
+        b"CNN\n5m ago\n- A\nT\nA line with trailing spaces \nbefore another.\n",
+        b"NPR\n5m ago\n- A\nT\nA blank line with spaces\n  \nin the body.\n",
+        b"AP\n1 hour ago\n- B\nT\nBroken \xFF byte\nin the body.\n",
+        b"AFP\n1 hour ago\n- C\nT\nOne body line.\n\xEF\xBB\xBFA BOM inside it.\n",
+        b"Reuters\n1 hour ago\n- D\nT\nOld Mac\rline endings.\n",
+        b"Nobody\n1 hour ago\n- E\nOnly a title\n",
+        b"Last\n1 hour ago\n- E\nT\nEnds the file with spaces and no newline   ",
+    ] {
+        v.extend_from_slice(part);
+    }
+    v
+}
+
 #[test]
 fn bodies_left_in_a_file_give_the_same_records_and_output_as_bodies_in_memory() {
     let dir = tempfile::tempdir().unwrap();
     let mut all = inputs();
     all.push((odd_jsonl(), "odd.jsonl".to_owned()));
     all.push((gzip(&odd_jsonl()), "odd.jsonl.gz".to_owned()));
+    all.push((odd_listing(), "odd.txt".to_owned()));
+    all.push((gzip(&odd_listing()), "odd.txt.gz".to_owned()));
     for (bytes, name) in all {
         let memory = read(&bytes, &name, None);
         let file = read_file(dir.path(), &bytes, &name);
         assert_eq!(memory.articles, file.articles, "{name}");
         assert_eq!(memory.problems, file.problems, "{name}");
         assert!(outputs(&file.articles) == outputs(&memory.articles), "{name}: the output differs");
-        // Only JSON Lines read as they lie leave bodies in the file; every
-        // other body is spooled, as it was.
+        // Only JSON Lines and listing text read as they lie leave bodies in
+        // the file; every other body is spooled, as it was.
         let left = file.articles.iter().filter(|a| in_input(a)).count();
-        let jsonl = name.ends_with(".jsonl");
-        assert_eq!(left > 0, jsonl, "{name}: {left} bodies left in the input");
-        if !jsonl {
-            assert!(file.articles.iter().all(|a| a.body.is_empty() || a.body.in_memory().is_none()), "{name}");
-        }
+        let as_it_lies = name.ends_with(".jsonl") || name.ends_with(".txt");
+        assert_eq!(left > 0, as_it_lies, "{name}: {left} bodies left in the input");
+        assert!(file.articles.iter().all(|a| a.body.is_empty() || a.body.in_memory().is_none()), "{name}");
     }
     // Under a threshold the first bodies stay in memory and the rest in the
     // file; with no spool at all, every body is in memory.
@@ -309,6 +333,30 @@ fn bodies_left_in_a_file_give_the_same_records_and_output_as_bodies_in_memory() 
     // The body field not taken is passed through, decoded.
     let both = file.articles.iter().find(|a| a.id == "both").unwrap();
     assert_eq!(both.extra["body"], "then body");
+    // Which listing bodies stay in the file: those that are a stretch of it
+    // as they are (trailing spaces at the very end are only cut off).
+    let file = read_file(dir.path(), &odd_listing(), "odd.txt");
+    let left: Vec<&str> = file.articles.iter().filter(|a| in_input(a)).map(|a| a.source.as_str()).collect();
+    assert_eq!(left, ["", "The Sun", "BBC", "Last"]);
+    let body =
+        |source: &str| file.articles.iter().find(|a| a.source == source).unwrap().body.text().unwrap().into_owned();
+    // Not followed by an entry, the header is stray text too.
+    assert_eq!(body(""), "Latest news with #X\n\nSome stray words\nbefore the first entry.");
+    assert_eq!(body("The Sun"), "A body of two lines,\nthe second one here.\n\n\nAfter two blank lines.");
+    assert_eq!(body("BBC"), "Only its last line\nhas trailing spaces");
+    assert_eq!(body("Last"), "Ends the file with spaces and no newline");
+    assert_eq!(body("Yahoo"), "A body in CRLF lines\nends here.");
+    assert_eq!(body("NPR"), "A blank line with spaces\n\nin the body.");
+    assert_eq!(body("Reuters"), "Old Mac\nline endings.");
+    let kinds: Vec<String> = file.problems.iter().map(|p| p.to_string()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "odd.txt:1: text outside any entry (kept as a record of its own)",
+            "odd.txt:47: invalid UTF-8 (kept with U+FFFD replacement characters)",
+            "odd.txt:61: entry has no body",
+        ]
+    );
 }
 
 #[test]
@@ -348,6 +396,19 @@ fn an_input_changed_under_a_run_is_an_error_naming_it_never_another_body() {
     // Put back, it reads as before.
     rewrite(text);
     assert_eq!(out.articles[0].body.text().unwrap(), "The original body of the record.");
+    // So too for listing text, whose bodies lie in the file as they are.
+    let text = "AP\n1 hour ago\n- World\nTitle\nThe original body\nof the record.\n";
+    let out = read_file(dir.path(), text.as_bytes(), "in.txt");
+    assert!(in_input(&out.articles[0]));
+    let path = dir.path().join("in.txt");
+    for changed in [text.replace("original", "replaced"), text.replace("body\n", "body "), text[..30].to_owned()] {
+        // Truncated and written again, the file is the one the run holds.
+        std::fs::write(&path, &changed).unwrap();
+        let e = out.articles[0].body.text().unwrap_err();
+        assert!(e.to_string().starts_with("in.txt: changed while"), "{changed:?}: {e}");
+    }
+    std::fs::write(&path, text).unwrap();
+    assert_eq!(out.articles[0].body.text().unwrap(), "The original body\nof the record.");
 }
 
 #[test]
@@ -356,11 +417,11 @@ fn no_more_than_so_many_inputs_are_held_open_for_their_bodies() {
     let dir = tempfile::tempdir().unwrap();
     let opts = ReadOptions { spool_above: Some(0), ..Default::default() };
     let mut out = ReadOutcome::default();
-    // An input whose bodies are all spooled (listing text) holds nothing open.
-    let listing = std::fs::read(common::sample()).unwrap();
-    std::fs::write(dir.path().join("sample.txt"), &listing).unwrap();
-    let file = std::fs::File::open(dir.path().join("sample.txt")).unwrap();
-    newsdedup::reader::read_file_with(file, "sample.txt", &opts, &mut out).unwrap();
+    // An input whose bodies are all spooled (compressed) holds nothing open.
+    let listing = gzip(&std::fs::read(common::sample()).unwrap());
+    std::fs::write(dir.path().join("sample.txt.gz"), &listing).unwrap();
+    let file = std::fs::File::open(dir.path().join("sample.txt.gz")).unwrap();
+    newsdedup::reader::read_file_with(file, "sample.txt.gz", &opts, &mut out).unwrap();
     let listed = out.articles.len();
     for i in 0..INPUTS_HELD + 3 {
         let name = format!("day{i}.jsonl");

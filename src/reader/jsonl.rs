@@ -165,7 +165,8 @@ fn parse_line(
             (Some(b), Some(at)) if body_key.as_deref() == Some(b.key.as_str()) => {
                 let raw = &text.as_bytes()[b.span.clone()];
                 let hash = xxhash_rust::xxh3::xxh3_64(raw);
-                let found = BodyAt { at: at + b.span.start as u64, raw: raw.len() as u64, len: b.len as u64, hash };
+                let found =
+                    BodyAt { at: at + b.span.start as u64, raw: raw.len() as u64, len: b.len as u64, hash, json: true };
                 return (article, problems, Some(found));
             }
             // Not the body `fill` took (it always is): read as before.

@@ -23,13 +23,18 @@
 //! one row with its count, so that blank padding costs nothing. A batch is
 //! parsed in chunks in parallel while the next one is read (see
 //! [`parse_records`]); the records are the same, in the same order.
+//!
+//! A body to spool that is a stretch of a file read as it lies (lines
+//! ending in a bare `\n`, no trailing spaces but at its very end) is not
+//! joined or copied: the record keeps where it lies and its hash, and it is
+//! read back from the file ([`body_at`]).
 
 use std::io::{self, BufRead};
 use std::sync::Arc;
 
-use super::{LineReader, ReadOutcome};
+use super::{BodyAt, LineReader, ReadOutcome};
 use crate::error::{Problem, ProblemKind};
-use crate::record::{Article, Origin};
+use crate::record::{Article, Body, Origin};
 
 /// A non-blank line (`blanks == 0`), or a run of `blanks` blank lines (empty
 /// `text`) starting at line `number`. Two blank rows never follow each
@@ -39,6 +44,23 @@ struct Line {
     number: u64,
     text: String,
     blanks: u64,
+    /// Where the row starts in the input, when its text is its bytes
+    /// ([`LineReader::next_str_at`]).
+    at: Option<u64>,
+    /// Where the next row starts, when this row is a stretch of the input
+    /// that a body keeps as it is: its text (no trailing spaces) and a bare
+    /// `\n`, or for a run of blank lines, that many bare `\n`s.
+    next: Option<u64>,
+}
+
+impl Line {
+    /// A line of input, number `number`, starting at `at` (when its text is
+    /// its bytes) and ending in a bare `\n` or not.
+    fn read(number: u64, at: Option<u64>, text: String, newline: bool) -> Line {
+        let kept = text.trim_end().len() == text.len();
+        let next = at.filter(|_| newline && kept).map(|at| at + text.len() as u64 + 1);
+        Line { number, text, blanks: 0, at, next }
+    }
 }
 
 /// How many rows past the one it looks at the parser may read: an entry
@@ -72,11 +94,12 @@ struct Batch {
 fn read_rows<R: BufRead>(lines: &mut LineReader<R>, name: &Arc<str>, want: usize) -> io::Result<Batch> {
     let mut batch = Batch { rows: Vec::with_capacity(want), problems: Vec::new(), eof: false };
     while batch.rows.len() < want {
-        let Some((number, text)) = lines.next_str(name, &mut batch.problems)? else {
+        let Some((number, at, text)) = lines.next_str_at(name, &mut batch.problems)? else {
             batch.eof = true;
             break;
         };
-        push_row(&mut batch.rows, Line { number, text: text.into_owned(), blanks: 0 });
+        let text = text.into_owned();
+        push_row(&mut batch.rows, Line::read(number, at, text, lines.ended_in_newline()));
     }
     Ok(batch)
 }
@@ -86,8 +109,14 @@ fn read_rows<R: BufRead>(lines: &mut LineReader<R>, name: &Arc<str>, want: usize
 fn push_row(rows: &mut Vec<Line>, line: Line) {
     let blank = line.blanks > 0 || line.text.trim().is_empty();
     match rows.last_mut() {
-        Some(run) if blank && run.blanks > 0 => run.blanks += line.blanks.max(1),
-        _ if blank => rows.push(Line { number: line.number, text: String::new(), blanks: line.blanks.max(1) }),
+        Some(run) if blank && run.blanks > 0 => {
+            run.blanks += line.blanks.max(1);
+            run.next = match (run.next, line.at, line.next) {
+                (Some(end), Some(at), Some(next)) if end == at => Some(next),
+                _ => None,
+            };
+        }
+        _ if blank => rows.push(Line { text: String::new(), blanks: line.blanks.max(1), ..line }),
         _ => rows.push(line),
     }
 }
@@ -111,19 +140,22 @@ fn read_batched<R: BufRead>(
     // a record longer than a batch, as many as are held, so that it is
     // parsed again only as often as its rows double.
     let mut want = batch;
+    // Bodies to spool are left in the input where they lie as they are.
+    let locate = out.reads_back();
     loop {
         let mut parsed = None;
         let next = rayon::in_place_scope(|scope| {
             let (rows, parsed) = (&rows, &mut parsed);
-            scope.spawn(move |_| *parsed = Some(parse_records(&Rows { lines: rows, eof }, from, name, CHUNK)));
+            let rows = Rows { lines: rows, eof, locate };
+            scope.spawn(move |_| *parsed = Some(parse_records(&rows, from, name, CHUNK)));
             (!eof).then(|| read_rows(&mut lines, name, want)).transpose()
         })?;
         let (records, done) = parsed.expect("the parse task ran");
-        for (article, problems) in records {
+        for (article, problems, found) in records {
             for kind in problems {
                 out.problems.push(Problem { file: name.to_string(), line: article.origin.line, kind });
             }
-            out.push(article)?;
+            out.push_found(article, found)?;
         }
         let Some(next) = next else { break };
         out.problems.extend(next.problems);
@@ -143,10 +175,13 @@ fn read_batched<R: BufRead>(
     Ok(lines.count())
 }
 
-/// The rows read so far of an input, `eof` when they are all its rows.
+/// The rows read so far of an input, `eof` when they are all its rows;
+/// with `locate`, a body that is a stretch of the input is left there
+/// ([`body_of`]).
 struct Rows<'l> {
     lines: &'l [Line],
     eof: bool,
+    locate: bool,
 }
 
 impl Rows<'_> {
@@ -292,38 +327,84 @@ fn is_boundary(lines: &[Line], i: usize) -> bool {
     is_entry_start(lines, i) || is_header(lines, i)
 }
 
-/// Join lines `from..to` as a body: trailing spaces removed, blank lines at
-/// either end dropped, inner blank lines kept as paragraph breaks. The
-/// body is allocated at its exact length: records keep their bodies to the
-/// end of the run, and a string grown line by line keeps a quarter more on
-/// average.
-fn join_body(lines: &[Line]) -> String {
+/// The rows of a body among `lines`: blank rows at either end dropped.
+fn body_rows(lines: &[Line]) -> &[Line] {
     let start = lines.iter().position(|l| l.blanks == 0).unwrap_or(lines.len());
     let end = lines.iter().rposition(|l| l.blanks == 0).map_or(start, |e| e + 1);
-    let lines = &lines[start..end];
-    let breaks = lines.len().saturating_sub(1);
+    &lines[start..end]
+}
+
+/// The body of `rows` ([`body_rows`]) in pieces, in order: each line's text
+/// without trailing spaces, a `\n` between rows, and a `\n` more for each
+/// blank line but one in a run of them (so that they stay paragraph breaks).
+fn body_pieces<'l>(rows: &'l [Line], mut emit: impl FnMut(&'l str)) {
+    for (k, l) in rows.iter().enumerate() {
+        if k > 0 {
+            emit("\n");
+        }
+        if l.blanks > 0 {
+            (1..l.blanks).for_each(|_| emit("\n"));
+        } else {
+            emit(l.text.trim_end());
+        }
+    }
+}
+
+/// Join lines as a body ([`body_pieces`]). The body is allocated at its
+/// exact length: records keep their bodies to the end of the run, and a
+/// string grown line by line keeps a quarter more on average.
+fn join_body(lines: &[Line]) -> String {
+    let rows = body_rows(lines);
+    let breaks = rows.len().saturating_sub(1);
     let len: usize = breaks
-        + lines
+        + rows
             .iter()
             .map(|l| if l.blanks > 0 { l.blanks as usize - 1 } else { l.text.trim_end().len() })
             .sum::<usize>();
     let mut body = String::with_capacity(len);
-    for (k, l) in lines.iter().enumerate() {
-        if k > 0 {
-            body.push('\n');
-        }
-        if l.blanks > 0 {
-            body.extend(std::iter::repeat_n('\n', l.blanks as usize - 1));
-        } else {
-            body.push_str(l.text.trim_end());
-        }
-    }
+    body_pieces(rows, |piece| body.push_str(piece));
     debug_assert_eq!(body.len(), len);
     body
 }
 
-/// A record parsed, with the problems found in it (all at its first line).
-type Parsed = (Article, Vec<ProblemKind>);
+/// Where the body of `lines` ([`join_body`]) lies in the input, when it is a
+/// stretch of it as it is: rows one after the other, each but the last its
+/// text and a bare `\n` ([`Line::next`]). `None` for an empty body, or one
+/// that a CRLF, a lone CR, trailing spaces, a whitespace-only line, a BOM or
+/// broken UTF-8 makes differ from its bytes.
+fn body_at(lines: &[Line]) -> Option<BodyAt> {
+    let rows = body_rows(lines);
+    let (last, inner) = rows.split_last()?;
+    let start = rows[0].at?;
+    let mut at = start;
+    for row in inner {
+        if row.at != Some(at) {
+            return None;
+        }
+        at = row.next?;
+    }
+    if last.at != Some(at) {
+        return None;
+    }
+    let len = at + last.text.trim_end().len() as u64 - start;
+    let mut hash = xxhash_rust::xxh3::Xxh3::new();
+    body_pieces(rows, |piece| hash.update(piece.as_bytes()));
+    Some(BodyAt { at: start, raw: len, len, hash: hash.digest(), json: false })
+}
+
+/// The body of `lines`, and with `locate`, where it lies in the input when
+/// it is a stretch of it ([`body_at`]): the record's body is then left
+/// empty until [`ReadOutcome::push_found`] places it.
+fn body_of(lines: &[Line], locate: bool) -> (Body, Option<BodyAt>) {
+    match locate.then(|| body_at(lines)).flatten() {
+        Some(found) => (Body::default(), Some(found)),
+        None => (join_body(lines).into(), None),
+    }
+}
+
+/// A record parsed, with the problems found in it (all at its first line),
+/// and where its body lies in the input when it is left there.
+type Parsed = (Article, Vec<ProblemKind>, Option<BodyAt>);
 
 /// The records that start in a run of rows, each with the row it starts
 /// at, and where the run ends: the first row at or after its `until` that
@@ -428,9 +509,10 @@ fn next_record(rows: &Rows, mut i: usize, name: &Arc<str>) -> Option<(usize, Opt
         while rows.has(i)? && !is_boundary(lines, i) {
             i += 1;
         }
-        article.body = join_body(&lines[start..i]).into();
+        let found;
+        (article.body, found) = body_of(&lines[start..i], rows.locate);
         problems.push(ProblemKind::TextOutsideEntry);
-        return Some((i, Some((article, problems))));
+        return Some((i, Some((article, problems, found))));
     }
     if entry_start(lines, i) == Some(false) {
         problems.push(ProblemKind::EntryWithoutTags);
@@ -458,11 +540,12 @@ fn next_record(rows: &Rows, mut i: usize, name: &Arc<str>) -> Option<(usize, Opt
     while rows.has(i)? && !is_boundary(lines, i) {
         i += 1;
     }
-    article.body = join_body(&lines[start..i]).into();
-    if article.body.is_empty() && !article.title.is_empty() {
+    let found;
+    (article.body, found) = body_of(&lines[start..i], rows.locate);
+    if article.body.is_empty() && found.is_none() && !article.title.is_empty() {
         problems.push(ProblemKind::EntryWithoutBody);
     }
-    Some((i, Some((article, problems))))
+    Some((i, Some((article, problems, found))))
 }
 
 #[cfg(test)]
@@ -646,11 +729,12 @@ mod tests {
             let mut problems = Vec::new();
             let mut reader = LineReader::new(text.as_bytes());
             let mut rows = Vec::new();
-            while let Some((number, line)) = reader.next_str(&name, &mut problems).unwrap() {
-                push_row(&mut rows, Line { number, text: line.into_owned(), blanks: 0 });
+            while let Some((number, at, line)) = reader.next_str_at(&name, &mut problems).unwrap() {
+                let line = line.into_owned();
+                push_row(&mut rows, Line::read(number, at, line, reader.ended_in_newline()));
             }
-            for eof in [true, false] {
-                let rows = Rows { lines: &rows, eof };
+            for (eof, locate) in [(true, false), (false, false), (true, true)] {
+                let rows = Rows { lines: &rows, eof, locate };
                 for from in [0, 1, 5] {
                     let one = run_from(&rows, from, usize::MAX, &name);
                     let end = one.end;
@@ -658,6 +742,7 @@ mod tests {
                     for chunk in [1, 2, 3, 5, 8, 13, 50] {
                         let (records, done) = parse_records(&rows, from, &name, chunk);
                         assert_eq!((&records, done), (&one, end), "seed {seed} eof {eof} from {from} chunk {chunk}");
+                        assert_eq!(records.iter().any(|r| r.2.is_some()), locate && !records.is_empty());
                     }
                 }
             }

@@ -133,9 +133,11 @@ pub struct ReadOptions {
     /// many bytes, each later body goes to a [`Spool`] (an anonymous
     /// temporary file) and is read back when needed. `None` (the default)
     /// keeps every body in memory; `Some(0)` spools every body. When no
-    /// temporary file can be made, bodies stay in memory. A JSON Lines file
-    /// read by [`read_file_with`] leaves each such body that is a string
-    /// in the file instead ([`crate::record::Body::InInput`]).
+    /// temporary file can be made, bodies stay in memory. A file read by
+    /// [`read_file_with`] leaves such a body in the file instead
+    /// ([`crate::record::Body::InInput`]) where it lies there: a JSON Lines
+    /// body that is a string, a listing body that is a stretch of the file
+    /// as it is (no CRLF, lone CR or trailing spaces inside it).
     pub spool_above: Option<u64>,
 }
 
@@ -155,8 +157,9 @@ pub struct ReadOutcome {
     /// Where bodies go (see [`ReadOptions::spool_above`]).
     spooling: Spooling,
     /// The input being read, when it is a file read as it lies on disk
-    /// ([`read_file_with`]): a body that would be spooled and is found as
-    /// a JSON string in it is left there ([`Body::InInput`]).
+    /// ([`read_file_with`]): a body that would be spooled and is found in
+    /// it (a JSON string, or listing text as it is) is left there
+    /// ([`Body::InInput`]).
     in_file: Option<Arc<InputFile>>,
     /// Inputs kept open because bodies were left in them (at most
     /// [`INPUTS_HELD`]).
@@ -170,14 +173,16 @@ pub struct ReadOutcome {
 pub const INPUTS_HELD: usize = 128;
 
 /// Where a record's body lies in the input being read, the body itself not
-/// decoded (the record's is empty): a JSON string of `raw` bytes at byte
-/// `at`, with XXH3 `hash`, whose text is `len` bytes.
-#[derive(Debug, Clone, Copy)]
+/// decoded (the record's is empty): `raw` bytes at byte `at`, with XXH3
+/// `hash`, whose text is `len` bytes. With `json`, the bytes are a JSON
+/// string (quotes and escapes); without, they are the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct BodyAt {
     pub at: u64,
     pub raw: u64,
     pub len: u64,
     pub hash: u64,
+    pub json: bool,
 }
 
 /// The state of [`ReadOptions::spool_above`] over the inputs read.
@@ -211,14 +216,14 @@ impl ReadOutcome {
     }
 
     /// [`push`](ReadOutcome::push) a record whose body, with `found`, lies
-    /// undecoded in the input being read. A body to spool is left there
+    /// in the input being read (not read or decoded yet). A body to spool is left there
     /// instead, and read back from it ([`Body::InInput`]): writing it again
     /// would only copy what the input already holds (so too when no spool
     /// could be made). A body to keep in memory is read back now.
     pub(crate) fn push_found(&mut self, mut article: Article, found: Option<BodyAt>) -> io::Result<()> {
         let found = found.map(|f| {
             let input = Arc::clone(self.in_file.as_ref().expect("bodies are found only in a file read as it lies"));
-            InInput { input, at: f.at, raw: f.raw, len: f.len, hash: f.hash }
+            InInput { input, at: f.at, raw: f.raw, len: f.len, hash: f.hash, json: f.json }
         });
         if let Spooling::Below { above, held } = &mut self.spooling {
             *held += found.as_ref().map_or(article.body.len(), |f| f.len);
@@ -280,11 +285,14 @@ pub struct LineReader<R> {
     /// Bytes read before `buf`'s, and with them.
     before_buf: u64,
     read: u64,
+    /// The last line read ended in a bare `\n` (not `\r\n`, a lone `\r` or
+    /// the end of the input).
+    newline: bool,
 }
 
 impl<R: BufRead> LineReader<R> {
     pub fn new(reader: R) -> Self {
-        LineReader { reader, buf: Vec::new(), pos: 1, end: 0, number: 0, before_buf: 0, read: 0 }
+        LineReader { reader, buf: Vec::new(), pos: 1, end: 0, number: 0, before_buf: 0, read: 0, newline: false }
     }
 
     /// Number of lines read so far.
@@ -322,6 +330,7 @@ impl<R: BufRead> LineReader<R> {
         let start = self.pos;
         let stop = memchr::memchr(b'\r', &self.buf[start..self.end]).map_or(self.end, |i| start + i);
         self.pos = stop + 1;
+        self.newline = stop == self.end && self.buf.len() == stop + 1 && self.buf[stop] == b'\n';
         self.number += 1;
         let bytes = &self.buf[start..stop];
         let (skip, bytes) = match bytes.strip_prefix(BOM) {
@@ -346,6 +355,14 @@ impl<R: BufRead> LineReader<R> {
         let text = utf8(bytes, name, number, problems);
         let at = matches!(text, Cow::Borrowed(_)).then_some(at);
         Ok(Some((number, at, text)))
+    }
+}
+
+impl<R> LineReader<R> {
+    /// True when the last line read ended in a bare `\n`: the next line
+    /// starts right after its text and that byte.
+    pub fn ended_in_newline(&self) -> bool {
+        self.newline
     }
 }
 
@@ -716,6 +733,34 @@ mod tests {
         let got: Vec<(u64, &str)> = lines.iter().map(|l| (l.number, l.text.as_str())).collect();
         assert_eq!(got, [(1, "a"), (2, "b"), (3, ""), (4, "c"), (5, "d"), (6, "e")]);
         assert!(problems.is_empty());
+    }
+
+    #[test]
+    fn lines_know_where_they_start_and_how_they_end() {
+        let input = b"a\rb\r\rc\r\nd\n\xEF\xBB\xBFe\n\xFF\nf\r";
+        let mut reader = LineReader::new(&input[..]);
+        let mut problems = Vec::new();
+        let mut got = Vec::new();
+        while let Some((number, at, text)) = reader.next_str_at("x.txt", &mut problems).unwrap() {
+            got.push((number, at, text.into_owned(), reader.ended_in_newline()));
+        }
+        let want = [
+            (1, Some(0), "a", false),
+            (2, Some(2), "b", false),
+            (3, Some(4), "", false),
+            (4, Some(5), "c", false),
+            (5, Some(8), "d", true),
+            // After the BOM.
+            (6, Some(13), "e", true),
+            // Not its bytes: no offset.
+            (7, None, "\u{FFFD}", true),
+            (8, Some(17), "f", false),
+        ];
+        let want: Vec<_> = want.iter().map(|&(n, at, t, nl)| (n, at, t.to_owned(), nl)).collect();
+        assert_eq!(got, want);
+        let mut reader = LineReader::new(&b"last"[..]);
+        reader.next_str_at("x.txt", &mut problems).unwrap();
+        assert!(!reader.ended_in_newline());
     }
 
     #[test]
