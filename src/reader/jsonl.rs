@@ -20,7 +20,7 @@ use serde_json::{Map, Value};
 
 use rayon::prelude::*;
 
-use super::{BodyAt, Fields, LineReader, ReadOptions, ReadOutcome};
+use super::{BodyAt, Fields, LineReader, Piece, ReadOptions, ReadOutcome};
 use crate::error::{Problem, ProblemKind};
 use crate::record::{is_provenance, provenance_name, Article, Origin, Prior, Shape};
 
@@ -35,7 +35,7 @@ pub fn read<R: BufRead>(
     read_in_batches(lines, name, opts, out, BATCH_BYTES)
 }
 
-/// [`read`], parsing `batch_bytes` of lines at a time.
+/// [`read`], reading `batch_bytes` of lines at a time.
 fn read_in_batches<R: BufRead>(
     mut lines: LineReader<R>,
     name: &Arc<str>,
@@ -43,54 +43,85 @@ fn read_in_batches<R: BufRead>(
     out: &mut ReadOutcome,
     batch_bytes: usize,
 ) -> io::Result<u64> {
-    // Lines are parsed in batches (4 MB or 8,192 lines), in parallel; each line's problems (bad
-    // UTF-8 first, then what parsing found) and its record join `out` in
-    // input order, as if read one by one.
+    // Lines are read in blocks (4 MB), each cut into pieces of whole lines
+    // (64 KB) that are split into lines and parsed in parallel, no more
+    // than about 8,192 lines at a time; each line's problems (bad UTF-8
+    // first, then what parsing found) and its record join `out` in input
+    // order, as if read one by one. Only reading the block and adding the
+    // records are done on one thread.
     let keep = Keep::of(opts, false);
     // Where each line starts in the input, when its bodies can be read back
     // from there (see [`ReadOutcome::push_found`]).
     let locate = out.reads_back();
-    let mut batch: Vec<(u64, Option<u64>, String, Vec<Problem>)> = Vec::new();
-    let mut bytes = 0;
-    loop {
-        let mut problems = Vec::new();
-        let next = lines.next_str_at(name, &mut problems)?.map(|(number, at, text)| (number, at, text.into_owned()));
-        let done = next.is_none();
-        if let Some((number, at, text)) = next {
-            if text.trim().is_empty() {
-                out.problems.extend(problems);
-            } else {
-                bytes += text.len();
-                batch.push((number, at.filter(|_| locate), text, problems));
+    while let Some(block) = lines.next_block(batch_bytes, PIECE_BYTES)? {
+        let mut pieces = &block.pieces[..];
+        while !pieces.is_empty() {
+            let (mut take, mut held) = (0, 0);
+            while take < pieces.len() && (take == 0 || held + pieces[take].lines <= BATCH_LINES) {
+                held += pieces[take].lines;
+                take += 1;
             }
-        }
-        if done || bytes >= batch_bytes || batch.len() >= BATCH_LINES {
-            let parsed: Vec<(Article, Vec<ProblemKind>, Option<BodyAt>)> = batch
+            let parsed: Vec<Vec<ParsedLine>> = pieces[..take]
                 .par_iter()
-                .map(|(number, at, text, _)| {
-                    let origin = Origin { file: name.clone(), line: *number };
-                    parse_line(text, *at, origin, &opts.fields, keep)
-                })
-                .collect();
-            for ((_, _, _, read), (article, found, body_at)) in batch.drain(..).zip(parsed) {
+                .map(|piece| parse_piece(&block.bytes[piece.range.clone()], piece, name, opts, keep, locate))
+                .collect::<io::Result<_>>()?;
+            for (read, record) in parsed.into_iter().flatten() {
                 out.problems.extend(read);
-                out.problems.extend(problems_of(&article, found));
-                out.push_found(article, body_at)?;
+                if let Some((article, found, body_at)) = record {
+                    out.problems.extend(problems_of(&article, found));
+                    out.push_found(article, body_at)?;
+                }
             }
-            bytes = 0;
-        }
-        if done {
-            break;
+            pieces = &pieces[take..];
         }
     }
     Ok(lines.count())
 }
 
-/// Bytes of JSON Lines parsed at a time (see [`read`]).
+/// A line of a piece: the problems found reading it, and its record (with
+/// its problems and where its body lies) unless it is blank.
+type ParsedLine = (Vec<Problem>, Option<(Article, Vec<ProblemKind>, Option<BodyAt>)>);
+
+/// The lines of `piece`, whose bytes are `bytes`, each parsed.
+fn parse_piece(
+    bytes: &[u8],
+    piece: &Piece,
+    name: &Arc<str>,
+    opts: &ReadOptions,
+    keep: Option<Keep>,
+    locate: bool,
+) -> io::Result<Vec<ParsedLine>> {
+    let mut lines = LineReader::new(bytes);
+    let mut parsed = Vec::new();
+    loop {
+        let mut problems = Vec::new();
+        let Some((number, at, text)) = lines.next_str_at(name, &mut problems)? else {
+            break;
+        };
+        let number = piece.number + number;
+        for p in &mut problems {
+            p.line = number;
+        }
+        if text.trim().is_empty() {
+            parsed.push((problems, None));
+            continue;
+        }
+        let at = at.map(|at| piece.at + at).filter(|_| locate);
+        let origin = Origin { file: name.clone(), line: number };
+        parsed.push((problems, Some(parse_line(&text, at, origin, &opts.fields, keep))));
+    }
+    Ok(parsed)
+}
+
+/// Bytes of JSON Lines read at a time (see [`read`]).
 const BATCH_BYTES: usize = 4 << 20;
-/// Lines parsed at a time at most: a batch of tiny records holds a parsed
-/// record (some hundred bytes) for every few bytes of input.
-const BATCH_LINES: usize = 8192;
+/// Bytes of JSON Lines split into lines and parsed by one task at most
+/// (and a line more).
+const PIECE_BYTES: usize = 64 << 10;
+/// Lines parsed at a time (more only when one piece holds more): a batch
+/// of tiny records holds a parsed record (some hundred bytes) for every
+/// few bytes of input.
+const BATCH_LINES: u64 = 8192;
 
 /// What of an object's shape [`fill`] keeps ([`ReadOptions::keep_shape`]).
 #[derive(Debug, Clone, Copy)]

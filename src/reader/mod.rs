@@ -366,6 +366,84 @@ impl<R> LineReader<R> {
     }
 }
 
+/// Whole lines of input read at once ([`LineReader::next_block`]), cut
+/// into pieces of whole lines that can be read apart, in parallel.
+#[derive(Debug)]
+pub struct Block {
+    pub bytes: Vec<u8>,
+    pub pieces: Vec<Piece>,
+}
+
+/// A stretch of a [`Block`]'s whole lines: `range` of its bytes, which
+/// start at byte `at` of the input; its lines are numbered from `number`
+/// + 1 on, and there are `lines` of them (as [`count_lines`] counts).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Piece {
+    pub range: std::ops::Range<usize>,
+    pub at: u64,
+    pub number: u64,
+    pub lines: u64,
+}
+
+impl<R: BufRead> LineReader<R> {
+    /// At least `want` bytes of whole lines (fewer at the end of the
+    /// input), cut into pieces of about `piece` bytes; `None` at the end.
+    /// The lines are those [`next_str_at`](LineReader::next_str_at) would
+    /// read, a piece's lines read by a `LineReader` of its own (numbered
+    /// and placed from the piece's `number` and `at` on). For a reader
+    /// whose lines are all read in blocks: a line read alone before is not
+    /// read again.
+    pub fn next_block(&mut self, want: usize, piece: usize) -> io::Result<Option<Block>> {
+        use rayon::prelude::*;
+        debug_assert!(self.pos > self.end, "no line read alone is left in the buffer");
+        let want = want.max(1);
+        // Read into the block itself: a `BufReader` hands a read this large
+        // to the file without copying it through its buffer.
+        let mut bytes = Vec::with_capacity(want.min(1 << 26));
+        (&mut self.reader).take(want as u64).read_to_end(&mut bytes)?;
+        if bytes.last().is_some_and(|&b| b != b'\n') {
+            self.reader.read_until(b'\n', &mut bytes)?;
+        }
+        if bytes.is_empty() {
+            return Ok(None);
+        }
+        let mut ranges = Vec::new();
+        let mut start = 0;
+        while start < bytes.len() {
+            let cut = (start + piece.max(1)).min(bytes.len());
+            let end = memchr::memchr(b'\n', &bytes[cut - 1..]).map_or(bytes.len(), |i| cut + i);
+            ranges.push(start..end);
+            start = end;
+        }
+        let counts: Vec<u64> = ranges.par_iter().map(|r| count_lines(&bytes[r.clone()])).collect();
+        let mut pieces = Vec::with_capacity(ranges.len());
+        for (range, lines) in ranges.into_iter().zip(counts) {
+            pieces.push(Piece { at: self.read + range.start as u64, number: self.number, lines, range });
+            self.number += lines;
+        }
+        self.read += bytes.len() as u64;
+        Ok(Some(Block { bytes, pieces }))
+    }
+}
+
+/// The number of lines [`LineReader`] reads from `bytes`, an input or a
+/// stretch of one that ends after a `\n`: one for each `\n`-ended
+/// segment and for the rest after the last one, and one more for each lone
+/// CR in them (a CR before the `\n`, or at the very end, ends nothing more).
+pub fn count_lines(bytes: &[u8]) -> u64 {
+    let tail = u64::from(bytes.last().is_some_and(|&b| b != b'\n'));
+    if memchr::memchr(b'\r', bytes).is_none() {
+        return memchr::memchr_iter(b'\n', bytes).count() as u64 + tail;
+    }
+    let mut n = 0;
+    for segment in bytes.split_inclusive(|&b| b == b'\n') {
+        let text = segment.strip_suffix(b"\n").unwrap_or(segment);
+        let text = text.strip_suffix(b"\r").unwrap_or(text);
+        n += 1 + memchr::memchr_iter(b'\r', text).count() as u64;
+    }
+    n
+}
+
 /// A line of [`LineReader::next_str_at`]: its number, where it starts in
 /// the input (when its text is its bytes), and its text.
 pub type LineAt<'a> = (u64, Option<u64>, Cow<'a, str>);
@@ -733,6 +811,52 @@ mod tests {
         let got: Vec<(u64, &str)> = lines.iter().map(|l| (l.number, l.text.as_str())).collect();
         assert_eq!(got, [(1, "a"), (2, "b"), (3, ""), (4, "c"), (5, "d"), (6, "e")]);
         assert!(problems.is_empty());
+    }
+
+    #[test]
+    fn blocks_read_the_lines_that_lines_read_one_by_one_do() {
+        use rayon::prelude::*;
+        let mut next = crate::test_rng::below(7);
+        let parts: [&[u8]; 7] = [b"a", b"bc", b"\n", b"\r", b"\r\n", b"\xEF\xBB\xBF", b"\xFF"];
+        for round in 0..400 {
+            let len = next(40) as usize;
+            let input: Vec<u8> = (0..len).flat_map(|_| parts[next(parts.len() as u64) as usize].to_vec()).collect();
+            let mut problems = Vec::new();
+            let mut one = Vec::new();
+            let mut reader = LineReader::new(&input[..]);
+            while let Some((number, at, text)) = reader.next_str_at("x", &mut problems).unwrap() {
+                one.push((number, at, text.into_owned()));
+            }
+            assert_eq!(count_lines(&input), one.len() as u64, "{input:?}");
+            for (want, piece) in [(1, 1), (3, 2), (8, 3), (64, 5), (1000, 1000)] {
+                let mut reader = LineReader::new(&input[..]);
+                let mut blocks = Vec::new();
+                while let Some(block) = reader.next_block(want, piece).unwrap() {
+                    blocks.push(block);
+                }
+                // Only the last block may be short.
+                assert!(blocks.iter().rev().skip(1).all(|b| b.bytes.len() >= want));
+                assert_eq!(reader.count(), one.len() as u64);
+                let mut got = Vec::new();
+                for block in &blocks {
+                    let lines: Vec<Vec<(u64, Option<u64>, String)>> = block
+                        .pieces
+                        .par_iter()
+                        .map(|p| {
+                            let mut lines = LineReader::new(&block.bytes[p.range.clone()]);
+                            let mut v = Vec::new();
+                            while let Some((n, at, text)) = lines.next_str_at("x", &mut Vec::new()).unwrap() {
+                                v.push((p.number + n, at.map(|at| p.at + at), text.into_owned()));
+                            }
+                            assert_eq!(v.len() as u64, p.lines);
+                            v
+                        })
+                        .collect();
+                    got.extend(lines.into_iter().flatten());
+                }
+                assert_eq!(got, one, "round {round} want {want} piece {piece}: {input:?}");
+            }
+        }
     }
 
     #[test]
