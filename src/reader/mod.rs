@@ -369,7 +369,7 @@ impl<R> LineReader<R> {
 /// Whole lines of input read at once ([`LineReader::next_block`]), cut
 /// into pieces of whole lines that can be read apart, in parallel.
 #[derive(Debug)]
-pub struct Block {
+pub(crate) struct Block {
     pub bytes: Vec<u8>,
     pub pieces: Vec<Piece>,
 }
@@ -378,7 +378,7 @@ pub struct Block {
 /// start at byte `at` of the input; its lines are numbered from `number`
 /// + 1 on, and there are `lines` of them (as [`count_lines`] counts).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Piece {
+pub(crate) struct Piece {
     pub range: std::ops::Range<usize>,
     pub at: u64,
     pub number: u64,
@@ -393,7 +393,7 @@ impl<R: BufRead> LineReader<R> {
     /// and placed from the piece's `number` and `at` on). For a reader
     /// whose lines are all read in blocks: a line read alone before is not
     /// read again.
-    pub fn next_block(&mut self, want: usize, piece: usize) -> io::Result<Option<Block>> {
+    pub(crate) fn next_block(&mut self, want: usize, piece: usize) -> io::Result<Option<Block>> {
         use rayon::prelude::*;
         debug_assert!(self.pos > self.end, "no line read alone is left in the buffer");
         let want = want.max(1);
@@ -430,7 +430,7 @@ impl<R: BufRead> LineReader<R> {
 /// stretch of one that ends after a `\n`: one for each `\n`-ended
 /// segment and for the rest after the last one, and one more for each lone
 /// CR in them (a CR before the `\n`, or at the very end, ends nothing more).
-pub fn count_lines(bytes: &[u8]) -> u64 {
+pub(crate) fn count_lines(bytes: &[u8]) -> u64 {
     let tail = u64::from(bytes.last().is_some_and(|&b| b != b'\n'));
     if memchr::memchr(b'\r', bytes).is_none() {
         return memchr::memchr_iter(b'\n', bytes).count() as u64 + tail;
