@@ -280,10 +280,36 @@ fn odd_listing() -> Vec<u8> {
     v
 }
 
+/// JSON Lines longer than the reader's pieces (64 KB), so that lines are
+/// read and placed by several of them: CRLF and lone CR endings, a BOM
+/// inside, broken UTF-8, blank lines and bodies with escapes here and there.
+fn many_jsonl() -> Vec<u8> {
+    let mut v: Vec<u8> = Vec::new();
+    for i in 0..3000 {
+        let body = format!("Story {i} of many, \\\"quoted\\\" and caf\u{e9} {}", "word ".repeat(i % 23));
+        let line = format!("{{\"id\": \"m{i}\", \"source\": \"S{}\", \"body\": \"{body}\"}}", i % 5);
+        match i % 401 {
+            7 => v.extend_from_slice(b"\xEF\xBB\xBF"),
+            11 => v.extend_from_slice(b"\n  \n"),
+            13 => v.extend_from_slice(b"{\"id\": \"bad\xFF\", \"body\": \"x\"}\n"),
+            _ => {}
+        }
+        v.extend_from_slice(line.as_bytes());
+        v.extend_from_slice(match i % 7 {
+            3 => b"\r\n",
+            5 => b"\r",
+            _ => b"\n",
+        });
+    }
+    v
+}
+
 #[test]
 fn bodies_left_in_a_file_give_the_same_records_and_output_as_bodies_in_memory() {
     let dir = tempfile::tempdir().unwrap();
     let mut all = inputs();
+    assert!(many_jsonl().len() > 4 * 64 * 1024);
+    all.push((many_jsonl(), "many.jsonl".to_owned()));
     all.push((odd_jsonl(), "odd.jsonl".to_owned()));
     all.push((gzip(&odd_jsonl()), "odd.jsonl.gz".to_owned()));
     all.push((odd_listing(), "odd.txt".to_owned()));
