@@ -216,10 +216,11 @@ impl ReadOutcome {
     }
 
     /// [`push`](ReadOutcome::push) a record whose body, with `found`, lies
-    /// in the input being read (not read or decoded yet). A body to spool is left there
-    /// instead, and read back from it ([`Body::InInput`]): writing it again
-    /// would only copy what the input already holds (so too when no spool
-    /// could be made). A body to keep in memory is read back now.
+    /// in the input being read (not read or decoded yet). A body to spool
+    /// is left there instead, and read back from it ([`Body::InInput`]):
+    /// writing it again would only copy what the input already holds (so
+    /// too when no spool could be made). A body to keep in memory is read
+    /// back now.
     pub(crate) fn push_found(&mut self, mut article: Article, found: Option<BodyAt>) -> io::Result<()> {
         let found = found.map(|f| {
             let input = Arc::clone(self.in_file.as_ref().expect("bodies are found only in a file read as it lies"));
