@@ -20,7 +20,7 @@ use serde_json::{Map, Value};
 
 use rayon::prelude::*;
 
-use super::{BodyAt, Fields, LineReader, Piece, ReadOptions, ReadOutcome};
+use super::{Block, BodyAt, Fields, LineReader, Piece, ReadOptions, ReadOutcome};
 use crate::error::{Problem, ProblemKind};
 use crate::record::{is_provenance, provenance_name, Article, Origin, Prior, Shape};
 
@@ -63,7 +63,7 @@ fn read_in_batches<R: BufRead>(
             }
             let parsed: Vec<Vec<ParsedLine>> = pieces[..take]
                 .par_iter()
-                .map(|piece| parse_piece(&block.bytes[piece.range.clone()], piece, name, opts, keep, locate))
+                .map(|piece| parse_piece(&block, piece, name, opts, keep, locate))
                 .collect::<io::Result<_>>()?;
             for (read, record) in parsed.into_iter().flatten() {
                 out.problems.extend(read);
@@ -82,34 +82,24 @@ fn read_in_batches<R: BufRead>(
 /// its problems and where its body lies) unless it is blank.
 type ParsedLine = (Vec<Problem>, Option<(Article, Vec<ProblemKind>, Option<BodyAt>)>);
 
-/// The lines of `piece`, whose bytes are `bytes`, each parsed.
+/// The lines of `piece` of `block`, each parsed.
 fn parse_piece(
-    bytes: &[u8],
+    block: &Block,
     piece: &Piece,
     name: &Arc<str>,
     opts: &ReadOptions,
     keep: Option<Keep>,
     locate: bool,
 ) -> io::Result<Vec<ParsedLine>> {
-    let mut lines = LineReader::new(bytes);
     let mut parsed = Vec::new();
-    loop {
-        let mut problems = Vec::new();
-        let Some((number, at, text)) = lines.next_str_at(name, &mut problems)? else {
-            break;
-        };
-        let number = piece.number + number;
-        for p in &mut problems {
-            p.line = number;
-        }
+    block.for_each_line(piece, name, |number, at, text, problems| {
         if text.trim().is_empty() {
             parsed.push((problems, None));
-            continue;
+            return;
         }
-        let at = at.map(|at| piece.at + at).filter(|_| locate);
         let origin = Origin { file: name.clone(), line: number };
-        parsed.push((problems, Some(parse_line(&text, at, origin, &opts.fields, keep))));
-    }
+        parsed.push((problems, Some(parse_line(text, at.filter(|_| locate), origin, &opts.fields, keep))));
+    })?;
     Ok(parsed)
 }
 

@@ -375,6 +375,32 @@ pub(crate) struct Block {
     pub pieces: Vec<Piece>,
 }
 
+impl Block {
+    /// Hand `line` each line of `piece` as [`LineReader::next_str_at`]
+    /// reads it from the input: its number, its offset in the input (when
+    /// its text is its bytes), its text, and the problems found reading it
+    /// (at its number).
+    pub(crate) fn for_each_line(
+        &self,
+        piece: &Piece,
+        name: &str,
+        mut line: impl FnMut(u64, Option<u64>, &str, Vec<Problem>),
+    ) -> io::Result<()> {
+        let mut lines = LineReader::new(&self.bytes[piece.range.clone()]);
+        loop {
+            let mut problems = Vec::new();
+            let Some((number, at, text)) = lines.next_str_at(name, &mut problems)? else {
+                return Ok(());
+            };
+            let number = piece.number + number;
+            for p in &mut problems {
+                p.line = number;
+            }
+            line(number, at.map(|at| piece.at + at), &text, problems);
+        }
+    }
+}
+
 /// A stretch of a [`Block`]'s whole lines: `range` of its bytes, which
 /// start at byte `at` of the input; its lines are numbered from `number`
 /// + 1 on, and there are `lines` of them (as [`count_lines`] counts).
@@ -814,6 +840,9 @@ mod tests {
         assert!(problems.is_empty());
     }
 
+    /// A line as read: its number, offset, text and problems.
+    type LineRead = (u64, Option<u64>, String, Vec<Problem>);
+
     #[test]
     fn blocks_read_the_lines_that_lines_read_one_by_one_do() {
         use rayon::prelude::*;
@@ -822,11 +851,12 @@ mod tests {
         for round in 0..400 {
             let len = next(40) as usize;
             let input: Vec<u8> = (0..len).flat_map(|_| parts[next(parts.len() as u64) as usize].to_vec()).collect();
-            let mut problems = Vec::new();
             let mut one = Vec::new();
             let mut reader = LineReader::new(&input[..]);
-            while let Some((number, at, text)) = reader.next_str_at("x", &mut problems).unwrap() {
-                one.push((number, at, text.into_owned()));
+            loop {
+                let mut problems = Vec::new();
+                let Some((number, at, text)) = reader.next_str_at("x", &mut problems).unwrap() else { break };
+                one.push((number, at, text.into_owned(), problems));
             }
             assert_eq!(count_lines(&input), one.len() as u64, "{input:?}");
             for (want, piece) in [(1, 1), (3, 2), (8, 3), (64, 5), (1000, 1000)] {
@@ -840,15 +870,16 @@ mod tests {
                 assert_eq!(reader.count(), one.len() as u64);
                 let mut got = Vec::new();
                 for block in &blocks {
-                    let lines: Vec<Vec<(u64, Option<u64>, String)>> = block
+                    let lines: Vec<Vec<LineRead>> = block
                         .pieces
                         .par_iter()
                         .map(|p| {
-                            let mut lines = LineReader::new(&block.bytes[p.range.clone()]);
                             let mut v = Vec::new();
-                            while let Some((n, at, text)) = lines.next_str_at("x", &mut Vec::new()).unwrap() {
-                                v.push((p.number + n, at.map(|at| p.at + at), text.into_owned()));
-                            }
+                            block
+                                .for_each_line(p, "x", |n, at, text, problems| {
+                                    v.push((n, at, text.to_owned(), problems))
+                                })
+                                .unwrap();
                             assert_eq!(v.len() as u64, p.lines);
                             v
                         })
