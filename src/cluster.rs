@@ -63,6 +63,63 @@ pub(crate) fn related(a: &Signature, b: &Signature, p: &Params) -> bool {
     reaches(a, b, |s| s.containment >= p.link || decide(a, b, s, p).is_some())
 }
 
+/// The records, the parameters and the verified pairs the cluster stage
+/// works from. It answers [`related`] first from the verified pairs: a pair
+/// that verify passed is a duplicate by the verification rules, so it is
+/// related without its two sets being merged again. Most pairs the guards
+/// ask about are copies of one story that verify has already paired.
+pub(crate) struct Relation<'s> {
+    sigs: &'s [Signature],
+    p: &'s Params,
+    /// Where each record's verified partners start in `partners`, one past
+    /// the last at the end.
+    start: Vec<usize>,
+    /// Each record's verified partners, sorted.
+    partners: Vec<u32>,
+}
+
+impl<'s> Relation<'s> {
+    /// The relation over `sigs` whose verified pairs are `edges`.
+    pub(crate) fn new(sigs: &'s [Signature], edges: &[Edge], p: &'s Params) -> Relation<'s> {
+        let mut start = vec![0usize; sigs.len() + 1];
+        for e in edges {
+            start[e.a as usize + 1] += 1;
+            start[e.b as usize + 1] += 1;
+        }
+        for i in 1..start.len() {
+            start[i] += start[i - 1];
+        }
+        let mut fill = start.clone();
+        let mut partners = vec![0u32; start[sigs.len()]];
+        for e in edges {
+            partners[fill[e.a as usize]] = e.b;
+            fill[e.a as usize] += 1;
+            partners[fill[e.b as usize]] = e.a;
+            fill[e.b as usize] += 1;
+        }
+        for w in start.windows(2) {
+            partners[w[0]..w[1]].sort_unstable();
+        }
+        Relation { sigs, p, start, partners }
+    }
+
+    /// True when `x` and `y` are a verified pair.
+    fn verified(&self, x: u32, y: u32) -> bool {
+        let of = |r: u32| &self.partners[self.start[r as usize]..self.start[r as usize + 1]];
+        let (px, py) = (of(x), of(y));
+        if px.len() <= py.len() {
+            px.binary_search(&y).is_ok()
+        } else {
+            py.binary_search(&x).is_ok()
+        }
+    }
+
+    /// [`related`] for records `x` and `y`.
+    pub(crate) fn related(&self, x: u32, y: u32) -> bool {
+        self.verified(x, y) || related(&self.sigs[x as usize], &self.sigs[y as usize], self.p)
+    }
+}
+
 /// True when `container` is the larger side of a containment pair.
 fn is_container(sigs: &[Signature], rank: &[u32], container: u32, other: u32) -> bool {
     let (c, o) = (sigs[container as usize].shingles.len(), sigs[other as usize].shingles.len());
@@ -83,7 +140,7 @@ pub(crate) fn sides(sigs: &[Signature], rank: &[u32], e: &Edge) -> (u32, u32) {
 /// against up to [`HUB_SAMPLE`] representatives (partners seen so far that
 /// are related to all earlier representatives), so a mixed set is found
 /// however many copies of one of its stories it holds.
-fn mixed(sigs: &[Signature], rank: &[u32], partners: Vec<Vec<u32>>, p: &Params) -> Vec<bool> {
+fn mixed(rel: &Relation, rank: &[u32], partners: Vec<Vec<u32>>) -> Vec<bool> {
     use rayon::prelude::*;
     partners
         .into_par_iter()
@@ -91,7 +148,7 @@ fn mixed(sigs: &[Signature], rank: &[u32], partners: Vec<Vec<u32>>, p: &Params) 
             parts.sort_unstable_by_key(|&x| rank[x as usize]);
             let mut reps: Vec<u32> = Vec::new();
             for &x in &parts {
-                if reps.iter().any(|&r| !related(&sigs[x as usize], &sigs[r as usize], p)) {
+                if reps.iter().any(|&r| !rel.related(x, r)) {
                     return true;
                 }
                 if reps.len() < HUB_SAMPLE {
@@ -113,7 +170,8 @@ pub struct Hub {
 }
 
 /// The [`Hub`] role of every record. `rank` is [`content_ranks`] of `sigs`.
-pub(crate) fn hubs(sigs: &[Signature], rank: &[u32], edges: &[Edge], p: &Params) -> Vec<Hub> {
+pub(crate) fn hubs(rel: &Relation, rank: &[u32], edges: &[Edge]) -> Vec<Hub> {
+    let (sigs, p) = (rel.sigs, rel.p);
     let mut contained: Vec<Vec<u32>> = vec![Vec::new(); sigs.len()];
     let mut by_jaccard: Vec<Vec<u32>> = vec![Vec::new(); sigs.len()];
     for e in edges.iter().filter(|e| contains(e, p)) {
@@ -123,20 +181,21 @@ pub(crate) fn hubs(sigs: &[Signature], rank: &[u32], edges: &[Edge], p: &Params)
             by_jaccard[big as usize].push(small);
         }
     }
-    let hub = mixed(sigs, rank, contained, p);
-    let roundup = mixed(sigs, rank, by_jaccard, p);
+    let hub = mixed(rel, rank, contained);
+    let roundup = mixed(rel, rank, by_jaccard);
     hub.into_iter().zip(roundup).map(|(hub, roundup)| Hub { hub, roundup: hub && roundup }).collect()
 }
 
 /// Excerpts: records contained in two or more larger records which are not
 /// [`related`] to each other. `rank` is [`content_ranks`] of `sigs`.
-pub(crate) fn excerpts(sigs: &[Signature], rank: &[u32], edges: &[Edge], p: &Params) -> Vec<bool> {
+pub(crate) fn excerpts(rel: &Relation, rank: &[u32], edges: &[Edge]) -> Vec<bool> {
+    let (sigs, p) = (rel.sigs, rel.p);
     let mut containers: Vec<Vec<u32>> = vec![Vec::new(); sigs.len()];
     for e in edges.iter().filter(|e| contains(e, p)) {
         let (big, small) = sides(sigs, rank, e);
         containers[small as usize].push(big);
     }
-    mixed(sigs, rank, containers, p)
+    mixed(rel, rank, containers)
 }
 
 /// True when the cluster stage uses `e`: a pair that only the containment
@@ -203,20 +262,20 @@ impl<'r> UnionFind<'r> {
 /// entry point; [`crate::dedup`] keeps the roles it finds for `explain`.
 #[cfg(test)]
 pub(crate) fn cluster(sigs: &[Signature], edges: &[Edge], p: &Params) -> Vec<Vec<u32>> {
-    let rank = content_ranks(sigs);
-    cluster_with_roles(sigs, &rank, edges, &hubs(sigs, &rank, edges, p), &excerpts(sigs, &rank, edges, p), p)
+    let (rank, rel) = (content_ranks(sigs), Relation::new(sigs, edges, p));
+    cluster_with_roles(&rel, &rank, edges, &hubs(&rel, &rank, edges), &excerpts(&rel, &rank, edges))
 }
 
 /// [`cluster`] with the records' [`hubs`] and [`excerpts`] already found.
 pub(crate) fn cluster_with_roles(
-    sigs: &[Signature],
+    rel: &Relation,
     rank: &[u32],
     edges: &[Edge],
     hub: &[Hub],
     excerpt: &[bool],
-    p: &Params,
 ) -> Vec<Vec<u32>> {
     use rayon::prelude::*;
+    let (sigs, p) = (rel.sigs, rel.p);
     let usable: Vec<&Edge> = edges.iter().filter(|e| usable(sigs, rank, e, p, hub, excerpt)).collect();
     // Records joined by no usable pair are clusters of one; the others are
     // clustered one connected component at a time, in parallel: every rule
@@ -241,7 +300,7 @@ pub(crate) fn cluster_with_roles(
     });
     let components: Vec<&[(u32, &Edge)]> = order.chunk_by(|x, y| x.0 == y.0).collect();
     let mut groups: Vec<Vec<u32>> =
-        components.par_iter().flat_map_iter(|c| cluster_component(sigs, rank, c.iter().map(|x| x.1), p)).collect();
+        components.par_iter().flat_map_iter(|c| cluster_component(rel, rank, c.iter().map(|x| x.1))).collect();
     let mut joined = vec![false; sigs.len()];
     for e in &usable {
         joined[e.a as usize] = true;
@@ -255,12 +314,7 @@ pub(crate) fn cluster_with_roles(
 /// The clusters of one connected component, from its usable `edges` in
 /// merge order (strongest first, ties by rank): each sorted by input
 /// position, every record of the component in one of them.
-fn cluster_component<'e>(
-    sigs: &[Signature],
-    rank: &[u32],
-    edges: impl Iterator<Item = &'e Edge> + Clone,
-    p: &Params,
-) -> Vec<Vec<u32>> {
+fn cluster_component<'e>(rel: &Relation, rank: &[u32], edges: impl Iterator<Item = &'e Edge> + Clone) -> Vec<Vec<u32>> {
     // Records numbered within the component, in input order.
     let mut records: Vec<u32> = edges.clone().flat_map(|e| [e.a, e.b]).collect();
     records.sort_unstable();
@@ -284,8 +338,10 @@ fn cluster_component<'e>(
         let agree = matches!(e.reason, Reason::SameUrl | Reason::SameText) || {
             // Complete linkage at the weaker `link` level: every sampled
             // pair across the two clusters must be related.
-            let sig = |x: u32| &sigs[records[x as usize] as usize];
-            ma.iter().take(LINK_SAMPLE).all(|&x| mb.iter().take(LINK_SAMPLE).all(|&y| related(sig(x), sig(y), p)))
+            let global = |x: u32| records[x as usize];
+            ma.iter()
+                .take(LINK_SAMPLE)
+                .all(|&x| mb.iter().take(LINK_SAMPLE).all(|&y| rel.related(global(x), global(y))))
         };
         if agree {
             uf.union(ra, rb);
@@ -331,10 +387,12 @@ mod tests {
         (0..n).flat_map(|a| (a + 1..n).map(move |b| (a, b))).collect()
     }
 
-    /// The clustering as it was before components were clustered apart:
-    /// one union-find over every usable pair, in merge order.
+    /// The clustering as it was before components were clustered apart and
+    /// before verified pairs answered [`related`]: one union-find over every
+    /// usable pair, in merge order, every relation found by merging sets.
     fn cluster_all_at_once(sigs: &[Signature], rank: &[u32], edges: &[Edge], p: &Params) -> Vec<Vec<u32>> {
-        let (hub, excerpt) = (hubs(sigs, rank, edges, p), excerpts(sigs, rank, edges, p));
+        let merged_only = Relation::new(sigs, &[], p);
+        let (hub, excerpt) = (hubs(&merged_only, rank, edges), excerpts(&merged_only, rank, edges));
         let by_rank = |e: &Edge| {
             let (x, y) = (rank[e.a as usize], rank[e.b as usize]);
             (x.min(y), x.max(y))
@@ -404,8 +462,17 @@ mod tests {
                 .collect();
             let rank = content_ranks(&sigs);
             let edges = verify_all(&sigs, &all_pairs(n), &p);
-            let (hub, excerpt) = (hubs(&sigs, &rank, &edges, &p), excerpts(&sigs, &rank, &edges, &p));
-            let apart = cluster_with_roles(&sigs, &rank, &edges, &hub, &excerpt, &p);
+            let rel = Relation::new(&sigs, &edges, &p);
+            let (hub, excerpt) = (hubs(&rel, &rank, &edges), excerpts(&rel, &rank, &edges));
+            let apart = cluster_with_roles(&rel, &rank, &edges, &hub, &excerpt);
+            for x in 0..n {
+                for y in 0..n {
+                    let paired = edges.iter().any(|e| (e.a, e.b) == (x.min(y), x.max(y)));
+                    assert_eq!(rel.verified(x, y), paired, "round {round}: {x} {y}");
+                    let merged = related(&sigs[x as usize], &sigs[y as usize], &p);
+                    assert_eq!(rel.related(x, y), merged, "round {round}: {x} {y}");
+                }
+            }
             assert_eq!(apart, cluster_all_at_once(&sigs, &rank, &edges, &p), "round {round}");
             with_hubs += hub.iter().any(|h| h.hub) as usize;
             with_excerpts += excerpt.iter().any(|&x| x) as usize;
@@ -430,7 +497,7 @@ mod tests {
         assert!(edges.iter().any(|e| (e.a, e.b) == (0, 2)));
         let hub = Hub { hub: true, roundup: false };
         assert_eq!(
-            hubs(&sigs, &content_ranks(&sigs), &edges, &p),
+            hubs(&Relation::new(&sigs, &edges, &p), &content_ranks(&sigs), &edges),
             [Hub::default(), Hub::default(), hub, Hub::default()]
         );
         assert_eq!(cluster(&sigs, &edges, &p), vec![vec![0, 3], vec![1], vec![2]]);
@@ -445,7 +512,7 @@ mod tests {
         sigs.push(sig((0..100).chain(1000..1100).chain(5000..5150))); // the roundup
         let n = sigs.len() as u32;
         let edges = verify_all(&sigs, &all_pairs(n), &p);
-        let hub = hubs(&sigs, &content_ranks(&sigs), &edges, &p);
+        let hub = hubs(&Relation::new(&sigs, &edges, &p), &content_ranks(&sigs), &edges);
         assert!(hub[21].hub, "the roundup is a hub");
         assert_eq!(hub.iter().filter(|h| h.hub).count(), 1);
         let groups = cluster(&sigs, &edges, &p);
@@ -492,8 +559,11 @@ mod tests {
         sigs.extend(shares);
         let edges = verify_all(&sigs, &all_pairs(5), &p);
         assert!(edges.iter().any(|e| (e.a, e.b) == (0, 2) && e.reason == Reason::Containment), "{edges:?}");
-        assert_eq!(excerpts(&sigs, &content_ranks(&sigs), &edges, &p), [false, false, true, true, true]);
-        assert_eq!(hubs(&sigs, &content_ranks(&sigs), &edges, &p), [Hub::default(); 5]);
+        assert_eq!(
+            excerpts(&Relation::new(&sigs, &edges, &p), &content_ranks(&sigs), &edges),
+            [false, false, true, true, true]
+        );
+        assert_eq!(hubs(&Relation::new(&sigs, &edges, &p), &content_ranks(&sigs), &edges), [Hub::default(); 5]);
         // The share pages group (same text); neither story takes them.
         assert_eq!(cluster(&sigs, &edges, &p), vec![vec![0], vec![1], vec![2, 3, 4]]);
     }
@@ -504,7 +574,7 @@ mod tests {
         // An aggregator card (the lead) and its story, plus an unrelated story.
         let sigs = vec![sig(0..60), sig(0..600), sig(5000..5600)];
         let edges = verify_all(&sigs, &all_pairs(3), &p);
-        assert_eq!(excerpts(&sigs, &content_ranks(&sigs), &edges, &p), [false; 3]);
+        assert_eq!(excerpts(&Relation::new(&sigs, &edges, &p), &content_ranks(&sigs), &edges), [false; 3]);
         assert_eq!(cluster(&sigs, &edges, &p), vec![vec![0, 1], vec![2]]);
     }
 
@@ -519,7 +589,7 @@ mod tests {
         let card_b = sig(1000..1050);
         let sigs = vec![page, snapshot, card_a, card_b];
         let edges = verify_all(&sigs, &all_pairs(4), &p);
-        let hub = hubs(&sigs, &content_ranks(&sigs), &edges, &p);
+        let hub = hubs(&Relation::new(&sigs, &edges, &p), &content_ranks(&sigs), &edges);
         assert_eq!(hub[0], Hub { hub: true, roundup: false }, "{hub:?}");
         assert!(edges.iter().any(|e| (e.a, e.b) == (0, 1) && e.reason == Reason::Jaccard));
         assert_eq!(cluster(&sigs, &edges, &p), vec![vec![0, 1], vec![2], vec![3]]);
@@ -536,7 +606,10 @@ mod tests {
         let sigs = vec![story_a, story_b, roundup, story_a_copy];
         let edges = verify_all(&sigs, &all_pairs(4), &p);
         assert!(edges.iter().filter(|e| e.b == 2 && e.reason == Reason::Jaccard).count() == 2, "{edges:?}");
-        assert_eq!(hubs(&sigs, &content_ranks(&sigs), &edges, &p)[2], Hub { hub: true, roundup: true });
+        assert_eq!(
+            hubs(&Relation::new(&sigs, &edges, &p), &content_ranks(&sigs), &edges)[2],
+            Hub { hub: true, roundup: true }
+        );
         assert_eq!(cluster(&sigs, &edges, &p), vec![vec![0, 3], vec![1], vec![2]]);
     }
 }

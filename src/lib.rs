@@ -166,9 +166,10 @@ pub fn clusters_of(
     rule: CanonicalRule,
     lap: &mut dyn FnMut(&'static str, Option<&'static str>),
 ) -> (Vec<cluster::Hub>, Vec<bool>, Vec<Cluster>) {
-    let hubs = cluster::hubs(sigs, ranks, edges, p);
-    let excerpts = cluster::excerpts(sigs, ranks, edges, p);
-    let groups = cluster::cluster_with_roles(sigs, ranks, edges, &hubs, &excerpts, p);
+    let rel = cluster::Relation::new(sigs, edges, p);
+    let hubs = cluster::hubs(&rel, ranks, edges);
+    let excerpts = cluster::excerpts(&rel, ranks, edges);
+    let groups = cluster::cluster_with_roles(&rel, ranks, edges, &hubs, &excerpts);
     lap("cluster", Some("apply"));
     let clusters = apply::apply(groups, sigs, rule);
     lap("apply", None);
