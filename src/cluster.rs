@@ -71,42 +71,23 @@ pub(crate) fn related(a: &Signature, b: &Signature, p: &Params) -> bool {
 pub(crate) struct Relation<'s> {
     sigs: &'s [Signature],
     p: &'s Params,
-    /// Where each record's verified partners start in `partners`, one past
-    /// the last at the end.
-    start: Vec<usize>,
     /// Each record's verified partners, sorted.
-    partners: Vec<u32>,
+    partners: Lists,
 }
 
 impl<'s> Relation<'s> {
     /// The relation over `sigs` whose verified pairs are `edges`.
     pub(crate) fn new(sigs: &'s [Signature], edges: &[Edge], p: &'s Params) -> Relation<'s> {
-        let mut start = vec![0usize; sigs.len() + 1];
-        for e in edges {
-            start[e.a as usize + 1] += 1;
-            start[e.b as usize + 1] += 1;
+        let mut partners = Lists::new(sigs.len(), || edges.iter().flat_map(|e| [(e.a, e.b), (e.b, e.a)]));
+        for list in partners.each_mut() {
+            list.sort_unstable();
         }
-        for i in 1..start.len() {
-            start[i] += start[i - 1];
-        }
-        let mut fill = start.clone();
-        let mut partners = vec![0u32; start[sigs.len()]];
-        for e in edges {
-            partners[fill[e.a as usize]] = e.b;
-            fill[e.a as usize] += 1;
-            partners[fill[e.b as usize]] = e.a;
-            fill[e.b as usize] += 1;
-        }
-        for w in start.windows(2) {
-            partners[w[0]..w[1]].sort_unstable();
-        }
-        Relation { sigs, p, start, partners }
+        Relation { sigs, p, partners }
     }
 
     /// True when `x` and `y` are a verified pair.
     fn verified(&self, x: u32, y: u32) -> bool {
-        let of = |r: u32| &self.partners[self.start[r as usize]..self.start[r as usize + 1]];
-        let (px, py) = (of(x), of(y));
+        let (px, py) = (self.partners.of(x), self.partners.of(y));
         if px.len() <= py.len() {
             px.binary_search(&y).is_ok()
         } else {
@@ -117,6 +98,45 @@ impl<'s> Relation<'s> {
     /// [`related`] for records `x` and `y`.
     pub(crate) fn related(&self, x: u32, y: u32) -> bool {
         self.verified(x, y) || related(&self.sigs[x as usize], &self.sigs[y as usize], self.p)
+    }
+}
+
+/// A list of records for each record, all in one array (no allocation per
+/// record): `items[start[i]..start[i + 1]]` is record `i`'s list.
+struct Lists {
+    start: Vec<usize>,
+    items: Vec<u32>,
+}
+
+impl Lists {
+    /// Lists for records `0..n`: record `i`'s holds each `x` of the pairs
+    /// `(i, x)` that `pairs` yields, in the order they come (`pairs` is
+    /// called twice, to count and to fill).
+    fn new<I: Iterator<Item = (u32, u32)>>(n: usize, pairs: impl Fn() -> I) -> Lists {
+        let mut start = vec![0usize; n + 1];
+        for (i, _) in pairs() {
+            start[i as usize + 1] += 1;
+        }
+        for i in 1..start.len() {
+            start[i] += start[i - 1];
+        }
+        let mut fill = start.clone();
+        let mut items = vec![0u32; start[n]];
+        for (i, x) in pairs() {
+            items[fill[i as usize]] = x;
+            fill[i as usize] += 1;
+        }
+        Lists { start, items }
+    }
+
+    /// Record `i`'s list.
+    fn of(&self, i: u32) -> &[u32] {
+        &self.items[self.start[i as usize]..self.start[i as usize + 1]]
+    }
+
+    /// Every record's list, to be reordered in place.
+    fn each_mut(&mut self) -> Vec<&mut [u32]> {
+        crate::split_by_lengths(&mut self.items, self.start.windows(2).map(|w| w[1] - w[0]))
     }
 }
 
@@ -140,14 +160,15 @@ pub(crate) fn sides(sigs: &[Signature], rank: &[u32], e: &Edge) -> (u32, u32) {
 /// against up to [`HUB_SAMPLE`] representatives (partners seen so far that
 /// are related to all earlier representatives), so a mixed set is found
 /// however many copies of one of its stories it holds.
-fn mixed(rel: &Relation, rank: &[u32], partners: Vec<Vec<u32>>) -> Vec<bool> {
+fn mixed(rel: &Relation, rank: &[u32], mut partners: Lists) -> Vec<bool> {
     use rayon::prelude::*;
     partners
+        .each_mut()
         .into_par_iter()
-        .map(|mut parts| {
+        .map(|parts| {
             parts.sort_unstable_by_key(|&x| rank[x as usize]);
             let mut reps: Vec<u32> = Vec::new();
-            for &x in &parts {
+            for &x in parts.iter() {
                 if reps.iter().any(|&r| !rel.related(x, r)) {
                     return true;
                 }
@@ -172,15 +193,10 @@ pub struct Hub {
 /// The [`Hub`] role of every record. `rank` is [`content_ranks`] of `sigs`.
 pub(crate) fn hubs(rel: &Relation, rank: &[u32], edges: &[Edge]) -> Vec<Hub> {
     let (sigs, p) = (rel.sigs, rel.p);
-    let mut contained: Vec<Vec<u32>> = vec![Vec::new(); sigs.len()];
-    let mut by_jaccard: Vec<Vec<u32>> = vec![Vec::new(); sigs.len()];
-    for e in edges.iter().filter(|e| contains(e, p)) {
-        let (big, small) = sides(sigs, rank, e);
-        contained[big as usize].push(small);
-        if e.reason == Reason::Jaccard {
-            by_jaccard[big as usize].push(small);
-        }
-    }
+    let containing = || edges.iter().filter(|e| contains(e, p));
+    let contained = Lists::new(sigs.len(), || containing().map(|e| sides(sigs, rank, e)));
+    let by_jaccard =
+        Lists::new(sigs.len(), || containing().filter(|e| e.reason == Reason::Jaccard).map(|e| sides(sigs, rank, e)));
     let hub = mixed(rel, rank, contained);
     let roundup = mixed(rel, rank, by_jaccard);
     hub.into_iter().zip(roundup).map(|(hub, roundup)| Hub { hub, roundup: hub && roundup }).collect()
@@ -190,11 +206,12 @@ pub(crate) fn hubs(rel: &Relation, rank: &[u32], edges: &[Edge]) -> Vec<Hub> {
 /// [`related`] to each other. `rank` is [`content_ranks`] of `sigs`.
 pub(crate) fn excerpts(rel: &Relation, rank: &[u32], edges: &[Edge]) -> Vec<bool> {
     let (sigs, p) = (rel.sigs, rel.p);
-    let mut containers: Vec<Vec<u32>> = vec![Vec::new(); sigs.len()];
-    for e in edges.iter().filter(|e| contains(e, p)) {
-        let (big, small) = sides(sigs, rank, e);
-        containers[small as usize].push(big);
-    }
+    let containers = Lists::new(sigs.len(), || {
+        edges.iter().filter(|e| contains(e, p)).map(|e| {
+            let (big, small) = sides(sigs, rank, e);
+            (small, big)
+        })
+    });
     mixed(rel, rank, containers)
 }
 
@@ -232,28 +249,57 @@ pub(crate) fn root(parent: &mut [u32], mut x: u32) -> u32 {
 
 /// Union-find whose roots keep their members in merge order: the larger
 /// cluster absorbs the smaller, and of two of one size the one whose root
-/// comes first in [`content_ranks`] order.
+/// comes first in [`content_ranks`] order. A cluster's members are a list
+/// linked through `next` from its root (always its first member), the
+/// absorbed cluster's list joined after the absorbing one's: no allocation
+/// per record.
 struct UnionFind<'r> {
     parent: Vec<u32>,
-    members: Vec<Vec<u32>>,
+    /// The member after each record in its cluster's list, or [`END`].
+    next: Vec<u32>,
+    /// Each root's last member.
+    last: Vec<u32>,
+    /// Each root's number of members.
+    size: Vec<u32>,
     rank: &'r [u32],
 }
 
+/// The end of a [`UnionFind`] member list.
+const END: u32 = u32::MAX;
+
 impl<'r> UnionFind<'r> {
     fn new(n: usize, rank: &'r [u32]) -> UnionFind<'r> {
-        UnionFind { parent: (0..n as u32).collect(), members: (0..n as u32).map(|i| vec![i]).collect(), rank }
+        let each = || (0..n as u32).collect::<Vec<u32>>();
+        UnionFind { parent: each(), next: vec![END; n], last: each(), size: vec![1; n], rank }
     }
 
     fn find(&mut self, x: u32) -> u32 {
         root(&mut self.parent, x)
     }
 
+    /// The number of members of the cluster whose root is `r`.
+    fn size(&self, r: u32) -> usize {
+        self.size[r as usize] as usize
+    }
+
+    /// The members of the cluster whose root is `r`, in merge order.
+    fn members(&self, r: u32) -> impl Iterator<Item = u32> + Clone + '_ {
+        std::iter::successors(Some(r), |&x| Some(self.next[x as usize]).filter(|&n| n != END))
+    }
+
     fn union(&mut self, a: u32, b: u32) {
-        let first = |r: u32| (std::cmp::Reverse(self.members[r as usize].len()), self.rank[r as usize]);
+        let first = |r: u32| (std::cmp::Reverse(self.size[r as usize]), self.rank[r as usize]);
         let (keep, gone) = if first(a) <= first(b) { (a, b) } else { (b, a) };
         self.parent[gone as usize] = keep;
-        let moved = std::mem::take(&mut self.members[gone as usize]);
-        self.members[keep as usize].extend(moved);
+        self.next[self.last[keep as usize] as usize] = gone;
+        self.last[keep as usize] = self.last[gone as usize];
+        self.size[keep as usize] += self.size[gone as usize];
+    }
+
+    /// Every cluster's members in merge order, clusters in order of root.
+    fn groups(&self) -> Vec<Vec<u32>> {
+        let roots = (0..self.parent.len() as u32).filter(|&x| self.parent[x as usize] == x);
+        roots.map(|r| self.members(r).collect()).collect()
     }
 }
 
@@ -330,8 +376,8 @@ fn cluster_component<'e>(rel: &Relation, rank: &[u32], edges: impl Iterator<Item
         if ra == rb {
             continue;
         }
-        let (ma, mb) = (&uf.members[ra as usize], &uf.members[rb as usize]);
-        let key = if ra < rb { (ra, rb, ma.len(), mb.len()) } else { (rb, ra, mb.len(), ma.len()) };
+        let (na, nb) = (uf.size(ra), uf.size(rb));
+        let key = if ra < rb { (ra, rb, na, nb) } else { (rb, ra, nb, na) };
         if refused.contains(&key) {
             continue;
         }
@@ -339,9 +385,8 @@ fn cluster_component<'e>(rel: &Relation, rank: &[u32], edges: impl Iterator<Item
             // Complete linkage at the weaker `link` level: every sampled
             // pair across the two clusters must be related.
             let global = |x: u32| records[x as usize];
-            ma.iter()
-                .take(LINK_SAMPLE)
-                .all(|&x| mb.iter().take(LINK_SAMPLE).all(|&y| rel.related(global(x), global(y))))
+            let (ma, mb) = (uf.members(ra).take(LINK_SAMPLE), uf.members(rb).take(LINK_SAMPLE));
+            ma.clone().all(|x| mb.clone().all(|y| rel.related(global(x), global(y))))
         };
         if agree {
             uf.union(ra, rb);
@@ -349,12 +394,12 @@ fn cluster_component<'e>(rel: &Relation, rank: &[u32], edges: impl Iterator<Item
             refused.insert(key);
         }
     }
-    let mut groups: Vec<Vec<u32>> = uf
-        .members
-        .into_iter()
-        .filter(|m| !m.is_empty())
-        .map(|m| m.into_iter().map(|x| records[x as usize]).collect())
-        .collect();
+    let mut groups = uf.groups();
+    for g in &mut groups {
+        for x in g.iter_mut() {
+            *x = records[*x as usize];
+        }
+    }
     for g in &mut groups {
         g.sort_unstable();
     }
@@ -387,6 +432,32 @@ mod tests {
         (0..n).flat_map(|a| (a + 1..n).map(move |b| (a, b))).collect()
     }
 
+    /// The union-find as it was before its members were linked lists: roots
+    /// keep their members in merge order, in a vector each.
+    struct VecUnionFind<'r> {
+        parent: Vec<u32>,
+        members: Vec<Vec<u32>>,
+        rank: &'r [u32],
+    }
+
+    impl<'r> VecUnionFind<'r> {
+        fn new(n: usize, rank: &'r [u32]) -> VecUnionFind<'r> {
+            VecUnionFind { parent: (0..n as u32).collect(), members: (0..n as u32).map(|i| vec![i]).collect(), rank }
+        }
+
+        fn find(&mut self, x: u32) -> u32 {
+            root(&mut self.parent, x)
+        }
+
+        fn union(&mut self, a: u32, b: u32) {
+            let first = |r: u32| (std::cmp::Reverse(self.members[r as usize].len()), self.rank[r as usize]);
+            let (keep, gone) = if first(a) <= first(b) { (a, b) } else { (b, a) };
+            self.parent[gone as usize] = keep;
+            let moved = std::mem::take(&mut self.members[gone as usize]);
+            self.members[keep as usize].extend(moved);
+        }
+    }
+
     /// The clustering as it was before components were clustered apart and
     /// before verified pairs answered [`related`]: one union-find over every
     /// usable pair, in merge order, every relation found by merging sets.
@@ -401,7 +472,7 @@ mod tests {
         order.sort_by(|x, y| {
             strength(y).partial_cmp(&strength(x)).unwrap_or(Ordering::Equal).then(by_rank(x).cmp(&by_rank(y)))
         });
-        let mut uf = UnionFind::new(sigs.len(), rank);
+        let mut uf = VecUnionFind::new(sigs.len(), rank);
         let mut refused: HashSet<(u32, u32, usize, usize)> = HashSet::new();
         for e in order {
             let (ra, rb) = (uf.find(e.a), uf.find(e.b));
