@@ -494,19 +494,33 @@ impl<'a> Glance<'a> {
 /// sketches: the bits both set (the larger bitmap folded onto the smaller)
 /// and, beyond them, the shingles that share a bit with another.
 fn sketch_bound(a: &Glance, b: &Glance) -> usize {
-    let ((small, ns, ones_small), (large, nl)) = if a.sketch.len() <= b.sketch.len() {
-        ((a.sketch, a.shingles, a.ones), (b.sketch, b.shingles))
+    let ((small, ns, ones_small), (large, nl, ones)) = if a.sketch.len() <= b.sketch.len() {
+        ((a.sketch, a.shingles, a.ones), (b.sketch, b.shingles, b.ones))
     } else {
-        ((b.sketch, b.shingles, b.ones), (a.sketch, a.shingles))
+        ((b.sketch, b.shingles, b.ones), (a.sketch, a.shingles, a.ones))
     };
     let (mut both, mut ones_large) = (0u32, 0u32);
-    if small.len() == large.len() {
+    let w = small.len();
+    if w == large.len() {
+        // Not folded: its bits set are the record's own.
+        ones_large = ones;
         for (x, y) in small.iter().zip(large) {
             both += (x & y).count_ones();
-            ones_large += y.count_ones();
+        }
+    } else if w <= FOLD_WORDS {
+        // Folded a stretch of `w` words at a time, in order through memory.
+        let mut buffer = [0u64; FOLD_WORDS];
+        let folded = &mut buffer[..w];
+        for stretch in large.chunks_exact(w) {
+            for (f, y) in folded.iter_mut().zip(stretch) {
+                *f |= y;
+            }
+        }
+        for (x, f) in small.iter().zip(folded.iter()) {
+            both += (x & f).count_ones();
+            ones_large += f.count_ones();
         }
     } else {
-        let w = small.len();
         for (i, x) in small.iter().enumerate() {
             let folded = large[i..].iter().step_by(w).fold(0, |acc, y| acc | y);
             both += (x & folded).count_ones();
@@ -516,6 +530,10 @@ fn sketch_bound(a: &Glance, b: &Glance) -> usize {
     let beyond = (ns - ones_small as usize).min(nl - ones_large as usize);
     both as usize + beyond
 }
+
+/// The largest smaller bitmap [`sketch_bound`] folds the larger onto in a
+/// buffer on the stack (4,096 bits: sets of up to 1,024 shingles).
+const FOLD_WORDS: usize = 64;
 
 /// True when [`verify`] refuses `a` and `b` (a candidate, `a` the smaller
 /// ordinal) before it counts what they share: neither URL nor body is the

@@ -108,9 +108,29 @@ fn sig_of(shingles: Vec<u32>) -> newsdedup::sign::Signature {
     newsdedup::sign::Signature { shingles, ..Default::default() }
 }
 
+/// The sketch bound as its definition gives it, one bit at a time: the bits
+/// both bitmaps set, the larger folded onto the smaller (bit `i` of the
+/// folded map set when any bit `i mod` the smaller size is), plus the
+/// fewer of the shingles either set holds beyond one a bit set.
+fn bound_bit_by_bit(a: &[u32], b: &[u32]) -> usize {
+    let ((ma, ones_a), (mb, ones_b)) = (newsdedup::verify::sketch(a), newsdedup::verify::sketch(b));
+    let ((small, n_small, ones_small), (large, n_large)) = if ma.len() <= mb.len() {
+        ((ma, a.len(), ones_a), (mb, b.len()))
+    } else {
+        ((mb, b.len(), ones_b), (ma, a.len()))
+    };
+    let bit = |map: &[u64], i: usize| map[i / 64] >> (i % 64) & 1 == 1;
+    let bits = small.len() * 64;
+    let folded: Vec<bool> = (0..bits).map(|i| (i..large.len() * 64).step_by(bits).any(|j| bit(&large, j))).collect();
+    let both = (0..bits).filter(|&i| bit(&small, i) && folded[i]).count();
+    let ones_large = folded.iter().filter(|&&f| f).count();
+    both + (n_small - ones_small as usize).min(n_large - ones_large)
+}
+
 proptest! {
-    /// The sketch bound is never below the exact count, whatever the sizes
-    /// (equal bitmaps, folded ones, tiny sets) and however the values fall.
+    /// The sketch bound is its definition ([`bound_bit_by_bit`]) and never
+    /// below the exact count, whatever the sizes (equal bitmaps, folded
+    /// ones, tiny sets) and however the values fall.
     #[test]
     fn sketch_bound_never_undercounts(
         (a, b) in prop_oneof![any_pair(), unbalanced_pair()],
@@ -119,7 +139,10 @@ proptest! {
     ) {
         let wide = sorted_set(wide);
         let spread = |v: &[u32]| sorted_set(v.iter().map(|x| x.rotate_left(shift)).collect());
-        let sets = [a.clone(), b.clone(), wide.clone(), spread(&a), spread(&wide)];
+        // Twice as wide: a bitmap of more than 64 words folded onto one of
+        // more than 64 when `wide` holds more than 1,024.
+        let double = sorted_set(wide.iter().copied().chain(spread(&wide)).collect());
+        let sets = [a.clone(), b.clone(), wide.clone(), spread(&a), spread(&wide), double];
         let sigs: Vec<_> = sets.iter().cloned().map(sig_of).collect();
         let sketches = newsdedup::verify::Sketches::new(&sigs);
         for x in 0..sets.len() {
@@ -127,6 +150,7 @@ proptest! {
                 let exact = merge_intersection(&sets[x], &sets[y]);
                 let bound = sketches.bound(&sigs, x as u32, y as u32);
                 prop_assert!(bound >= exact, "bound {} < exact {} for sets {} and {}", bound, exact, x, y);
+                prop_assert_eq!(bound, bound_bit_by_bit(&sets[x], &sets[y]), "sets {} and {}", x, y);
             }
         }
     }
