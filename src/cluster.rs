@@ -399,8 +399,6 @@ fn cluster_component<'e>(rel: &Relation, rank: &[u32], edges: impl Iterator<Item
         for x in g.iter_mut() {
             *x = records[*x as usize];
         }
-    }
-    for g in &mut groups {
         g.sort_unstable();
     }
     groups
