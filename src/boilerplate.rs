@@ -61,8 +61,22 @@ pub fn normalize_lines(
     scratch: &mut String,
     short_lines: &mut Vec<u64>,
 ) -> usize {
+    normalize_lines_marked(body, min_line, out, scratch, short_lines, &mut Vec::new()).0
+}
+
+/// [`normalize_lines`], and which of the `short_lines` the text `out` holds
+/// ([`TextLines`]). `kept` is a reusable buffer.
+pub fn normalize_lines_marked(
+    body: &str,
+    min_line: usize,
+    out: &mut String,
+    scratch: &mut String,
+    short_lines: &mut Vec<u64>,
+    kept: &mut Vec<u64>,
+) -> (usize, TextLines) {
     out.clear();
     short_lines.clear();
+    kept.clear();
     let mut words = 0;
     let mut dropped = false;
     // Each line is normalized straight onto the end of `out` (after a
@@ -77,7 +91,11 @@ pub fn normalize_lines(
         }
         if n <= LINE_MAX_WORDS {
             let text = if mark == 0 { &out[..] } else { &out[mark + 1..] };
-            short_lines.push(xxh3_64(text.as_bytes()));
+            let h = xxh3_64(text.as_bytes());
+            short_lines.push(h);
+            if n >= min_line {
+                kept.push(h);
+            }
         }
         if n < min_line {
             dropped = true;
@@ -95,8 +113,46 @@ pub fn normalize_lines(
             words += normalize_into(line, scratch);
             push_line(out, scratch);
         }
+        return (words, TextLines::UNKNOWN);
     }
-    words
+    // Here the text is the lines of at least `min_line` words (or the body
+    // has no words).
+    (words, TextLines::of(short_lines, kept))
+}
+
+/// What a record's first pass text ([`normalize_lines`], under no
+/// boilerplate) holds of its short lines (those of at most
+/// [`LINE_MAX_WORDS`] words): enough to tell a boilerplate that cannot
+/// change the record's text ([`Boilerplate::changes_text`]).
+///
+/// When some line of a record has at least `min_line` words, its first pass
+/// text is those lines. Take a boilerplate that holds none of the short
+/// lines among them: one of those lines stays and is not boilerplate, so
+/// the body is neither all boilerplate nor a stub, and whether or not it is
+/// kept whole, its text is those lines again, with the same words. The
+/// boilerplate lines it holds have fewer than `min_line` words: the text
+/// had left them out already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextLines(Option<u64>);
+
+impl TextLines {
+    /// Nothing known: any boilerplate line may change the text.
+    pub const UNKNOWN: TextLines = TextLines(None);
+
+    /// A text of the lines of at least `min_line` words, holding the `kept`
+    /// ones of the record's distinct `short_lines` (sorted). Known only for
+    /// records with at most 64 short lines (a bit for each).
+    fn of(short_lines: &[u64], kept: &[u64]) -> TextLines {
+        if short_lines.len() > 64 {
+            return TextLines::UNKNOWN;
+        }
+        let mut mask = 0u64;
+        for h in kept {
+            let i = short_lines.binary_search(h).expect("a kept short line is a short line");
+            mask |= 1 << i;
+        }
+        TextLines(Some(mask))
+    }
 }
 
 /// Append one normalized line to the normalized text `out`.
@@ -234,6 +290,25 @@ impl Boilerplate {
     /// the difference [`touches`](Boilerplate::touches) it, and only then.
     pub fn difference(&self, other: &Boilerplate) -> Boilerplate {
         Boilerplate { lines: self.lines.symmetric_difference(&other.lines).copied().collect() }
+    }
+
+    /// True when `self` may give a record another text than its first pass
+    /// did. The record is of outlet `source_key`, with the distinct
+    /// `short_lines`, and its first pass text holds `text` ([`TextLines`]):
+    /// true when `self` holds a short line of that text or, when `text` is
+    /// not known, any of the short lines. When false, the record signs under
+    /// `self` as in its first pass.
+    pub fn changes_text(&self, source_key: u64, short_lines: &[u64], text: TextLines) -> bool {
+        match text.0 {
+            None => self.touches(source_key, short_lines),
+            Some(kept) => {
+                !self.lines.is_empty()
+                    && short_lines
+                        .iter()
+                        .enumerate()
+                        .any(|(i, &h)| kept >> i & 1 == 1 && self.lines.contains(&(source_key, h)))
+            }
+        }
     }
 
     /// True when any of `short_lines` (hashes of one record of `source_key`)

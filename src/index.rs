@@ -596,7 +596,7 @@ impl Index {
     pub fn append(&mut self, articles: &[Article]) -> Result<usize, Error> {
         let p = self.params.clone();
         let read_back = Error::body;
-        let mut new = sign::first_pass(articles, &p).map_err(read_back)?;
+        let (mut new, lines) = sign::first_pass_marked(articles, &p).map_err(read_back)?;
         if p.boilerplate_min > 0 {
             for r in &new {
                 self.counts.add(r.outlet, &r.short_lines);
@@ -604,7 +604,7 @@ impl Index {
         }
         let resigned = self.rebase(self.counts.boilerplate(p.boilerplate_min))?;
         let today = |i: usize| Ok::<_, io::Error>(Cow::Borrowed(&articles[i]));
-        sign::resign(&mut new, &self.boiler, &self.boiler, &p, today).map_err(read_back)?;
+        sign::resign_first_pass(&mut new, &lines, &self.boiler, &p, today).map_err(read_back)?;
         for (a, r) in articles.iter().zip(new) {
             let mut fields = Vec::new();
             encode_fields(a, &mut fields).map_err(read_back)?;
@@ -695,11 +695,13 @@ impl Index {
         let rescraped: HashMap<usize, u32> = rescrapes.iter().map(|r| (r.today, r.archived)).collect();
         let fresh: Vec<usize> = (0..today.len()).filter(|i| !rescraped.contains_key(i)).collect();
         let fresh_articles: Vec<&Article> = fresh.iter().map(|&i| &today[i]).collect();
-        let mut new: Vec<SignatureRecord> = fresh_articles
+        let (mut new, lines): (Vec<SignatureRecord>, Vec<_>) = fresh_articles
             .par_iter()
-            .map_init(|| (String::new(), String::new()), |(n, s), a| sign::first_pass_one(a, &p, n, s))
-            .collect::<io::Result<_>>()
-            .map_err(Error::body)?;
+            .map_init(|| (String::new(), String::new()), |(n, s), a| sign::first_pass_one_marked(a, &p, n, s))
+            .collect::<io::Result<Vec<_>>>()
+            .map_err(Error::body)?
+            .into_iter()
+            .unzip();
         if p.boilerplate_min > 0 {
             for r in &new {
                 self.counts.add(r.outlet, &r.short_lines);
@@ -707,7 +709,7 @@ impl Index {
         }
         let resigned = self.rebase(self.counts.boilerplate(p.boilerplate_min))?;
         let fetch = |i: usize| Ok::<_, io::Error>(Cow::Borrowed(fresh_articles[i]));
-        sign::resign(&mut new, &self.boiler, &self.boiler, &p, fetch).map_err(Error::body)?;
+        sign::resign_first_pass(&mut new, &lines, &self.boiler, &p, fetch).map_err(Error::body)?;
         let archived = self.records.len();
         let mut sigs: Vec<Signature> = Vec::with_capacity(archived + new.len());
         sigs.extend(std::mem::take(&mut self.records).into_iter().map(|r| r.sig));
