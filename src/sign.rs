@@ -469,8 +469,9 @@ fn resign_where<'a, E: From<io::Error> + Send>(
 /// Find the collection's boilerplate and sign every article, normalizing
 /// each body once: the [`first_pass`] signs every record as if it had no
 /// boilerplate and keeps its short line hashes; after the count, only the
-/// records holding a boilerplate line are signed again ([`resign`]). Equal
-/// to `sign(articles, &Boilerplate::detect(articles, min), p)`.
+/// records whose text the boilerplate can change are signed again
+/// ([`resign_first_pass`]). Equal to
+/// `sign(articles, &Boilerplate::detect(articles, min), p)`.
 pub fn detect_and_sign(articles: &[Article], p: &Params) -> io::Result<(Boilerplate, Vec<Signature>)> {
     let (mut records, lines) = first_pass_marked(articles, p)?;
     let boiler = count_lines(&records, p).boilerplate(p.boilerplate_min);
@@ -569,6 +570,7 @@ mod tests {
 
     #[test]
     fn records_a_boilerplate_cannot_change_sign_as_in_the_first_pass() {
+        let mut skipped = 0;
         for seed in 0..6 {
             let arts = recurring_line_bodies(seed);
             for min_line in [0, 1, 3, 8, 9, 21] {
@@ -599,17 +601,18 @@ mod tests {
                         }
                     }
                     let mut records = first.clone();
-                    let by_lines = |i| Ok::<_, io::Error>(Cow::Borrowed(&arts[i]));
-                    let signed = resign_first_pass(&mut records, &lines, &boiler, &p, by_lines).unwrap();
+                    let article = |i| Ok::<_, io::Error>(Cow::Borrowed(&arts[i]));
+                    let signed = resign_first_pass(&mut records, &lines, &boiler, &p, article).unwrap();
                     let got: Vec<Signature> = records.into_iter().map(|r| r.sig).collect();
                     assert_eq!(got, want, "seed {seed} min_line {min_line} pick {pick}");
-                    // Every record that touches the boilerplate is signed
-                    // again by `resign`; fewer by this.
+                    // `resign` signs again every record holding a
+                    // boilerplate line; this leaves some of them.
                     let touched = first.iter().filter(|r| boiler.touches(r.outlet, &r.short_lines)).count();
-                    assert!(signed <= touched);
+                    skipped += touched.checked_sub(signed).expect("no record beyond those touched");
                 }
             }
         }
+        assert!(skipped > 0);
     }
 
     #[test]
